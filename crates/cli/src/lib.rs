@@ -1,0 +1,30 @@
+//! Command-line face of m135 (design.md §5): the platform commands and the engines on files.
+#![forbid(unsafe_code)]
+
+pub mod commands;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "m135", version, about = "m135 — 135 工作法营销平台")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {}
+
+/// Parse the process arguments and run the chosen command; errors are printed in one line.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result: anyhow::Result<()> = match cli.command {};
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
