@@ -1,0 +1,223 @@
+//! Regional policy as configuration (domain.md §0.2 rule 1, design.md §4.9).
+//!
+//! Each section is stored as one configuration row (`key` → JSON) and falls back to the defaults
+//! below, which are domain.md's. Nothing here is a constant used directly by a rule: rules take the
+//! section they need as an argument.
+use crate::money::Fen;
+use serde::{Deserialize, Serialize};
+
+/// §3.3.1 price-class thresholds on the ex-tax transfer price per 条.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PriceClassThresholds {
+    pub class1_min: Fen,
+    pub class2_min: Fen,
+    pub class3_min: Fen,
+    /// Class 4/5 boundary: 16.5 元 is commonly cited but unverified (§3.3.1).
+    pub class4_min: Fen,
+}
+impl Default for PriceClassThresholds {
+    fn default() -> Self {
+        Self {
+            class1_min: Fen::from_yuan(100),
+            class2_min: Fen::from_yuan(70),
+            class3_min: Fen::from_yuan(30),
+            class4_min: Fen(1650),
+        }
+    }
+}
+
+/// §2.2 staffing bands (retailers per rep) and §2.3 time-in-market minimums.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Staffing {
+    pub urban_min: u32,
+    pub urban_max: u32,
+    pub rural_min: u32,
+    pub rural_max: u32,
+    pub min_daily_field_hours: f64,
+    pub min_daily_visits_urban: u32,
+    pub min_daily_visits_rural: u32,
+    pub market_manager_days_per_week: f64,
+    pub brand_manager_field_share: f64,
+}
+impl Default for Staffing {
+    fn default() -> Self {
+        Self {
+            urban_min: 150,
+            urban_max: 180,
+            rural_min: 130,
+            rural_max: 150,
+            min_daily_field_hours: 5.0,
+            min_daily_visits_urban: 30,
+            min_daily_visits_rural: 25,
+            market_manager_days_per_week: 2.0,
+            brand_manager_field_share: 1.0 / 3.0,
+        }
+    }
+}
+
+impl Staffing {
+    /// The band (min, max) of retailers per rep for a market type (§2.2).
+    pub fn band(&self, market: crate::retailer::MarketType) -> (u32, u32) {
+        match market {
+            crate::retailer::MarketType::Urban => (self.urban_min, self.urban_max),
+            crate::retailer::MarketType::Rural => (self.rural_min, self.rural_max),
+        }
+    }
+}
+
+/// §6 warning thresholds (Yunnan 135 manual).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Warnings {
+    /// Growth ratio below which a customer/brand/market is flagged (0.8).
+    pub growth_ratio: f64,
+    /// 千条户: monthly orders above this many 条.
+    pub large_account_cartons: i64,
+    /// … and above this multiple of the area average.
+    pub large_account_area_multiple: f64,
+}
+impl Default for Warnings {
+    fn default() -> Self {
+        Self {
+            growth_ratio: 0.8,
+            large_account_cartons: 1000,
+            large_account_area_multiple: 3.0,
+        }
+    }
+}
+
+/// KPI targets (§6, §10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KpiTargets {
+    pub retailer_gross_margin_pct: f64,
+    pub customer_satisfaction_pct: f64,
+    pub key_brand_share_pct: f64,
+    pub new_sku_listing_pct: f64,
+    pub forecast_accuracy_pct: f64,
+}
+impl Default for KpiTargets {
+    fn default() -> Self {
+        Self {
+            retailer_gross_margin_pct: 11.2,
+            customer_satisfaction_pct: 90.0,
+            key_brand_share_pct: 89.5,
+            new_sku_listing_pct: 100.0,
+            forecast_accuracy_pct: 95.0,
+        }
+    }
+}
+
+/// §7 monthly calendar: first day of each phase (the last phase is the month's last N days).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MonthCalendar {
+    pub forecast_from: u32,
+    pub submit_from: u32,
+    /// The submission deadline day (the 8th).
+    pub submit_day: u32,
+    pub visits_from: u32,
+    pub balancing_from: u32,
+    pub feedback_from: u32,
+    pub feedback_to: u32,
+    /// Surveys and summary: the last N days of the month.
+    pub summary_last_days: u32,
+}
+impl Default for MonthCalendar {
+    fn default() -> Self {
+        Self {
+            forecast_from: 1,
+            submit_from: 7,
+            submit_day: 8,
+            visits_from: 9,
+            balancing_from: 17,
+            feedback_from: 21,
+            feedback_to: 25,
+            summary_last_days: 5,
+        }
+    }
+}
+
+/// §5.1 forecasting policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ForecastPolicy {
+    /// Share of a rep's customers forecast interactively (双向互动), "选择50的重点客户" read as 50%.
+    pub key_customer_share: f64,
+    /// Balancing: flag a retailer whose cut exceeds this share of its forecast.
+    pub balance_flag_cut_share: f64,
+}
+impl Default for ForecastPolicy {
+    fn default() -> Self {
+        Self {
+            key_customer_share: 0.5,
+            balance_flag_cut_share: 0.3,
+        }
+    }
+}
+
+/// The whole policy; each field is one configuration row.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Policy {
+    pub price_class: PriceClassThresholds,
+    pub staffing: Staffing,
+    pub warnings: Warnings,
+    pub kpi_targets: KpiTargets,
+    pub month_calendar: MonthCalendar,
+    pub forecast: ForecastPolicy,
+}
+
+/// Configuration keys and their Chinese descriptions, in display order.
+pub const SECTIONS: &[(&str, &str)] = &[
+    ("price_class", "价类划分阈值（不含税调拨价，分/条）"),
+    ("staffing", "客户经理配置标准与在岗时间"),
+    ("warnings", "预警阈值"),
+    ("kpi_targets", "考核指标目标值"),
+    ("month_calendar", "月度工作日历"),
+    ("forecast", "需求预测与修正平衡"),
+];
+
+impl Policy {
+    /// The rows to store: key → JSON value.
+    pub fn to_rows(&self) -> Vec<(&'static str, serde_json::Value)> {
+        let v = serde_json::to_value(self).expect("policy serialises");
+        SECTIONS
+            .iter()
+            .map(|(k, _)| (*k, v.get(*k).cloned().unwrap_or(serde_json::Value::Null)))
+            .collect()
+    }
+
+    /// Build from stored rows; unknown keys are ignored, missing ones take the defaults.
+    pub fn from_rows<'a>(
+        rows: impl IntoIterator<Item = (&'a str, serde_json::Value)>,
+    ) -> Result<Policy, crate::ParseError> {
+        let mut map = serde_json::Map::new();
+        for (k, v) in rows {
+            map.insert(k.to_string(), v);
+        }
+        serde_json::from_value(serde_json::Value::Object(map))
+            .map_err(|e| crate::ParseError::new("配置", format!("配置无法解析: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_roundtrip_and_defaults() {
+        let p = Policy::default();
+        let rows = p.to_rows();
+        assert_eq!(rows.len(), SECTIONS.len());
+        let back = Policy::from_rows(rows.iter().map(|(k, v)| (*k, v.clone()))).unwrap();
+        assert_eq!(back, p);
+        let partial =
+            Policy::from_rows([("warnings", serde_json::json!({"growth_ratio": 0.75}))]).unwrap();
+        assert_eq!(partial.warnings.growth_ratio, 0.75);
+        assert_eq!(partial.warnings.large_account_cartons, 1000);
+        assert_eq!(partial.staffing, Staffing::default());
+    }
+}

@@ -1,0 +1,39 @@
+//! Pure domain types and rules of m135 (`../shared/domain.md`). No IO.
+//!
+//! Input is converted at the edge into the newtypes here (`CustomerCode`, `SkuCode`, `Month`,
+//! `IsoWeek`, `Tier`, `Cartons`, `Fen`); everything inside takes valid types.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+mod code_enum;
+pub mod config;
+pub mod ids;
+pub mod money;
+pub mod org;
+pub mod period;
+pub mod product;
+pub mod retailer;
+pub mod tier;
+pub mod warning;
+
+pub use ids::{CustomerCode, SkuCode, Username};
+pub use money::{Cartons, Fen};
+pub use period::{IsoWeek, Month};
+pub use tier::Tier;
+
+/// A value that failed to parse at the edge; the message is user-facing (Chinese).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ParseError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
