@@ -1,1 +1,221 @@
-//! placeholder
+//! 修正平衡 — forecast–supply balancing, days 17–20 (domain.md §4.5, §7).
+//!
+//! Per SKU: retailer forecasts `f_c`, available supply `S`, tiers, optional per-retailer caps by
+//! tier. Rules:
+//! - if `Σ f ≤ S` every retailer keeps its forecast (capped where a tier cap is configured —
+//!   caps are policy and always hold);
+//! - otherwise the total equals `S` exactly (unless caps make less deliverable), nobody gets more
+//!   than the forecast, and each final amount is the floor or the ceiling of its proportional share
+//!   `f_c·S/Σf` (largest remainder; ties to the higher tier, then ascending id);
+//! - with caps: a retailer whose share exceeds its cap gets the cap, is removed, and the freed
+//!   amount is redistributed among the others by the same rule (repeated until no cap binds), so
+//!   the others' finals are floor/ceil of `f_c·S'/Σ'f` on the remaining supply `S'`.
+//!
+//! Arithmetic is exact (u128 numerators), never f64. A retailer is flagged when its cut
+//! `(f − final)/f` exceeds [`BalanceConfig::flag_threshold_bp`] (basis points).
+use crate::{AllocError, TIERS, Tier};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceRetailer {
+    pub id: String,
+    pub tier: Tier,
+    pub forecast: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BalanceProblem {
+    pub sku: String,
+    pub supply: u64,
+    pub retailers: Vec<BalanceRetailer>,
+    /// Per-retailer cap by tier (index `tier − 1`).
+    pub tier_caps: [Option<u64>; TIERS],
+}
+
+/// Balancing policy (configuration).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BalanceConfig {
+    /// Flag a retailer for the rep's follow-up when its cut exceeds this share of its forecast,
+    /// in basis points (2000 = 20 %). [INF] default; domain.md §4.5 leaves the value open.
+    pub flag_threshold_bp: u64,
+}
+
+impl Default for BalanceConfig {
+    fn default() -> Self {
+        BalanceConfig { flag_threshold_bp: 2000 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub id: String,
+    pub tier: Tier,
+    pub forecast: u64,
+    #[serde(rename = "final")]
+    pub final_qty: u64,
+    /// Held at its tier cap.
+    pub capped: bool,
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceSolution {
+    pub sku: String,
+    pub supply: u64,
+    pub demand: u64,
+    pub total: u64,
+    /// Whether forecasts were cut (Σf > S).
+    pub cut: bool,
+    /// In input order.
+    pub allocations: Vec<Allocation>,
+}
+
+pub fn validate(p: &BalanceProblem) -> Result<(), AllocError> {
+    if p.sku.trim().is_empty() {
+        return Err(AllocError::invalid("sku", "卷烟规格代码不能为空"));
+    }
+    let mut ids: Vec<&str> = p.retailers.iter().map(|r| r.id.as_str()).collect();
+    for (i, r) in p.retailers.iter().enumerate() {
+        if r.id.trim().is_empty() {
+            return Err(AllocError::invalid(format!("retailers[{i}].id"), "客户编码不能为空"));
+        }
+    }
+    ids.sort_unstable();
+    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+        let i = p.retailers.iter().rposition(|r| r.id == w[0]).unwrap_or(0);
+        return Err(AllocError::invalid(format!("retailers[{i}].id"), format!("客户编码“{}”重复", w[0])));
+    }
+    Ok(())
+}
+
+/// Balance one SKU (see the module doc).
+pub fn balance(p: &BalanceProblem, cfg: &BalanceConfig) -> Result<BalanceSolution, AllocError> {
+    validate(p)?;
+    Ok(balance_unchecked(p, cfg))
+}
+
+pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> BalanceSolution {
+    let n = p.retailers.len();
+    let demand: u64 = p.retailers.iter().map(|r| r.forecast).sum();
+    let cap = |i: usize| p.tier_caps[p.retailers[i].tier.get() as usize - 1];
+    let mut fin = vec![0u64; n];
+    let mut capped = vec![false; n];
+    let mut active: Vec<usize> = (0..n).filter(|&i| p.retailers[i].forecast > 0).collect();
+    let mut s_a = p.supply;
+    loop {
+        let f_a: u64 = active.iter().map(|&i| p.retailers[i].forecast).sum();
+        if f_a == 0 {
+            break;
+        }
+        let s_eff = s_a.min(f_a) as u128;
+        // fix every retailer whose proportional share exceeds its cap
+        let mut fixed_any = false;
+        active.retain(|&i| match cap(i) {
+            Some(c) if (c as u128) * (f_a as u128) < (p.retailers[i].forecast as u128) * s_eff => {
+                fin[i] = c;
+                capped[i] = true;
+                s_a -= c;
+                fixed_any = true;
+                false
+            }
+            _ => true,
+        });
+        if fixed_any {
+            continue;
+        }
+        if s_a >= f_a {
+            for &i in &active {
+                fin[i] = p.retailers[i].forecast;
+            }
+            break;
+        }
+        // largest remainder on S_A over F_A
+        let mut given = 0u64;
+        let mut rems: Vec<(u128, usize)> = Vec::with_capacity(active.len());
+        for &i in &active {
+            let num = p.retailers[i].forecast as u128 * s_a as u128;
+            let q = (num / f_a as u128) as u64;
+            fin[i] = q;
+            given += q;
+            let r = num % f_a as u128;
+            if r > 0 {
+                rems.push((r, i));
+            }
+        }
+        let left = (s_a - given) as usize;
+        let better = |a: &(u128, usize), b: &(u128, usize)| {
+            let (ra, rb) = (&p.retailers[a.1], &p.retailers[b.1]);
+            b.0.cmp(&a.0).then(rb.tier.cmp(&ra.tier)).then(ra.id.cmp(&rb.id))
+        };
+        if left > 0 && left < rems.len() {
+            rems.select_nth_unstable_by(left - 1, better);
+        }
+        for &(_, i) in rems.iter().take(left) {
+            fin[i] += 1;
+        }
+        break;
+    }
+    let allocations: Vec<Allocation> = p
+        .retailers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let cut = r.forecast - fin[i];
+            let flagged = r.forecast > 0 && (cut as u128) * 10_000 > (cfg.flag_threshold_bp as u128) * (r.forecast as u128);
+            Allocation { id: r.id.clone(), tier: r.tier, forecast: r.forecast, final_qty: fin[i], capped: capped[i], flagged }
+        })
+        .collect();
+    BalanceSolution {
+        sku: p.sku.clone(),
+        supply: p.supply,
+        demand,
+        total: fin.iter().sum(),
+        cut: demand > p.supply,
+        allocations,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(id: &str, tier: i64, f: u64) -> BalanceRetailer {
+        BalanceRetailer { id: id.into(), tier: Tier::new(tier).unwrap(), forecast: f }
+    }
+
+    #[test]
+    fn no_cut_when_supply_suffices() {
+        let p = BalanceProblem { sku: "X".into(), supply: 100, retailers: vec![r("A", 3, 10), r("B", 5, 20)], tier_caps: [None; TIERS] };
+        let s = balance(&p, &BalanceConfig::default()).unwrap();
+        assert_eq!(s.total, 30);
+        assert!(!s.cut);
+    }
+
+    #[test]
+    fn largest_remainder_ties_to_higher_tier() {
+        // shares 10·5/20 = 2.5 each for A (tier 3) and B (tier 5): B gets the ceiling
+        let p = BalanceProblem { sku: "X".into(), supply: 5, retailers: vec![r("A", 3, 10), r("B", 5, 10)], tier_caps: [None; TIERS] };
+        let s = balance(&p, &BalanceConfig::default()).unwrap();
+        assert_eq!(s.total, 5);
+        assert_eq!((s.allocations[0].final_qty, s.allocations[1].final_qty), (2, 3));
+        assert!(s.allocations[0].flagged);
+    }
+
+    #[test]
+    fn caps_hold_and_free_amount_is_redistributed() {
+        let mut caps = [None; TIERS];
+        caps[29] = Some(20);
+        let p = BalanceProblem {
+            sku: "X".into(),
+            supply: 100,
+            retailers: vec![r("A", 30, 100), r("B", 10, 50), r("C", 10, 50)],
+            tier_caps: caps,
+        };
+        let s = balance(&p, &BalanceConfig::default()).unwrap();
+        assert_eq!(s.total, 100);
+        assert_eq!(s.allocations[0].final_qty, 20);
+        assert_eq!(s.allocations[1].final_qty + s.allocations[2].final_qty, 80);
+        assert_eq!(s.allocations[1].final_qty, 40);
+    }
+}
