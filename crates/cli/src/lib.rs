@@ -14,12 +14,17 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// 需求预测引擎：对 CSV 文件预测、评估（eval）与规模测试（bench）
+    Forecast(commands::forecast::ForecastCmd),
+}
 
 /// Parse the process arguments and run the chosen command; errors are printed in one line.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Forecast(c) => commands::forecast::run(c),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
