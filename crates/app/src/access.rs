@@ -1,0 +1,125 @@
+//! Who is asking, and which rows they may see (row-level access).
+//!
+//! - 客户经理 sees only the retailers assigned to them;
+//! - 市场经理 only the retailers of their market area (市场部);
+//! - 营销主任 and 专卖人员 the retailers of their county department;
+//! - 营销中心, 品牌经理 and the administrator the whole company.
+use crate::{AppError, AppResult};
+use domain::org::Role;
+use serde::Serialize;
+use store::Db;
+use store::repo::ScopeIds;
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub org_unit_id: Option<i64>,
+}
+
+impl CurrentUser {
+    pub fn from_staff(s: &store::model::Staff) -> AppResult<CurrentUser> {
+        Ok(CurrentUser {
+            id: s.id,
+            username: s.username.clone(),
+            name: s.name.clone(),
+            role: Role::parse(&s.role)
+                .map_err(|_| AppError::Forbidden(format!("账号 {} 的角色无效", s.username)))?,
+            org_unit_id: s.org_unit_id,
+        })
+    }
+
+    pub fn actor(&self) -> store::audit::Actor {
+        store::audit::Actor {
+            id: Some(self.id),
+            username: self.username.clone(),
+        }
+    }
+
+    pub fn require(&self, roles: &[Role]) -> AppResult<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "{}无权进行此操作",
+                self.role.zh()
+            )))
+        }
+    }
+}
+
+/// The part of the company a person's queries cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Scope {
+    Rep(i64),
+    Area(i64),
+    County(i64),
+    Company,
+}
+
+impl Scope {
+    /// The scope of a person; a county-level role's county is found from its org unit.
+    pub async fn of(db: &Db, user: &CurrentUser) -> AppResult<Scope> {
+        Ok(match user.role {
+            Role::AccountManager => Scope::Rep(user.id),
+            Role::MarketManager => Scope::Area(user.org_unit_id.ok_or_else(|| no_org(user))?),
+            Role::MarketingDirector | Role::MonopolyOfficer => {
+                let unit = user.org_unit_id.ok_or_else(|| no_org(user))?;
+                Scope::County(county_of(db, unit).await?)
+            }
+            Role::MarketingCenter | Role::BrandManager | Role::Admin => Scope::Company,
+        })
+    }
+
+    pub fn ids(self) -> ScopeIds {
+        match self {
+            Scope::Rep(id) => ScopeIds {
+                rep_id: Some(id),
+                ..ScopeIds::default()
+            },
+            Scope::Area(id) => ScopeIds {
+                area_id: Some(id),
+                ..ScopeIds::default()
+            },
+            Scope::County(id) => ScopeIds {
+                county_id: Some(id),
+                ..ScopeIds::default()
+            },
+            Scope::Company => ScopeIds::default(),
+        }
+    }
+
+    /// The message of a refusal for a row outside this scope.
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Scope::Rep(_) => "该零售客户不属于您的辖区",
+            Scope::Area(_) => "该零售客户不在您负责的市场部",
+            Scope::County(_) => "该零售客户不在您所在的营销部",
+            Scope::Company => "无权访问",
+        }
+    }
+}
+
+fn no_org(user: &CurrentUser) -> AppError {
+    AppError::Forbidden(format!("账号 {} 未分配所属机构", user.username))
+}
+
+/// Walk up from an org unit to its county department (the unit itself if it is one).
+async fn county_of(db: &Db, mut unit: i64) -> AppResult<i64> {
+    for _ in 0..8 {
+        let u = store::repo::staff::org_unit(db, unit)
+            .await?
+            .ok_or_else(|| AppError::NotFound("所属机构不存在".into()))?;
+        if u.kind == domain::org::OrgKind::County.code() {
+            return Ok(u.id);
+        }
+        match u.parent_id {
+            Some(p) => unit = p,
+            None => break,
+        }
+    }
+    Err(AppError::Forbidden("所属机构不在任何县级营销部之下".into()))
+}

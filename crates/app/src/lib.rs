@@ -1,0 +1,40 @@
+//! The application layer of m135 (design.md §2): use cases called by the web pages, the JSON API
+//! and the CLI alike. It loads from the store, applies the domain rules and the engines, checks
+//! permissions (row-level access) and records every write a person makes in the audit trail.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod auth;
+pub mod clock;
+pub mod dashboard;
+pub mod error;
+pub mod products;
+pub mod retailers;
+pub mod staff;
+
+pub use access::{CurrentUser, Scope};
+pub use clock::Clock;
+pub use error::{AppError, AppResult};
+
+use store::Db;
+
+/// Everything a use case needs: the database and the clock.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Clock,
+}
+
+impl App {
+    pub fn new(db: Db) -> App {
+        App {
+            db,
+            clock: Clock::system(),
+        }
+    }
+
+    /// The policy in force (configuration rows over domain.md's defaults).
+    pub async fn policy(&self) -> AppResult<domain::config::Policy> {
+        Ok(store::repo::config::load_policy(&self.db).await?)
+    }
+}

@@ -1,0 +1,174 @@
+//! Persistence for m135 (design.md §3): one [`Db`] over SQLite or PostgreSQL, one migrations
+//! folder per backend, repositories as free functions taking `&Db` (or a [`Tx`]).
+//!
+//! Queries are written once with `$1` placeholders and expanded once per backend by [`on_db!`]
+//! and [`on_tx!`]. Conventions that keep one SQL text valid on both: integers are BIGINT on
+//! PostgreSQL and `i64` in Rust; sums are wrapped as `CAST(COALESCE(SUM(x), 0) AS BIGINT)`;
+//! averages as `CAST(AVG(x) AS DOUBLE PRECISION)`; placeholders are numbered in order of first use;
+//! `execute` results are mapped with `.map(|r| r.rows_affected())` so both arms agree.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod model;
+pub mod repo;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A database error; `Conflict` and `NotFound` are the ones callers branch on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL \"{0}\": use sqlite:PATH or postgres://…")]
+    Url(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when the error is a unique-key violation.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which backend a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database: SQLite (embedded default) or PostgreSQL (what a company deploys).
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction on either backend.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Expand one query body per backend: `on_db!(db, pool => sqlx::query(..).execute(pool).await)`.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Expand one query body per backend inside a transaction: `on_tx!(tx, c => q.execute(c).await)`.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Connect to `sqlite:PATH` (created if missing; WAL, foreign keys on) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(StoreError::Url(url.to_string()))
+        }
+    }
+
+    /// Apply pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, p => p.close().await)
+    }
+
+    /// True when no organisation exists yet (a fresh database).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = on_db!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM org_unit").fetch_one(p).await)?;
+        Ok(n == 0)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,187 @@
+//! Sales aggregates over the monthly roll-up (`sales_month`), always under a [`ScopeIds`].
+//! Volumes are supplied 条 (actual purchases); demand is reported separately where it matters.
+use super::{SCOPE_SQL, ScopeIds};
+use crate::{Db, Result, on_db};
+
+/// Volume and amount of one key (price class, brand, county, …) in one month.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct KeyMonth {
+    pub key: String,
+    pub month: String,
+    pub demanded: i64,
+    pub qty: i64,
+    pub amount_fen: i64,
+    /// Distinct retailers with a purchase.
+    pub retailers: i64,
+}
+
+/// What to group a [`by_key`] aggregate on (a closed set: never user text in SQL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SalesKey {
+    PriceClass,
+    Brand,
+    County,
+    Area,
+    Rep,
+    Sku,
+    Manufacturer,
+    Total,
+}
+
+impl SalesKey {
+    fn sql(self) -> &'static str {
+        match self {
+            SalesKey::PriceClass => "p.price_class",
+            SalesKey::Brand => "p.brand",
+            SalesKey::County => "CAST(r.county_id AS TEXT)",
+            SalesKey::Area => "CAST(r.area_id AS TEXT)",
+            SalesKey::Rep => "CAST(COALESCE(r.account_manager_id, 0) AS TEXT)",
+            SalesKey::Sku => "p.sku_code",
+            SalesKey::Manufacturer => "CAST(p.manufacturer_id AS TEXT)",
+            SalesKey::Total => "'total'",
+        }
+    }
+}
+
+/// Aggregate the months given (each `YYYY-MM`) by one key, optionally only key brands.
+pub async fn by_key(
+    db: &Db,
+    scope: ScopeIds,
+    key: SalesKey,
+    months: &[String],
+    key_brands_only: bool,
+) -> Result<Vec<KeyMonth>> {
+    let k = key.sql();
+    let mut out = Vec::new();
+    // One query per month keeps the SQL identical on both backends (no array binds).
+    for m in months {
+        let q = format!(
+            "SELECT {k} AS key, s.month AS month, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, \
+             CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen, \
+             COUNT(DISTINCT s.retailer_id) AS retailers \
+             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id \
+             WHERE {SCOPE_SQL} AND s.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE) AND s.supplied_qty > 0 \
+             GROUP BY {k}, s.month ORDER BY qty DESC"
+        );
+        let rows = on_db!(db, p => sqlx::query_as::<_, KeyMonth>(&q)
+            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).bind(key_brands_only)
+            .fetch_all(p).await)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Per-retailer monthly totals (all SKUs) with the retailer's warning group
+/// (county, business format, market type), for the months given.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RetailerMonth {
+    pub retailer_id: i64,
+    pub customer_code: String,
+    pub name: String,
+    pub account_manager_id: Option<i64>,
+    pub county_id: i64,
+    pub business_format: String,
+    pub market_type: String,
+    pub month: String,
+    pub qty: i64,
+    pub amount_fen: i64,
+}
+
+pub async fn retailer_months(
+    db: &Db,
+    scope: ScopeIds,
+    months: &[String],
+) -> Result<Vec<RetailerMonth>> {
+    let mut out = Vec::new();
+    for m in months {
+        let q = format!(
+            "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month, \
+             CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen \
+             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+             WHERE {SCOPE_SQL} AND s.month = $4 \
+             GROUP BY r.id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month"
+        );
+        out.extend(on_db!(db, p => sqlx::query_as::<_, RetailerMonth>(&q)
+            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(p).await)?);
+    }
+    Ok(out)
+}
+
+/// Monthly totals of the warning groups (county × format × market type) over all retailers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct GroupMonth {
+    pub county_id: i64,
+    pub business_format: String,
+    pub market_type: String,
+    pub month: String,
+    pub qty: i64,
+}
+
+pub async fn group_months(
+    db: &Db,
+    county_id: Option<i64>,
+    months: &[String],
+) -> Result<Vec<GroupMonth>> {
+    let mut out = Vec::new();
+    for m in months {
+        let q = "SELECT r.county_id, r.business_format, r.market_type, s.month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty \
+                 FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+                 WHERE ($1 IS NULL OR r.county_id = $1) AND s.month = $2 \
+                 GROUP BY r.county_id, r.business_format, r.market_type, s.month";
+        out.extend(on_db!(db, p => sqlx::query_as::<_, GroupMonth>(q).bind(county_id).bind(m).fetch_all(p).await)?);
+    }
+    Ok(out)
+}
+
+/// One retailer's months: (month, demanded, supplied, amount).
+pub async fn retailer_history(
+    db: &Db,
+    retailer_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let q = "SELECT month, CAST(SUM(demanded_qty) AS BIGINT), CAST(SUM(supplied_qty) AS BIGINT), CAST(SUM(amount_fen) AS BIGINT) \
+             FROM sales_month WHERE retailer_id = $1 AND month >= $2 AND month <= $3 GROUP BY month ORDER BY month";
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, (String, i64, i64, i64)>(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?,
+    )
+}
+
+/// A retailer's SKUs over a month range: (sku_code, brand, spec, price_class, demanded, supplied, amount).
+pub async fn retailer_skus(
+    db: &Db,
+    retailer_id: i64,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<(String, String, String, String, i64, i64, i64)>> {
+    let q = "SELECT p.sku_code, p.brand, p.spec_name, p.price_class, CAST(SUM(s.demanded_qty) AS BIGINT), CAST(SUM(s.supplied_qty) AS BIGINT), CAST(SUM(s.amount_fen) AS BIGINT) \
+             FROM sales_month s JOIN product p ON p.id = s.product_id WHERE s.retailer_id = $1 AND s.month >= $2 AND s.month <= $3 \
+             GROUP BY p.sku_code, p.brand, p.spec_name, p.price_class ORDER BY 6 DESC LIMIT $4";
+    Ok(
+        on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(from).bind(to).bind(limit).fetch_all(p).await)?,
+    )
+}
+
+/// Distinct retailers in scope that bought each brand over a month range (上柜 / listing).
+pub async fn brand_listing(
+    db: &Db,
+    scope: ScopeIds,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, i64)>> {
+    let q = format!(
+        "SELECT p.brand, COUNT(DISTINCT s.retailer_id) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+         JOIN product p ON p.id = s.product_id WHERE {SCOPE_SQL} AND s.month >= $4 AND s.month <= $5 AND s.supplied_qty > 0 GROUP BY p.brand"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(from).bind(to).fetch_all(p).await)?,
+    )
+}
+
+/// The latest month that has sales, if any.
+pub async fn latest_month(db: &Db) -> Result<Option<String>> {
+    Ok(
+        on_db!(db, p => sqlx::query_scalar("SELECT MAX(month) FROM sales_month").fetch_one(p).await)?,
+    )
+}
