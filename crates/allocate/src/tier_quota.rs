@@ -811,6 +811,56 @@ fn explain(
     text
 }
 
+/// Brute-force reference (exponential; small cases only): enumerates every monotone table on
+/// the non-empty tiers within the caps and returns `(total, coverage, top quota)` of the best one
+/// under the given tie-break order (`coverage_first`: coverage then flatness, else the reverse).
+pub fn brute_force(s: &Submarket, t: u64, coverage_first: bool) -> (u64, u64, u64) {
+    struct Ctx<'a> {
+        tiers: Vec<usize>,
+        w: [u64; TIERS],
+        caps: [Option<u64>; TIERS],
+        counts: &'a [u64; TIERS],
+        t: u64,
+        cf: bool,
+        best: Option<(u64, u64, u64)>,
+    }
+    fn key(cf: bool, b: (u64, u64, u64)) -> (u64, i64, i64) {
+        if cf { (b.0, b.1 as i64, -(b.2 as i64)) } else { (b.0, -(b.2 as i64), b.1 as i64) }
+    }
+    fn rec(c: &mut Ctx<'_>, i: usize, x: &mut Vec<u64>, partial: u64) {
+        if i == c.tiers.len() {
+            let cov: u64 = c.tiers.iter().zip(x.iter()).filter(|(_, v)| **v > 0).map(|(&j, _)| c.counts[j]).sum();
+            let cand = (partial, cov, x.last().copied().unwrap_or(0));
+            if c.best.is_none_or(|b| key(c.cf, cand) > key(c.cf, b)) {
+                c.best = Some(cand);
+            }
+            return;
+        }
+        let lo = if i == 0 { 0 } else { x[i - 1] };
+        let hi = c.caps[c.tiers[i]].unwrap_or(c.t).min(c.t);
+        let rest: u64 = c.tiers[i..].iter().map(|&j| c.w[j]).sum();
+        let mut v = lo;
+        while v <= hi && partial + v * rest <= c.t {
+            x.push(v);
+            rec(c, i + 1, x, partial + v * c.w[c.tiers[i]]);
+            x.pop();
+            v += 1;
+        }
+    }
+    let w = s.weights();
+    let mut c = Ctx {
+        tiers: (0..TIERS).filter(|&j| w[j] > 0).collect(),
+        w,
+        caps: s.effective_caps(),
+        counts: &s.counts,
+        t,
+        cf: coverage_first,
+        best: None,
+    };
+    rec(&mut c, 0, &mut Vec::new(), 0);
+    c.best.unwrap_or((0, 0, 0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
