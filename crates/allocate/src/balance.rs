@@ -47,11 +47,9 @@ impl Default for BalanceConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Result for one retailer; `allocations[i]` belongs to `retailers[i]` of the problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allocation {
-    pub id: String,
-    pub tier: Tier,
-    pub forecast: u64,
     #[serde(rename = "final")]
     pub final_qty: u64,
     /// Held at its tier cap.
@@ -67,7 +65,7 @@ pub struct BalanceSolution {
     pub total: u64,
     /// Whether forecasts were cut (Σf > S).
     pub cut: bool,
-    /// In input order.
+    /// In input order (`allocations[i]` ↔ `retailers[i]`).
     pub allocations: Vec<Allocation>,
 }
 
@@ -96,74 +94,92 @@ pub fn balance(p: &BalanceProblem, cfg: &BalanceConfig) -> Result<BalanceSolutio
 }
 
 pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> BalanceSolution {
-    let n = p.retailers.len();
-    let demand: u64 = p.retailers.iter().map(|r| r.forecast).sum();
-    let cap = |i: usize| p.tier_caps[p.retailers[i].tier.get() as usize - 1];
+    let rs = &p.retailers;
+    let n = rs.len();
+    let demand: u64 = rs.iter().map(|r| r.forecast).sum();
+    let cap_of = |i: usize| p.tier_caps[rs[i].tier.get() as usize - 1];
     let mut fin = vec![0u64; n];
     let mut capped = vec![false; n];
-    let mut active: Vec<usize> = (0..n).filter(|&i| p.retailers[i].forecast > 0).collect();
+    let mut active: Vec<u32> = (0..n as u32).filter(|&i| rs[i as usize].forecast > 0).collect();
+    let any_cap = p.tier_caps.iter().any(|c| c.is_some());
     let mut s_a = p.supply;
     loop {
-        let f_a: u64 = active.iter().map(|&i| p.retailers[i].forecast).sum();
+        let f_a: u64 = active.iter().map(|&i| rs[i as usize].forecast).sum();
         if f_a == 0 {
             break;
         }
         let s_eff = s_a.min(f_a) as u128;
         // fix every retailer whose proportional share exceeds its cap
         let mut fixed_any = false;
-        active.retain(|&i| match cap(i) {
-            Some(c) if (c as u128) * (f_a as u128) < (p.retailers[i].forecast as u128) * s_eff => {
-                fin[i] = c;
-                capped[i] = true;
-                s_a -= c;
-                fixed_any = true;
-                false
-            }
-            _ => true,
-        });
+        if any_cap {
+            active.retain(|&i| match cap_of(i as usize) {
+                Some(c) if (c as u128) * (f_a as u128) < (rs[i as usize].forecast as u128) * s_eff => {
+                    fin[i as usize] = c;
+                    capped[i as usize] = true;
+                    s_a -= c;
+                    fixed_any = true;
+                    false
+                }
+                _ => true,
+            });
+        }
         if fixed_any {
             continue;
         }
         if s_a >= f_a {
             for &i in &active {
-                fin[i] = p.retailers[i].forecast;
+                fin[i as usize] = rs[i as usize].forecast;
             }
             break;
         }
-        // largest remainder on S_A over F_A
+        // largest remainder of f·S_A / F_A; u64 arithmetic when it cannot overflow
+        let max_f = active.iter().map(|&i| rs[i as usize].forecast).max().unwrap_or(0);
         let mut given = 0u64;
-        let mut rems: Vec<(u128, usize)> = Vec::with_capacity(active.len());
-        for &i in &active {
-            let num = p.retailers[i].forecast as u128 * s_a as u128;
-            let q = (num / f_a as u128) as u64;
-            fin[i] = q;
-            given += q;
-            let r = num % f_a as u128;
-            if r > 0 {
-                rems.push((r, i));
+        // (remainder, tier, index): larger remainder first, then higher tier, then id
+        let mut rems: Vec<(u128, u8, u32)> = Vec::with_capacity(active.len());
+        if max_f.checked_mul(s_a).is_some() {
+            for &i in &active {
+                let num = rs[i as usize].forecast * s_a;
+                let q = num / f_a;
+                fin[i as usize] = q;
+                given += q;
+                let r = num - q * f_a;
+                if r > 0 {
+                    rems.push((r as u128, rs[i as usize].tier.get(), i));
+                }
+            }
+        } else {
+            for &i in &active {
+                let num = rs[i as usize].forecast as u128 * s_a as u128;
+                let q = (num / f_a as u128) as u64;
+                fin[i as usize] = q;
+                given += q;
+                let r = num % f_a as u128;
+                if r > 0 {
+                    rems.push((r, rs[i as usize].tier.get(), i));
+                }
             }
         }
         let left = (s_a - given) as usize;
-        let better = |a: &(u128, usize), b: &(u128, usize)| {
-            let (ra, rb) = (&p.retailers[a.1], &p.retailers[b.1]);
-            b.0.cmp(&a.0).then(rb.tier.cmp(&ra.tier)).then(ra.id.cmp(&rb.id))
+        let better = |a: &(u128, u8, u32), b: &(u128, u8, u32)| {
+            b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| rs[a.2 as usize].id.cmp(&rs[b.2 as usize].id))
         };
         if left > 0 && left < rems.len() {
             rems.select_nth_unstable_by(left - 1, better);
         }
-        for &(_, i) in rems.iter().take(left) {
-            fin[i] += 1;
+        for &(_, _, i) in rems.iter().take(left) {
+            fin[i as usize] += 1;
         }
         break;
     }
-    let allocations: Vec<Allocation> = p
-        .retailers
+    let bp = cfg.flag_threshold_bp as u128;
+    let allocations: Vec<Allocation> = rs
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let cut = r.forecast - fin[i];
-            let flagged = r.forecast > 0 && (cut as u128) * 10_000 > (cfg.flag_threshold_bp as u128) * (r.forecast as u128);
-            Allocation { id: r.id.clone(), tier: r.tier, forecast: r.forecast, final_qty: fin[i], capped: capped[i], flagged }
+        .zip(fin.iter().zip(&capped))
+        .map(|(r, (&f, &c))| {
+            let cut = (r.forecast - f) as u128;
+            let flagged = r.forecast > 0 && cut * 10_000 > bp * r.forecast as u128;
+            Allocation { final_qty: f, capped: c, flagged }
         })
         .collect();
     BalanceSolution {

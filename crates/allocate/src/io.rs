@@ -234,8 +234,45 @@ impl From<&QuotaSolution> for QuotaOutput {
     }
 }
 
-/// The balance output format is [`BalanceSolution`] itself.
-pub type BalanceOutput = BalanceSolution;
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceLine {
+    pub id: String,
+    pub tier: Tier,
+    pub forecast: u64,
+    #[serde(rename = "final")]
+    pub final_qty: u64,
+    pub capped: bool,
+    pub flagged: bool,
+}
+
+/// The balance output format.
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceOutput {
+    pub sku: String,
+    pub supply: u64,
+    pub demand: u64,
+    pub total: u64,
+    pub cut: bool,
+    pub allocations: Vec<BalanceLine>,
+}
+
+impl BalanceOutput {
+    pub fn new(p: &BalanceProblem, s: &BalanceSolution) -> Self {
+        BalanceOutput {
+            sku: s.sku.clone(),
+            supply: s.supply,
+            demand: s.demand,
+            total: s.total,
+            cut: s.cut,
+            allocations: p
+                .retailers
+                .iter()
+                .zip(&s.allocations)
+                .map(|(r, a)| BalanceLine { id: r.id.clone(), tier: r.tier, forecast: r.forecast, final_qty: a.final_qty, capped: a.capped, flagged: a.flagged })
+                .collect(),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

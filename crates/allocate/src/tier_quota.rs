@@ -672,6 +672,9 @@ impl Chain {
         if n == 0 {
             return Ok(vec![]);
         }
+        if self.cap.iter().all(|&c| c == u64::MAX) {
+            return self.solve_uncapped(limit, order, budget);
+        }
         let (mut lo, mut hi) = self.base_bounds(limit);
         self.check_budget(&hi, limit, budget)?;
         let mut target: Option<u64> = None;
@@ -727,6 +730,128 @@ impl Chain {
         Ok(x)
     }
 
+    /// Exact solver for a sub-market without caps, in the increments ("levels") view: a monotone
+    /// table is a multiset of levels, level v serving tiers ≥ k_v, so the release is
+    /// `Σ_v C_{k_v}` (an unbounded subset sum over the 30 suffix counts) and the top quota is the
+    /// number of levels. Reachability uses shortest paths over residues modulo the smallest item
+    /// `m = C_top` (a reachable total stays reachable after `+m`): `O(30·m)` for the maximal total
+    /// and the coverage; the flattest table uses bitsets of "exactly c levels" for c up to the
+    /// (small) top quota: `O(p·30·T/64)`.
+    fn solve_uncapped(&self, limit: u64, order: &[TieBreak], budget: u64) -> Result<Vec<u64>, AllocError> {
+        let n = self.n();
+        let items: Vec<u64> = self.suffix[..n].to_vec(); // items[k] = C_k, decreasing in k
+        let m = items[n - 1];
+        // dist[k][r]: smallest total ≡ r (mod m) using items ≥ k
+        let mut dist: Vec<Vec<u64>> = vec![Vec::new(); n];
+        let mut d = vec![u64::MAX; m as usize];
+        d[0] = 0;
+        for k in (0..n).rev() {
+            let s = items[k];
+            let step = (s % m) as usize;
+            if step != 0 {
+                let g = gcd(step, m as usize);
+                let len = m as usize / g;
+                for c in 0..g {
+                    // start the cycle at its minimum so one pass suffices
+                    let mut start = c;
+                    let mut pos = c;
+                    for _ in 0..len {
+                        if d[pos] < d[start] {
+                            start = pos;
+                        }
+                        pos = (pos + step) % m as usize;
+                    }
+                    let mut pos = start;
+                    for _ in 0..len {
+                        let next = (pos + step) % m as usize;
+                        if d[pos] != u64::MAX && d[pos] + s < d[next] {
+                            d[next] = d[pos] + s;
+                        }
+                        pos = next;
+                    }
+                }
+            }
+            dist[k] = d.clone();
+        }
+        let reach = |k: usize, t: u64| -> bool { dist[k][(t % m) as usize] <= t };
+        let t_star = (0..m)
+            .filter(|&r| dist[0][r as usize] <= limit)
+            .map(|r| limit - ((limit + m - r) % m))
+            .max()
+            .unwrap_or(0);
+        if t_star == 0 {
+            return Ok(vec![0; n]);
+        }
+        let coverage_k = |t: u64| (0..n).find(|&k| t >= items[k] && reach(k, t - items[k]));
+        let mut kmin: Option<usize> = None;
+        let mut peak: Option<u64> = None;
+        let mut cached: Option<(usize, u64, Levels)> = None;
+        for crit in order {
+            match crit {
+                TieBreak::Coverage => {
+                    kmin = match peak {
+                        None => coverage_k(t_star),
+                        Some(p) => {
+                            // suffix sets: exactly c levels from items ≥ k, c ≤ p − 1
+                            let a = Levels::suffix(&items, p - 1, t_star, budget)?;
+                            (0..n).find(|&k| t_star >= items[k] && a.get(p - 1, k, t_star - items[k]))
+                        }
+                    };
+                }
+                TieBreak::Flatness => {
+                    let (lo, target) = match kmin {
+                        Some(k) => (k, t_star - items[k]),
+                        None => (0, t_star),
+                    };
+                    let b = Levels::prefix_until(&items, lo, target, budget)?;
+                    peak = Some(b.count + u64::from(kmin.is_some()));
+                    cached = Some((lo, target, b));
+                }
+            }
+        }
+        let (lo, target) = match kmin {
+            Some(k) => (k, t_star - items[k]),
+            None => (0, t_star),
+        };
+        let b = match cached {
+            Some((l, t, b)) if l == lo && t == target => b,
+            _ => Levels::prefix_until(&items, lo, target, budget)?,
+        };
+        // lexicographic: fewest levels on the top tier, then the next, …
+        let mut dk = vec![0u64; n];
+        let mut rem = target;
+        let mut cnt = b.count;
+        for k in (lo..n).rev() {
+            let mut used = 0u64;
+            loop {
+                let ok = if k == lo { rem == used * items[k] && cnt == used } else {
+                    used <= cnt && used * items[k] <= rem && b.get(cnt - used, k - 1, rem - used * items[k])
+                };
+                if ok {
+                    break;
+                }
+                used += 1;
+                debug_assert!(used <= cnt, "reconstruction must succeed");
+                if used > cnt {
+                    break;
+                }
+            }
+            dk[k] = used;
+            rem -= used * items[k];
+            cnt -= used;
+        }
+        if let Some(k) = kmin {
+            dk[k] += 1;
+        }
+        let mut x = vec![0u64; n];
+        let mut run = 0;
+        for i in 0..n {
+            run += dk[i];
+            x[i] = run;
+        }
+        Ok(x)
+    }
+
     /// Full 30-tier table; an empty tier takes the quota of the tier below it (0 at the bottom).
     fn expand(&self, x: &[u64]) -> [u64; TIERS] {
         let mut full = [0u64; TIERS];
@@ -740,6 +865,86 @@ impl Chain {
             *f = last;
         }
         full
+    }
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Sets of totals made of exactly `c` levels, by item range (see [`Chain::solve_uncapped`]).
+struct Levels {
+    /// sets[c][k]
+    sets: Vec<Vec<Bits>>,
+    /// first item index represented (prefix sets: items lo..=k; suffix sets: items k..n)
+    lo: usize,
+    /// prefix sets: the smallest c whose full set holds the target
+    count: u64,
+}
+
+impl Levels {
+    /// Prefix sets `P[c][k]` = totals of exactly c levels from items `lo..=k`, built for
+    /// c = 0, 1, … until `target ∈ P[c][n−1]`.
+    fn prefix_until(items: &[u64], lo: usize, target: u64, budget: u64) -> Result<Levels, AllocError> {
+        let n = items.len();
+        let words = target / 64 + 1;
+        let mut zero = Bits::with_max(target);
+        zero.set(0);
+        let mut sets: Vec<Vec<Bits>> = vec![vec![zero; n]];
+        let mut c = 0u64;
+        while !sets[c as usize][n - 1].get(target) {
+            c += 1;
+            if c.saturating_mul(n as u64).saturating_mul(words) > budget || c > target {
+                return Err(AllocError::TooLarge(format!("最高档配额过大（>{c}），精确求解超过预算")));
+            }
+            let mut row: Vec<Bits> = Vec::with_capacity(n);
+            for k in 0..n {
+                if k < lo {
+                    row.push(Bits::empty());
+                    continue;
+                }
+                let mut b = Bits::shifted(&sets[c as usize - 1][k], items[k], target);
+                if k > lo {
+                    b.or_assign(&row[k - 1]);
+                }
+                row.push(b);
+            }
+            sets.push(row);
+        }
+        Ok(Levels { sets, lo, count: c })
+    }
+
+    /// Suffix sets `S[c][k]` = totals of exactly c levels from items `k..n`, c = 0..=cmax.
+    fn suffix(items: &[u64], cmax: u64, limit: u64, budget: u64) -> Result<Levels, AllocError> {
+        let n = items.len();
+        if (cmax + 1).saturating_mul(n as u64).saturating_mul(limit / 64 + 1) > budget {
+            return Err(AllocError::TooLarge("最高档配额过大，精确求解超过预算".into()));
+        }
+        let mut zero = Bits::with_max(limit);
+        zero.set(0);
+        let mut sets: Vec<Vec<Bits>> = vec![vec![zero; n]];
+        for c in 1..=cmax as usize {
+            let mut row: Vec<Bits> = vec![Bits::empty(); n];
+            for k in (0..n).rev() {
+                let mut b = Bits::shifted(&sets[c - 1][k], items[k], limit);
+                if k + 1 < n {
+                    b.or_assign(&row[k + 1]);
+                }
+                row[k] = b;
+            }
+            sets.push(row);
+        }
+        Ok(Levels { sets, lo: 0, count: cmax })
+    }
+
+    fn get(&self, c: u64, k: usize, t: u64) -> bool {
+        if c == 0 {
+            return t == 0;
+        }
+        if k < self.lo {
+            return false;
+        }
+        self.sets.get(c as usize).is_some_and(|row| row[k].get(t))
     }
 }
 
