@@ -51,7 +51,7 @@ pub enum Method {
     /// combination for regular series: median of auto-ETS, DOTM and damped trend on
     /// deseasonalised data
     Combo,
-    /// combination for intermittent series: mean of ADIDA, IMAPA and TSB
+    /// combination for intermittent series: mean of ADIDA and IMAPA
     IntermittentCombo,
 }
 
@@ -363,19 +363,108 @@ fn combo(y: &[f64], m: usize, h: usize) -> Option<Point> {
     let n = y.len();
     let (x, s) = deseason(y, m);
     let pos = x.iter().all(|v| *v > 0.0);
-    let specs = ets::candidates(1, false, pos, false);
-    let e = ets_point(&x, h, &specs, Method::Ets);
-    let d = theta_point(&x, h, ThetaKind::DynamicOptimized, Method::Dotm);
-    let dm = ets_point(
-        &x,
-        h,
-        &[spec(ErrorKind::Additive, TrendKind::Damped)],
-        Method::Damped,
-    );
-    let members: Vec<Point> = [e, d, dm].into_iter().flatten().collect();
+    let recipe =
+        std::env::var("FORECAST_COMBO").unwrap_or_else(|_| "ets,dotm,damped:median".into());
+    let (names, how) = recipe.split_once(':').unwrap_or((&recipe, "median"));
+    let mut members: Vec<Point> = Vec::new();
+    for name in names.split(',') {
+        let p = match name {
+            "ets" => ets_point(&x, h, &ets::candidates(1, false, pos, false), Method::Ets),
+            "etsa" => ets_point(&x, h, &ets::candidates(1, false, false, false), Method::Ets),
+            "etsd" => ets_point(&x, h, &ets::candidates(1, false, pos, true), Method::Ets),
+            "dotm" => theta_point(&x, h, ThetaKind::DynamicOptimized, Method::Dotm),
+            "otm" => theta_point(&x, h, ThetaKind::Optimized, Method::Otm),
+            "theta" => theta_point(&x, h, ThetaKind::Standard, Method::Theta),
+            "damped" => ets_point(
+                &x,
+                h,
+                &[spec(ErrorKind::Additive, TrendKind::Damped)],
+                Method::Damped,
+            ),
+            "mdamped" if pos => ets_point(
+                &x,
+                h,
+                &[spec(ErrorKind::Multiplicative, TrendKind::Damped)],
+                Method::Damped,
+            ),
+            "holt" => ets_point(
+                &x,
+                h,
+                &[spec(ErrorKind::Additive, TrendKind::Additive)],
+                Method::Holt,
+            ),
+            "ses" => ets_point(
+                &x,
+                h,
+                &[spec(ErrorKind::Additive, TrendKind::None)],
+                Method::Ses,
+            ),
+            "naive" => Some(seasonal_naive(&x, 1, h)),
+            "rwd" => {
+                let d = (x[n - 1] - x[0]) / (n - 1) as f64;
+                let mut p = seasonal_naive(&x, 1, h);
+                p.mean
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(j, v)| *v += d * (j + 1) as f64);
+                Some(p)
+            }
+            "ces" => crate::ces::fit(&x).map(|f| {
+                let mean = f.forecast(h);
+                let sd = (0..h)
+                    .map(|j| (f.sigma2 * (1.0 + j as f64)).sqrt())
+                    .collect();
+                Point {
+                    mean,
+                    sd,
+                    method: Method::Combo,
+                }
+            }),
+            "arima" => {
+                if let Some(f) = crate::arima::fit(y, m) {
+                    let mean = f.forecast(h);
+                    let sd = f.forecast_sd(&mean);
+                    members.push(Point {
+                        mean,
+                        sd,
+                        method: Method::Combo,
+                    });
+                }
+                None
+            }
+            "sets" => {
+                let seasonal = m >= 2 && n >= 2 * m + 2;
+                let posy = y.iter().all(|v| *v > 0.0);
+                members.extend(ets_point(
+                    y,
+                    h,
+                    &ets::candidates(m.max(1), seasonal, posy, false),
+                    Method::Ets,
+                ));
+                None
+            }
+            "setsd" => {
+                let seasonal = m >= 2 && n >= 2 * m + 2;
+                let posy = y.iter().all(|v| *v > 0.0);
+                members.extend(ets_point(
+                    y,
+                    h,
+                    &ets::candidates(m.max(1), seasonal, posy, true),
+                    Method::Ets,
+                ));
+                None
+            }
+            _ => None,
+        };
+        if let Some(mut p) = p {
+            reseason(&mut p, n, &s);
+            members.push(p);
+        }
+    }
     if members.is_empty() {
         return None;
     }
+    let mean_comb = how == "mean";
     let k = members.len();
     let mut mean = vec![0.0; h];
     let mut sd = vec![0.0; h];
@@ -384,20 +473,20 @@ fn combo(y: &[f64], m: usize, h: usize) -> Option<Point> {
         buf.clear();
         buf.extend(members.iter().map(|p| p.mean[j]));
         buf.sort_by(f64::total_cmp);
-        mean[j] = if k % 2 == 1 {
+        mean[j] = if mean_comb {
+            buf.iter().sum::<f64>() / k as f64
+        } else if k % 2 == 1 {
             buf[k / 2]
         } else {
             0.5 * (buf[k / 2 - 1] + buf[k / 2])
         };
         sd[j] = members.iter().map(|p| p.sd[j]).sum::<f64>() / k as f64;
     }
-    let mut p = Point {
+    Some(Point {
         mean,
         sd,
         method: Method::Combo,
-    };
-    reseason(&mut p, n, &s);
-    Some(p)
+    })
 }
 
 fn seasonal_naive(y: &[f64], m: usize, h: usize) -> Point {
@@ -420,7 +509,7 @@ fn intermittent_point(y: &[f64], h: usize, method: Method) -> Point {
         Method::Adida => im::adida(y),
         Method::Imapa => im::imapa(y),
         Method::Zero => 0.0,
-        _ => (im::adida(y) + im::imapa(y) + im::tsb(y, 0.1, 0.1)) / 3.0,
+        _ => 0.5 * (im::adida(y) + im::imapa(y)),
     };
     Point {
         mean: flat(v, h),
@@ -453,7 +542,7 @@ fn is_stopped(y: &[f64]) -> bool {
         return false;
     }
     let (adi, _) = im::adi_cv2(&y[..y.len() - tz]);
-    tz >= 6 && tz as f64 >= 3.0 * adi
+    tz >= 3 && tz as f64 >= 1.5 * adi
 }
 
 fn point(y: &[f64], m: usize, h: usize, method: Method, class: DemandClass) -> Point {
@@ -578,7 +667,7 @@ pub(crate) fn norm_ppf(p: f64) -> f64 {
 /// Forecast one series.
 ///
 /// Routing of [`Method::Auto`]: all-zero series → zero; series whose demand stopped (a run of
-/// trailing zeros of at least 6 months and 3 average intervals) → TSB decaying towards zero;
+/// trailing zeros of at least 3 months and 1.5 average inter-demand intervals) → TSB decaying towards zero;
 /// intermittent or lumpy (ADI ≥ 1.32) → intermittent combination; fewer than 4 values → mean;
 /// otherwise the combination of auto-ETS, DOTM and damped trend on deseasonalised data.
 /// With [`Config::festival`] and a known start month, regular series are adjusted for the

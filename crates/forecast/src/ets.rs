@@ -104,6 +104,73 @@ struct Pass {
     trend: f64,
 }
 
+/// Non-seasonal pass specialised at compile time (the hot loop of model fitting).
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn pass_ns<const MUL: bool, const TREND: bool>(
+    y: &[f64],
+    alpha: f64,
+    beta: f64,
+    phi: f64,
+    l0: f64,
+    b0: f64,
+) -> Pass {
+    let (mut l, mut b) = (l0, b0);
+    let mut sse = 0.0;
+    let mut logsum = 0.0;
+    let mut prod = 1.0f64;
+    for (t, &yt) in y.iter().enumerate() {
+        let yhat = if TREND { l + phi * b } else { l };
+        if MUL {
+            if !(yhat > 0.0) {
+                return Pass {
+                    lik: f64::INFINITY,
+                    sse: f64::INFINITY,
+                    level: l,
+                    trend: b,
+                };
+            }
+            let e = (yt - yhat) / yhat;
+            sse += e * e;
+            prod *= yhat;
+            if t % 16 == 15 {
+                logsum += prod.ln();
+                prod = 1.0;
+            }
+            l = yhat * (1.0 + alpha * e);
+            if TREND {
+                b = phi * b + beta * yhat * e;
+            }
+        } else {
+            let e = yt - yhat;
+            sse += e * e;
+            l = yhat + alpha * e;
+            if TREND {
+                b = phi * b + beta * e;
+            }
+        }
+    }
+    if MUL {
+        logsum += prod.ln();
+    }
+    let n = y.len() as f64;
+    let lik = n * (sse / n).max(1e-300).ln() + 2.0 * logsum;
+    if !lik.is_finite() {
+        return Pass {
+            lik: f64::INFINITY,
+            sse: f64::INFINITY,
+            level: l,
+            trend: b,
+        };
+    }
+    Pass {
+        lik,
+        sse,
+        level: l,
+        trend: b,
+    }
+}
+
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn pass(
@@ -117,6 +184,20 @@ fn pass(
     b0: f64,
     s: &mut [f64],
 ) -> Pass {
+    if spec.season == SeasonKind::None {
+        let mul = spec.error == ErrorKind::Multiplicative;
+        let ph = if spec.trend == TrendKind::Damped {
+            phi
+        } else {
+            1.0
+        };
+        return match (mul, spec.trend != TrendKind::None) {
+            (false, false) => pass_ns::<false, false>(y, alpha, beta, ph, l0, b0),
+            (false, true) => pass_ns::<false, true>(y, alpha, beta, ph, l0, b0),
+            (true, false) => pass_ns::<true, false>(y, alpha, beta, ph, l0, b0),
+            (true, true) => pass_ns::<true, true>(y, alpha, beta, ph, l0, b0),
+        };
+    }
     let (mut l, mut b) = (l0, b0);
     let m = s.len().max(1);
     let mut sse = 0.0;
@@ -193,9 +274,6 @@ fn pass(
                     }
                 }
             }
-        }
-        if spec.season == SeasonKind::None {
-            s.iter_mut().for_each(|v| *v = 0.0);
         }
     }
     let n = y.len() as f64;
@@ -321,22 +399,24 @@ pub fn fit(y: &[f64], spec: EtsSpec) -> Option<EtsFit> {
         (alpha, beta, gamma, phi, l0, b0)
     };
     let max_eval = 60 * x0.len() + 100;
-    let (best, _) = nelder_mead(
-        |x| {
-            let (alpha, beta, gamma, phi, l0, b0) = unpack(x);
-            if beta > alpha || gamma > 1.0 - alpha {
-                return 1e300;
-            }
-            sbuf.copy_from_slice(&s_init);
-            pass(y, &spec, alpha, beta, gamma, phi, l0, b0, &mut sbuf).lik
-        },
-        &x0,
-        &step,
-        &lo,
-        &hi,
-        max_eval,
-        1e-9,
-    );
+    let mut objective = |x: &[f64]| {
+        let (alpha, beta, gamma, phi, l0, b0) = unpack(x);
+        if beta > alpha || gamma > 1.0 - alpha {
+            return 1e300;
+        }
+        sbuf.copy_from_slice(&s_init);
+        pass(y, &spec, alpha, beta, gamma, phi, l0, b0, &mut sbuf).lik
+    };
+    let (mut best, mut fbest) = nelder_mead(&mut objective, &x0, &step, &lo, &hi, max_eval, 1e-9);
+    if std::env::var_os("ETS_RESTART").is_some() {
+        let step2: Vec<f64> = step.iter().map(|s| s * 0.3).collect();
+        let (b2, f2) = nelder_mead(&mut objective, &best, &step2, &lo, &hi, max_eval, 1e-10);
+        if f2 < fbest {
+            best = b2;
+            fbest = f2;
+        }
+    }
+    let _ = fbest;
     let (alpha, beta, gamma, phi, l0, b0) = unpack(&best);
     if beta > alpha || gamma > 1.0 - alpha {
         return None;

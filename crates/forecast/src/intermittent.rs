@@ -160,7 +160,8 @@ pub fn aggregate(y: &[f64], k: usize) -> Vec<f64> {
     y[start..].chunks(k).map(|c| c.iter().sum()).collect()
 }
 
-/// ADIDA: aggregate to the mean inter-demand interval, forecast with fitted SES, spread back.
+/// ADIDA: aggregate to the mean inter-demand interval, forecast with SES (α fitted in 0.1–0.3),
+/// spread back.
 pub fn adida(y: &[f64]) -> f64 {
     let (adi, _) = adi_cv2(y);
     if !adi.is_finite() {
@@ -168,10 +169,11 @@ pub fn adida(y: &[f64]) -> f64 {
     }
     let k = (adi.round() as usize).clamp(1, y.len().max(1));
     let agg = aggregate(y, k);
-    ses_optimized(&agg, 0.01, 0.99).0 / k as f64
+    ses_optimized(&agg, 0.1, 0.3).0 / k as f64
 }
 
-/// IMAPA: mean over aggregation levels 1..=ADI of SES forecasts on the aggregated series.
+/// IMAPA: mean over aggregation levels 1..=ADI of SES forecasts (α fitted in 0.1–0.3) on the
+/// aggregated series.
 pub fn imapa(y: &[f64]) -> f64 {
     let (adi, _) = adi_cv2(y);
     if !adi.is_finite() {
@@ -181,7 +183,7 @@ pub fn imapa(y: &[f64]) -> f64 {
     let mut s = 0.0;
     for k in 1..=kmax {
         let agg = aggregate(y, k);
-        s += ses_optimized(&agg, 0.01, 0.99).0 / k as f64;
+        s += ses_optimized(&agg, 0.1, 0.3).0 / k as f64;
     }
     s / kmax as f64
 }

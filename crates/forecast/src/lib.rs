@@ -12,6 +12,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod arima;
+pub mod ces;
 pub mod engine;
 pub mod ets;
 pub mod festival;

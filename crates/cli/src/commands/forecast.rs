@@ -48,6 +48,8 @@ pub enum Gaps {
     Missing,
     /// 缺月按 0 需求补齐
     Zero,
+    /// 只保留覆盖文件全部月份、无缺月的完整序列（其余跳过并报告）
+    Complete,
 }
 
 /// Options shared by forecasting and evaluation.
@@ -246,7 +248,7 @@ pub fn read_series(path: &Path, gaps: Gaps, skipped: &mut Vec<String>) -> Result
                         fmt_period(w[1].0 - 1)
                     );
                 }
-                Gaps::Skip => {
+                Gaps::Skip | Gaps::Complete => {
                     skipped.push(id);
                     continue;
                 }
@@ -262,6 +264,22 @@ pub fn read_series(path: &Path, gaps: Gaps, skipped: &mut Vec<String>) -> Result
             id,
             start: index_month(first),
             values,
+        });
+    }
+    if gaps == Gaps::Complete {
+        let lo = out.iter().map(|s| month_index(s.start)).min().unwrap_or(0);
+        let hi = out
+            .iter()
+            .map(|s| month_index(s.start) + s.values.len() as i64)
+            .max()
+            .unwrap_or(0);
+        out.retain(|s| {
+            let keep =
+                month_index(s.start) == lo && month_index(s.start) + s.values.len() as i64 == hi;
+            if !keep {
+                skipped.push(s.id.clone());
+            }
+            keep
         });
     }
     Ok(out)
@@ -324,7 +342,7 @@ fn report_skipped(skipped: &[String]) {
     if !skipped.is_empty() {
         let show: Vec<&str> = skipped.iter().take(10).map(String::as_str).collect();
         eprintln!(
-            "注意: 跳过 {} 条有缺月的序列: {}{}",
+            "注意: 跳过 {} 条有缺月或不完整的序列: {}{}",
             skipped.len(),
             show.join(", "),
             if skipped.len() > 10 { " …" } else { "" }
