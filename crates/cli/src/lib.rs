@@ -15,6 +15,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// 货源投放引擎：按档位投放（quota）与修正平衡（balance），JSON 文件进出
+    Allocate(commands::allocate::AllocateCmd),
+    /// 客户分档：按指标评分排名并切成 30 档，CSV 文件进出
+    Tier(commands::tier::TierCmd),
     /// 需求预测引擎：对 CSV 文件预测、评估（eval）与规模测试（bench）
     Forecast(commands::forecast::ForecastCmd),
 }
@@ -23,6 +27,8 @@ pub enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
+        Command::Allocate(c) => commands::allocate::run(c),
+        Command::Tier(c) => commands::tier::run(c),
         Command::Forecast(c) => commands::forecast::run(c),
     };
     match result {

@@ -1,3 +1,5 @@
 //! One module per command family.
 
+pub mod allocate;
 pub mod forecast;
+pub mod tier;
