@@ -2,16 +2,19 @@
 //! `bench/allocate/run.sh` or
 //! `cargo run --release -p allocate --example bench -- [skus] [submarkets] [retailers] [density_pct]`.
 //! Input generation is excluded from the timings; everything else is timed in this one run.
+use allocate::TIERS;
 use allocate::balance::{BalanceConfig, balance};
 use allocate::bench::{self, Rng};
 use allocate::tier_quota::{self, AllocationMode, QuotaPolicy, QuotaProblem, Submarket};
 use allocate::tiering::{self, TieringConfig};
-use allocate::TIERS;
 use rayon::prelude::*;
 use std::time::Instant;
 
 fn arg(i: usize, d: u64) -> u64 {
-    std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(d)
+    std::env::args()
+        .nth(i)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(d)
 }
 
 fn main() {
@@ -22,25 +25,58 @@ fn main() {
     println!("threads: {}", rayon::current_num_threads());
 
     // 1. quota tables: exact vs the §4.3 greedy
-    for (lo, hi, label) in [(20u64, 100u64, "tight (T = 20–100 % of weighted count)"), (100, 300, "balanced (T = 100–300 %)")] {
+    for (lo, hi, label) in [
+        (20u64, 100u64, "tight (T = 20–100 % of weighted count)"),
+        (100, 300, "balanced (T = 100–300 %)"),
+    ] {
         let problems = bench::quota_problems(skus, subs, retailers, lo, hi, 42);
         let pol = QuotaPolicy::default();
         let t0 = Instant::now();
-        let exact: Vec<_> = problems.par_iter().map(|p| tier_quota::allocate(p, &pol).expect("exact")).collect();
+        let exact: Vec<_> = problems
+            .par_iter()
+            .map(|p| tier_quota::allocate(p, &pol).expect("exact"))
+            .collect();
         let te = t0.elapsed();
         let t1 = Instant::now();
-        let greedy: Vec<_> = problems.par_iter().map(|p| tier_quota::greedy(p, &pol).expect("greedy")).collect();
+        let greedy: Vec<_> = problems
+            .par_iter()
+            .map(|p| tier_quota::greedy(p, &pol).expect("greedy"))
+            .collect();
         let tg = t1.elapsed();
         let planned: u64 = problems.iter().map(|p| p.planned_release).sum();
         let se: u64 = exact.iter().map(|s| s.total_release.unwrap_or(0)).sum();
         let sg: u64 = greedy.iter().map(|s| s.total_release.unwrap_or(0)).sum();
-        let better = exact.iter().zip(&greedy).filter(|(e, g)| e.total_release > g.total_release).count();
-        let worse = exact.iter().zip(&greedy).filter(|(e, g)| e.total_release < g.total_release).count();
-        let short_e: u64 = problems.iter().zip(&exact).map(|(p, s)| p.planned_release - s.total_release.unwrap_or(0)).sum();
-        let short_g: u64 = problems.iter().zip(&greedy).map(|(p, s)| p.planned_release - s.total_release.unwrap_or(0)).sum();
-        println!("quota {label}: {skus} SKUs × {subs} sub-markets × 30 tiers, {retailers} retailers");
-        println!("  exact  {:>8.3} s   released {se} of planned {planned} (short {short_e})", te.as_secs_f64());
-        println!("  greedy {:>8.3} s   released {sg} (short {short_g})", tg.as_secs_f64());
+        let better = exact
+            .iter()
+            .zip(&greedy)
+            .filter(|(e, g)| e.total_release > g.total_release)
+            .count();
+        let worse = exact
+            .iter()
+            .zip(&greedy)
+            .filter(|(e, g)| e.total_release < g.total_release)
+            .count();
+        let short_e: u64 = problems
+            .iter()
+            .zip(&exact)
+            .map(|(p, s)| p.planned_release - s.total_release.unwrap_or(0))
+            .sum();
+        let short_g: u64 = problems
+            .iter()
+            .zip(&greedy)
+            .map(|(p, s)| p.planned_release - s.total_release.unwrap_or(0))
+            .sum();
+        println!(
+            "quota {label}: {skus} SKUs × {subs} sub-markets × 30 tiers, {retailers} retailers"
+        );
+        println!(
+            "  exact  {:>8.3} s   released {se} of planned {planned} (short {short_e})",
+            te.as_secs_f64()
+        );
+        println!(
+            "  greedy {:>8.3} s   released {sg} (short {short_g})",
+            tg.as_secs_f64()
+        );
         println!(
             "  exact/greedy: time ×{:.2}, total ×{:.6}; exact > greedy on {better} SKUs, < on {worse}",
             te.as_secs_f64() / tg.as_secs_f64(),
@@ -67,14 +103,26 @@ fn main() {
     let ex: Vec<(u64, u64, u64)> = small
         .iter()
         .map(|(s, t)| {
-            let p = QuotaProblem { sku: "S".into(), planned_release: *t, mode: AllocationMode::A, submarkets: vec![s.clone()] };
+            let p = QuotaProblem {
+                sku: "S".into(),
+                planned_release: *t,
+                mode: AllocationMode::A,
+                submarkets: vec![s.clone()],
+            };
             let r = tier_quota::allocate(&p, &QuotaPolicy::default()).expect("exact");
-            (r.total_release.unwrap_or(0), r.coverage, r.table()[0][TIERS - 1])
+            (
+                r.total_release.unwrap_or(0),
+                r.coverage,
+                r.table()[0][TIERS - 1],
+            )
         })
         .collect();
     let te = t0.elapsed();
     let t1 = Instant::now();
-    let bf: Vec<(u64, u64, u64)> = small.iter().map(|(s, t)| tier_quota::brute_force(s, *t, true)).collect();
+    let bf: Vec<(u64, u64, u64)> = small
+        .iter()
+        .map(|(s, t)| tier_quota::brute_force(s, *t, true))
+        .collect();
     let tb = t1.elapsed();
     let agree = ex.iter().zip(&bf).filter(|(a, b)| a == b).count();
     println!(
@@ -90,10 +138,19 @@ fn main() {
     let rows: usize = problems.iter().map(|p| p.retailers.len()).sum();
     let cfg = BalanceConfig::default();
     let t0 = Instant::now();
-    let sols: Vec<_> = problems.par_iter().map(|p| balance(p, &cfg).expect("balance")).collect();
+    let sols: Vec<_> = problems
+        .par_iter()
+        .map(|p| balance(p, &cfg).expect("balance"))
+        .collect();
     let tb = t0.elapsed();
-    let exact_sum = sols.iter().zip(&problems).all(|(s, p)| s.total == p.supply.min(s.demand));
-    let flagged: usize = sols.iter().map(|s| s.allocations.iter().filter(|a| a.flagged).count()).sum();
+    let exact_sum = sols
+        .iter()
+        .zip(&problems)
+        .all(|(s, p)| s.total == p.supply.min(s.demand));
+    let flagged: usize = sols
+        .iter()
+        .map(|s| s.allocations.iter().filter(|a| a.flagged).count())
+        .sum();
     println!(
         "balance: {skus} SKUs over {retailers} retailers ({rows} forecast rows, density {density} %): {:.3} s; totals exact: {exact_sum}; flagged {flagged}",
         tb.as_secs_f64()
@@ -104,9 +161,21 @@ fn main() {
     let t0 = Instant::now();
     let a = tiering::run(&rs, &TieringConfig::default()).expect("tiering");
     let tt = t0.elapsed();
-    println!("tiering: {} retailers (V1 weights, max normalisation, pyramid): {:.3} s", a.len(), tt.as_secs_f64());
-    let cfg = TieringConfig { normalisation: tiering::Normalisation::Percentile, shares: tiering::ShareTable::olive(), ..Default::default() };
+    println!(
+        "tiering: {} retailers (V1 weights, max normalisation, pyramid): {:.3} s",
+        a.len(),
+        tt.as_secs_f64()
+    );
+    let cfg = TieringConfig {
+        normalisation: tiering::Normalisation::Percentile,
+        shares: tiering::ShareTable::olive(),
+        ..Default::default()
+    };
     let t0 = Instant::now();
     let a = tiering::run(&rs, &cfg).expect("tiering");
-    println!("tiering: {} retailers (percentile, olive): {:.3} s", a.len(), t0.elapsed().as_secs_f64());
+    println!(
+        "tiering: {} retailers (percentile, olive): {:.3} s",
+        a.len(),
+        t0.elapsed().as_secs_f64()
+    );
 }

@@ -43,7 +43,9 @@ pub struct BalanceConfig {
 
 impl Default for BalanceConfig {
     fn default() -> Self {
-        BalanceConfig { flag_threshold_bp: 2000 }
+        BalanceConfig {
+            flag_threshold_bp: 2000,
+        }
     }
 }
 
@@ -76,13 +78,19 @@ pub fn validate(p: &BalanceProblem) -> Result<(), AllocError> {
     let mut ids: Vec<&str> = p.retailers.iter().map(|r| r.id.as_str()).collect();
     for (i, r) in p.retailers.iter().enumerate() {
         if r.id.trim().is_empty() {
-            return Err(AllocError::invalid(format!("retailers[{i}].id"), "客户编码不能为空"));
+            return Err(AllocError::invalid(
+                format!("retailers[{i}].id"),
+                "客户编码不能为空",
+            ));
         }
     }
     ids.sort_unstable();
     if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
         let i = p.retailers.iter().rposition(|r| r.id == w[0]).unwrap_or(0);
-        return Err(AllocError::invalid(format!("retailers[{i}].id"), format!("客户编码“{}”重复", w[0])));
+        return Err(AllocError::invalid(
+            format!("retailers[{i}].id"),
+            format!("客户编码“{}”重复", w[0]),
+        ));
     }
     Ok(())
 }
@@ -100,7 +108,9 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
     let cap_of = |i: usize| p.tier_caps[rs[i].tier.get() as usize - 1];
     let mut fin = vec![0u64; n];
     let mut capped = vec![false; n];
-    let mut active: Vec<u32> = (0..n as u32).filter(|&i| rs[i as usize].forecast > 0).collect();
+    let mut active: Vec<u32> = (0..n as u32)
+        .filter(|&i| rs[i as usize].forecast > 0)
+        .collect();
     let any_cap = p.tier_caps.iter().any(|c| c.is_some());
     let mut s_a = p.supply;
     loop {
@@ -113,7 +123,9 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
         let mut fixed_any = false;
         if any_cap {
             active.retain(|&i| match cap_of(i as usize) {
-                Some(c) if (c as u128) * (f_a as u128) < (rs[i as usize].forecast as u128) * s_eff => {
+                Some(c)
+                    if (c as u128) * (f_a as u128) < (rs[i as usize].forecast as u128) * s_eff =>
+                {
                     fin[i as usize] = c;
                     capped[i as usize] = true;
                     s_a -= c;
@@ -133,7 +145,11 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
             break;
         }
         // largest remainder of f·S_A / F_A; u64 arithmetic when it cannot overflow
-        let max_f = active.iter().map(|&i| rs[i as usize].forecast).max().unwrap_or(0);
+        let max_f = active
+            .iter()
+            .map(|&i| rs[i as usize].forecast)
+            .max()
+            .unwrap_or(0);
         let mut given = 0u64;
         // (remainder, tier, index): larger remainder first, then higher tier, then id
         let mut rems: Vec<(u128, u8, u32)> = Vec::with_capacity(active.len());
@@ -162,7 +178,9 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
         }
         let left = (s_a - given) as usize;
         let better = |a: &(u128, u8, u32), b: &(u128, u8, u32)| {
-            b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| rs[a.2 as usize].id.cmp(&rs[b.2 as usize].id))
+            b.0.cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then_with(|| rs[a.2 as usize].id.cmp(&rs[b.2 as usize].id))
         };
         if left > 0 && left < rems.len() {
             rems.select_nth_unstable_by(left - 1, better);
@@ -179,7 +197,11 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
         .map(|(r, (&f, &c))| {
             let cut = (r.forecast - f) as u128;
             let flagged = r.forecast > 0 && cut * 10_000 > bp * r.forecast as u128;
-            Allocation { final_qty: f, capped: c, flagged }
+            Allocation {
+                final_qty: f,
+                capped: c,
+                flagged,
+            }
         })
         .collect();
     BalanceSolution {
@@ -197,12 +219,21 @@ mod tests {
     use super::*;
 
     fn r(id: &str, tier: i64, f: u64) -> BalanceRetailer {
-        BalanceRetailer { id: id.into(), tier: Tier::new(tier).unwrap(), forecast: f }
+        BalanceRetailer {
+            id: id.into(),
+            tier: Tier::new(tier).unwrap(),
+            forecast: f,
+        }
     }
 
     #[test]
     fn no_cut_when_supply_suffices() {
-        let p = BalanceProblem { sku: "X".into(), supply: 100, retailers: vec![r("A", 3, 10), r("B", 5, 20)], tier_caps: [None; TIERS] };
+        let p = BalanceProblem {
+            sku: "X".into(),
+            supply: 100,
+            retailers: vec![r("A", 3, 10), r("B", 5, 20)],
+            tier_caps: [None; TIERS],
+        };
         let s = balance(&p, &BalanceConfig::default()).unwrap();
         assert_eq!(s.total, 30);
         assert!(!s.cut);
@@ -211,10 +242,18 @@ mod tests {
     #[test]
     fn largest_remainder_ties_to_higher_tier() {
         // shares 10·5/20 = 2.5 each for A (tier 3) and B (tier 5): B gets the ceiling
-        let p = BalanceProblem { sku: "X".into(), supply: 5, retailers: vec![r("A", 3, 10), r("B", 5, 10)], tier_caps: [None; TIERS] };
+        let p = BalanceProblem {
+            sku: "X".into(),
+            supply: 5,
+            retailers: vec![r("A", 3, 10), r("B", 5, 10)],
+            tier_caps: [None; TIERS],
+        };
         let s = balance(&p, &BalanceConfig::default()).unwrap();
         assert_eq!(s.total, 5);
-        assert_eq!((s.allocations[0].final_qty, s.allocations[1].final_qty), (2, 3));
+        assert_eq!(
+            (s.allocations[0].final_qty, s.allocations[1].final_qty),
+            (2, 3)
+        );
         assert!(s.allocations[0].flagged);
     }
 

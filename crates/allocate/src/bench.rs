@@ -40,7 +40,14 @@ pub fn tier_counts(n: u64, rng: &mut Rng) -> [u64; TIERS] {
 /// `skus` quota problems over `submarkets` sub-markets (mode B1, counties) of
 /// `retailers / submarkets` retailers each, 20 % biweekly; planned release per SKU uniform in
 /// `[release_lo_pct, release_hi_pct]` % of the weighted retailer count (tight to balanced supply).
-pub fn quota_problems(skus: usize, submarkets: usize, retailers: u64, release_lo_pct: u64, release_hi_pct: u64, seed: u64) -> Vec<QuotaProblem> {
+pub fn quota_problems(
+    skus: usize,
+    submarkets: usize,
+    retailers: u64,
+    release_lo_pct: u64,
+    release_hi_pct: u64,
+    seed: u64,
+) -> Vec<QuotaProblem> {
     let mut rng = Rng::new(seed);
     let per = retailers / submarkets as u64;
     let markets: Vec<Submarket> = (0..submarkets)
@@ -53,14 +60,21 @@ pub fn quota_problems(skus: usize, submarkets: usize, retailers: u64, release_lo
             s
         })
         .collect();
-    let weighted: u64 = markets.iter().map(|s| s.weights().iter().sum::<u64>()).sum();
+    let weighted: u64 = markets
+        .iter()
+        .map(|s| s.weights().iter().sum::<u64>())
+        .sum();
     (0..skus)
         .map(|k| {
             let pct = rng.range(release_lo_pct, release_hi_pct);
             QuotaProblem {
                 sku: format!("SKU{k:04}"),
                 planned_release: weighted * pct / 100,
-                mode: if submarkets == 1 { AllocationMode::A } else { AllocationMode::B1 },
+                mode: if submarkets == 1 {
+                    AllocationMode::A
+                } else {
+                    AllocationMode::B1
+                },
                 submarkets: markets.clone(),
             }
         })
@@ -69,7 +83,12 @@ pub fn quota_problems(skus: usize, submarkets: usize, retailers: u64, release_lo
 
 /// One balancing problem per SKU: each retailer forecasts the SKU with probability
 /// `density_pct` %, forecast 1..=40 条; supply uniform in 60–110 % of demand.
-pub fn balance_problems(skus: usize, retailers: u64, density_pct: u64, seed: u64) -> Vec<BalanceProblem> {
+pub fn balance_problems(
+    skus: usize,
+    retailers: u64,
+    density_pct: u64,
+    seed: u64,
+) -> Vec<BalanceProblem> {
     let tiers: Vec<Tier> = {
         let mut rng = Rng::new(seed ^ 0x5EED);
         let counts = tier_counts(retailers, &mut rng);
@@ -91,12 +110,21 @@ pub fn balance_problems(skus: usize, retailers: u64, density_pct: u64, seed: u64
             for (i, &t) in tiers.iter().enumerate().take(retailers as usize) {
                 if rng.range(1, 100) <= density_pct {
                     let f = 1 + rng.range(0, 9) * (t.get() as u64) / 8 + rng.range(0, 5);
-                    rs.push(BalanceRetailer { id: format!("R{i:06}"), tier: t, forecast: f.min(40) });
+                    rs.push(BalanceRetailer {
+                        id: format!("R{i:06}"),
+                        tier: t,
+                        forecast: f.min(40),
+                    });
                 }
             }
             let demand: u64 = rs.iter().map(|r| r.forecast).sum();
             let supply = demand * rng.range(60, 110) / 100;
-            BalanceProblem { sku: format!("SKU{k:04}"), supply, retailers: rs, tier_caps: [None; TIERS] }
+            BalanceProblem {
+                sku: format!("SKU{k:04}"),
+                supply,
+                retailers: rs,
+                tier_caps: [None; TIERS],
+            }
         })
         .collect()
 }
@@ -114,7 +142,12 @@ pub fn retailer_metrics(n: u64, seed: u64) -> Vec<RetailerMetrics> {
                 id: format!("R{i:06}"),
                 values: vec![amount, qty, low],
                 amount,
-                licence_date: Some(format!("{}-{:02}-{:02}", 2000 + rng.range(0, 24), rng.range(1, 12), rng.range(1, 28))),
+                licence_date: Some(format!(
+                    "{}-{:02}-{:02}",
+                    2000 + rng.range(0, 24),
+                    rng.range(1, 12),
+                    rng.range(1, 28)
+                )),
                 is_new: rng.range(1, 100) == 1,
                 business_format: None,
                 proposed_tier: None,

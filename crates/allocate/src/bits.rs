@@ -8,7 +8,9 @@ pub(crate) struct Bits {
 impl Bits {
     /// Empty set able to hold bits `0..=max_bit`.
     pub fn with_max(max_bit: u64) -> Bits {
-        Bits { words: vec![0; (max_bit / 64 + 1) as usize] }
+        Bits {
+            words: vec![0; (max_bit / 64 + 1) as usize],
+        }
     }
 
     pub fn empty() -> Bits {
@@ -46,7 +48,11 @@ impl Bits {
         let end = n.min(ws + src.words.len() + 1);
         for d in ws..end {
             let s = d - ws;
-            let lo = if s < src.words.len() { src.words[s] << bs } else { 0 };
+            let lo = if s < src.words.len() {
+                src.words[s] << bs
+            } else {
+                0
+            };
             let hi = if bs > 0 && s >= 1 && s - 1 < src.words.len() {
                 src.words[s - 1] >> (64 - bs)
             } else {

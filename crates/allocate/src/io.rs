@@ -9,29 +9,41 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// A file holds one problem object or an array of them; the output mirrors it.
-pub fn parse_many<T>(text: &str, one: impl Fn(&Value, &str) -> Result<T, AllocError>) -> Result<(Vec<T>, bool), AllocError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| AllocError::invalid("(文件)", format!("不是合法的 JSON：{e}")))?;
+pub fn parse_many<T>(
+    text: &str,
+    one: impl Fn(&Value, &str) -> Result<T, AllocError>,
+) -> Result<(Vec<T>, bool), AllocError> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| AllocError::invalid("(文件)", format!("不是合法的 JSON：{e}")))?;
     match &v {
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, it) in items.iter().enumerate() {
-                out.push(one(it, &format!("[{i}].")) ?);
+                out.push(one(it, &format!("[{i}]."))?);
             }
             Ok((out, true))
         }
         Value::Object(_) => Ok((vec![one(&v, "")?], false)),
-        _ => Err(AllocError::invalid("(文件)", "应为一个问题对象或问题对象数组")),
+        _ => Err(AllocError::invalid(
+            "(文件)",
+            "应为一个问题对象或问题对象数组",
+        )),
     }
 }
 
 /// Serialise results mirroring the input shape (object or array), pretty-printed.
 pub fn render_many<T: Serialize>(items: &[T], array: bool) -> String {
-    let r = if array { serde_json::to_string_pretty(items) } else { serde_json::to_string_pretty(&items[0]) };
+    let r = if array {
+        serde_json::to_string_pretty(items)
+    } else {
+        serde_json::to_string_pretty(&items[0])
+    };
     r.expect("serialisable")
 }
 
 fn obj<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, AllocError> {
-    v.as_object().ok_or_else(|| AllocError::invalid(path.trim_end_matches('.'), "应为 JSON 对象"))
+    v.as_object()
+        .ok_or_else(|| AllocError::invalid(path.trim_end_matches('.'), "应为 JSON 对象"))
 }
 
 fn field(path: &str, key: &str) -> String {
@@ -49,14 +61,21 @@ fn as_u64(v: &Value, f: &str) -> Result<u64, AllocError> {
                 Err(AllocError::invalid(f, format!("必须是整数条数（{n}）")))
             }
         }
-        Value::String(s) => Err(AllocError::invalid(f, format!("应为非负整数，而不是字符串“{s}”"))),
+        Value::String(s) => Err(AllocError::invalid(
+            f,
+            format!("应为非负整数，而不是字符串“{s}”"),
+        )),
         _ => Err(AllocError::invalid(f, "应为非负整数")),
     }
 }
 
 fn req_u64(o: &Map<String, Value>, path: &str, key: &str) -> Result<u64, AllocError> {
     let f = field(path, key);
-    as_u64(o.get(key).ok_or_else(|| AllocError::invalid(&f, "缺少必填字段"))?, &f)
+    as_u64(
+        o.get(key)
+            .ok_or_else(|| AllocError::invalid(&f, "缺少必填字段"))?,
+        &f,
+    )
 }
 
 fn req_str(o: &Map<String, Value>, path: &str, key: &str) -> Result<String, AllocError> {
@@ -70,10 +89,16 @@ fn req_str(o: &Map<String, Value>, path: &str, key: &str) -> Result<String, Allo
 }
 
 fn tier_key(k: &str, f: &str) -> Result<usize, AllocError> {
-    Tier::parse(k).map(|t| t.get() as usize - 1).map_err(|_| AllocError::invalid(format!("{f}.{k}"), "未知档位（应为1–30）"))
+    Tier::parse(k)
+        .map(|t| t.get() as usize - 1)
+        .map_err(|_| AllocError::invalid(format!("{f}.{k}"), "未知档位（应为1–30）"))
 }
 
-fn tier_map(o: &Map<String, Value>, path: &str, key: &str) -> Result<[Option<u64>; TIERS], AllocError> {
+fn tier_map(
+    o: &Map<String, Value>,
+    path: &str,
+    key: &str,
+) -> Result<[Option<u64>; TIERS], AllocError> {
     let mut out = [None; TIERS];
     let f = field(path, key);
     match o.get(key) {
@@ -85,7 +110,10 @@ fn tier_map(o: &Map<String, Value>, path: &str, key: &str) -> Result<[Option<u64
             }
             Ok(out)
         }
-        Some(_) => Err(AllocError::invalid(f, "应为以档位为键的对象，如 {\"30\": 2}")),
+        Some(_) => Err(AllocError::invalid(
+            f,
+            "应为以档位为键的对象，如 {\"30\": 2}",
+        )),
     }
 }
 
@@ -105,15 +133,22 @@ pub fn quota_problem(v: &Value, path: &str) -> Result<QuotaProblem, AllocError> 
     let planned_release = req_u64(o, path, "planned_release")?;
     let mode = mode(o, path)?;
     let f = field(path, "submarkets");
-    let subs = o.get("submarkets").ok_or_else(|| AllocError::invalid(&f, "缺少必填字段"))?;
-    let arr = subs.as_array().ok_or_else(|| AllocError::invalid(&f, "应为子市场数组"))?;
+    let subs = o
+        .get("submarkets")
+        .ok_or_else(|| AllocError::invalid(&f, "缺少必填字段"))?;
+    let arr = subs
+        .as_array()
+        .ok_or_else(|| AllocError::invalid(&f, "应为子市场数组"))?;
     let mut submarkets = Vec::with_capacity(arr.len());
     for (i, s) in arr.iter().enumerate() {
         let sp = format!("{f}[{i}].");
         let so = obj(s, &sp)?;
         let name = req_str(so, &sp, "name")?;
         if !so.contains_key("tier_counts") {
-            return Err(AllocError::invalid(field(&sp, "tier_counts"), "缺少必填字段"));
+            return Err(AllocError::invalid(
+                field(&sp, "tier_counts"),
+                "缺少必填字段",
+            ));
         }
         let counts = tier_map(so, &sp, "tier_counts")?.map(|c| c.unwrap_or(0));
         let biweekly = tier_map(so, &sp, "biweekly_counts")?.map(|c| c.unwrap_or(0));
@@ -122,9 +157,20 @@ pub fn quota_problem(v: &Value, path: &str) -> Result<QuotaProblem, AllocError> 
             None | Some(Value::Null) => None,
             Some(v) => Some(as_u64(v, &field(&sp, "share"))?),
         };
-        submarkets.push(Submarket { name, counts, biweekly, caps, share });
+        submarkets.push(Submarket {
+            name,
+            counts,
+            biweekly,
+            caps,
+            share,
+        });
     }
-    let p = QuotaProblem { sku, planned_release, mode, submarkets };
+    let p = QuotaProblem {
+        sku,
+        planned_release,
+        mode,
+        submarkets,
+    };
     crate::tier_quota::validate(&p).map_err(|e| prefix(e, path))?;
     Ok(p)
 }
@@ -148,24 +194,35 @@ pub fn balance_problem(v: &Value, path: &str) -> Result<BalanceProblem, AllocErr
         let tf = field(&rp, "tier");
         let tier = match ro.get("tier") {
             None => return Err(AllocError::invalid(tf, "缺少必填字段")),
-            Some(Value::String(s)) => Tier::parse(s).map_err(|_| AllocError::invalid(&tf, "未知档位（应为1–30）"))?,
+            Some(Value::String(s)) => {
+                Tier::parse(s).map_err(|_| AllocError::invalid(&tf, "未知档位（应为1–30）"))?
+            }
             Some(v) => {
                 let t = as_u64(v, &tf)?;
-                Tier::new(t as i64).map_err(|_| AllocError::invalid(&tf, format!("未知档位 {t}（应为1–30）")))?
+                Tier::new(t as i64)
+                    .map_err(|_| AllocError::invalid(&tf, format!("未知档位 {t}（应为1–30）")))?
             }
         };
         let forecast = req_u64(ro, &rp, "forecast")?;
         retailers.push(BalanceRetailer { id, tier, forecast });
     }
     let tier_caps = tier_map(o, path, "tier_caps")?;
-    let p = BalanceProblem { sku, supply, retailers, tier_caps };
+    let p = BalanceProblem {
+        sku,
+        supply,
+        retailers,
+        tier_caps,
+    };
     crate::balance::validate(&p).map_err(|e| prefix(e, path))?;
     Ok(p)
 }
 
 fn prefix(e: AllocError, path: &str) -> AllocError {
     match e {
-        AllocError::Invalid { field, message } => AllocError::Invalid { field: format!("{path}{field}"), message },
+        AllocError::Invalid { field, message } => AllocError::Invalid {
+            field: format!("{path}{field}"),
+            message,
+        },
         other => other,
     }
 }
@@ -214,20 +271,28 @@ impl From<&QuotaSolution> for QuotaOutput {
             submarkets: s
                 .submarkets
                 .iter()
-                .map(|m| SubmarketSummary { name: m.name.clone(), allotted: m.allotted, total_release: m.total_release, coverage: m.coverage })
+                .map(|m| SubmarketSummary {
+                    name: m.name.clone(),
+                    allotted: m.allotted,
+                    total_release: m.total_release,
+                    coverage: m.coverage,
+                })
                 .collect(),
             quotas: s
                 .submarkets
                 .iter()
                 .flat_map(|m| {
-                    m.tiers.iter().filter(|q| q.retailers > 0).map(|q| QuotaLine {
-                        submarket: m.name.clone(),
-                        tier: q.tier,
-                        per_retailer: q.per_retailer,
-                        retailers: q.retailers,
-                        biweekly: q.biweekly,
-                        explanation: q.explanation.clone(),
-                    })
+                    m.tiers
+                        .iter()
+                        .filter(|q| q.retailers > 0)
+                        .map(|q| QuotaLine {
+                            submarket: m.name.clone(),
+                            tier: q.tier,
+                            per_retailer: q.per_retailer,
+                            retailers: q.retailers,
+                            biweekly: q.biweekly,
+                            explanation: q.explanation.clone(),
+                        })
                 })
                 .collect(),
         }
@@ -268,7 +333,14 @@ impl BalanceOutput {
                 .retailers
                 .iter()
                 .zip(&s.allocations)
-                .map(|(r, a)| BalanceLine { id: r.id.clone(), tier: r.tier, forecast: r.forecast, final_qty: a.final_qty, capped: a.capped, flagged: a.flagged })
+                .map(|(r, a)| BalanceLine {
+                    id: r.id.clone(),
+                    tier: r.tier,
+                    forecast: r.forecast,
+                    final_qty: a.final_qty,
+                    capped: a.capped,
+                    flagged: a.flagged,
+                })
                 .collect(),
         }
     }
@@ -286,11 +358,23 @@ mod tests {
     fn field_named_errors() {
         assert!(err(r#"{"planned_release":1,"submarkets":[]}"#).contains("sku"));
         assert!(err(r#"[{"sku":"X","planned_release":1,"submarkets":[{"name":"全市","tier_counts":{}}]},{"sku":"Y","planned_release":1.5,"submarkets":[]}]"#).contains("[1].planned_release"));
-        let e = err(r#"{"sku":"X","planned_release":10,"submarkets":[{"name":"全市","tier_counts":{"31":1}}]}"#);
-        assert!(e.contains("submarkets[0].tier_counts.31") && e.contains("未知档位"), "{e}");
-        let e = err(r#"{"sku":"X","planned_release":10,"submarkets":[{"name":"全市","tier_counts":{"3":-1}}]}"#);
+        let e = err(
+            r#"{"sku":"X","planned_release":10,"submarkets":[{"name":"全市","tier_counts":{"31":1}}]}"#,
+        );
+        assert!(
+            e.contains("submarkets[0].tier_counts.31") && e.contains("未知档位"),
+            "{e}"
+        );
+        let e = err(
+            r#"{"sku":"X","planned_release":10,"submarkets":[{"name":"全市","tier_counts":{"3":-1}}]}"#,
+        );
         assert!(e.contains("tier_counts.3") && e.contains("负数"), "{e}");
-        let e = parse_many(r#"{"sku":"X","supply":5,"retailers":[{"id":"R1","tier":40,"forecast":1}]}"#, balance_problem).unwrap_err().to_string();
+        let e = parse_many(
+            r#"{"sku":"X","supply":5,"retailers":[{"id":"R1","tier":40,"forecast":1}]}"#,
+            balance_problem,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("retailers[0].tier"), "{e}");
     }
 

@@ -69,7 +69,9 @@ pub fn allocation_kpis(lines: &[OrderLine], group: GroupBy) -> Vec<KpiRow> {
             GroupBy::Sku => (None, None),
             GroupBy::SkuTier => (None, Some(std::cmp::Reverse(l.tier))),
             GroupBy::SkuSubmarket => (Some(l.submarket.clone()), None),
-            GroupBy::SkuSubmarketTier => (Some(l.submarket.clone()), Some(std::cmp::Reverse(l.tier))),
+            GroupBy::SkuSubmarketTier => {
+                (Some(l.submarket.clone()), Some(std::cmp::Reverse(l.tier)))
+            }
         };
         let a = acc.entry((l.sku.clone(), sm, tier)).or_default();
         a[0] += 1;
@@ -91,8 +93,14 @@ pub fn allocation_kpis(lines: &[OrderLine], group: GroupBy) -> Vec<KpiRow> {
             supplied: a[2],
             ordered: a[3],
             quota_offered: a[4],
-            order_fill_rate: Ratio { num: a[2], den: a[1] },
-            quota_uptake_rate: Ratio { num: a[5], den: a[4] },
+            order_fill_rate: Ratio {
+                num: a[2],
+                den: a[1],
+            },
+            quota_uptake_rate: Ratio {
+                num: a[5],
+                den: a[4],
+            },
         })
         .collect()
 }
@@ -105,9 +113,33 @@ mod tests {
     fn fill_and_uptake() {
         let t = |v| Tier::new(v).unwrap();
         let lines = vec![
-            OrderLine { sku: "A".into(), tier: t(30), submarket: "城网".into(), demanded: 10, quota: Some(5), ordered: 5, supplied: 5 },
-            OrderLine { sku: "A".into(), tier: t(10), submarket: "农网".into(), demanded: 4, quota: Some(2), ordered: 1, supplied: 1 },
-            OrderLine { sku: "A".into(), tier: t(10), submarket: "农网".into(), demanded: 6, quota: None, ordered: 6, supplied: 6 },
+            OrderLine {
+                sku: "A".into(),
+                tier: t(30),
+                submarket: "城网".into(),
+                demanded: 10,
+                quota: Some(5),
+                ordered: 5,
+                supplied: 5,
+            },
+            OrderLine {
+                sku: "A".into(),
+                tier: t(10),
+                submarket: "农网".into(),
+                demanded: 4,
+                quota: Some(2),
+                ordered: 1,
+                supplied: 1,
+            },
+            OrderLine {
+                sku: "A".into(),
+                tier: t(10),
+                submarket: "农网".into(),
+                demanded: 6,
+                quota: None,
+                ordered: 6,
+                supplied: 6,
+            },
         ];
         let rows = allocation_kpis(&lines, GroupBy::Sku);
         assert_eq!(rows.len(), 1);

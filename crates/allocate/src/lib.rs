@@ -8,6 +8,8 @@
 //! - [`io`] — the JSON file formats of the CLI (parse `&str`, field-named errors in Chinese).
 //! - [`bench`] — deterministic synthetic province-sized inputs for the benchmark.
 #![forbid(unsafe_code)]
+// Tier tables are fixed 30-element arrays indexed by `tier − 1`; index loops read clearest.
+#![allow(clippy::needless_range_loop)]
 
 pub mod balance;
 pub mod bench;
@@ -35,6 +37,9 @@ pub enum AllocError {
 
 impl AllocError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AllocError::Invalid { field: field.into(), message: message.into() }
+        AllocError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }

@@ -85,7 +85,13 @@ pub struct Submarket {
 
 impl Submarket {
     pub fn new(name: impl Into<String>, counts: [u64; TIERS]) -> Self {
-        Submarket { name: name.into(), counts, biweekly: [0; TIERS], caps: [None; TIERS], share: None }
+        Submarket {
+            name: name.into(),
+            counts,
+            biweekly: [0; TIERS],
+            caps: [None; TIERS],
+            share: None,
+        }
     }
 
     /// `c_ij`: head count plus biweekly retailers once more.
@@ -229,14 +235,23 @@ pub fn validate(p: &QuotaProblem) -> Result<(), AllocError> {
         return Err(AllocError::invalid("submarkets", "至少需要一个子市场"));
     }
     if p.mode == AllocationMode::A && p.submarkets.len() != 1 {
-        return Err(AllocError::invalid("submarkets", "按档位统一投放（A）只能有一个子市场（全市）"));
+        return Err(AllocError::invalid(
+            "submarkets",
+            "按档位统一投放（A）只能有一个子市场（全市）",
+        ));
     }
     for (i, s) in p.submarkets.iter().enumerate() {
         if s.name.trim().is_empty() {
-            return Err(AllocError::invalid(format!("submarkets[{i}].name"), "子市场名称不能为空"));
+            return Err(AllocError::invalid(
+                format!("submarkets[{i}].name"),
+                "子市场名称不能为空",
+            ));
         }
         if p.submarkets[..i].iter().any(|o| o.name == s.name) {
-            return Err(AllocError::invalid(format!("submarkets[{i}].name"), format!("子市场名称“{}”重复", s.name)));
+            return Err(AllocError::invalid(
+                format!("submarkets[{i}].name"),
+                format!("子市场名称“{}”重复", s.name),
+            ));
         }
         for j in 0..TIERS {
             if s.biweekly[j] > s.counts[j] {
@@ -281,7 +296,17 @@ pub fn greedy(p: &QuotaProblem, policy: &QuotaPolicy) -> Result<QuotaSolution, A
     if p.mode == AllocationMode::C {
         return Ok(on_demand(p));
     }
-    let allotted = split(p, &QuotaPolicy { split: if policy.split == SplitRule::Joint { SplitRule::Auto } else { policy.split }, ..policy.clone() })?;
+    let allotted = split(
+        p,
+        &QuotaPolicy {
+            split: if policy.split == SplitRule::Joint {
+                SplitRule::Auto
+            } else {
+                policy.split
+            },
+            ..policy.clone()
+        },
+    )?;
     let subs = p
         .submarkets
         .iter()
@@ -297,7 +322,9 @@ fn greedy_table(s: &Submarket, t: u64) -> [u64; TIERS] {
     let mut x = [0u64; TIERS];
     let mut total = 0u64;
     let ok = |x: &[u64; TIERS], j: usize, v: u64| -> bool {
-        (j + 1 == TIERS || v <= x[j + 1]) && (j == 0 || v >= x[j - 1]) && caps[j].is_none_or(|c| v <= c)
+        (j + 1 == TIERS || v <= x[j + 1])
+            && (j == 0 || v >= x[j - 1])
+            && caps[j].is_none_or(|c| v <= c)
     };
     loop {
         let mut changed = false;
@@ -367,9 +394,15 @@ fn on_demand(p: &QuotaProblem) -> QuotaSolution {
                 _ if s.counts[j] == 0 => format!("{}{}：本档暂无客户。", s.name, tier),
                 Some(c) => format!(
                     "{}{}：本期该品规按需投放，货源充足，不设档位配额；为防止囤货每户每期最多可订{}条（双周订货客户在订货周可订{}条）。",
-                    s.name, tier, c, 2 * c
+                    s.name,
+                    tier,
+                    c,
+                    2 * c
                 ),
-                None => format!("{}{}：本期该品规按需投放，货源充足，按实际需要订货，不限量。", s.name, tier),
+                None => format!(
+                    "{}{}：本期该品规按需投放，货源充足，按实际需要订货，不限量。",
+                    s.name, tier
+                ),
             };
             tiers.push(TierQuota {
                 tier,
@@ -381,7 +414,13 @@ fn on_demand(p: &QuotaProblem) -> QuotaSolution {
         }
         total += sub_total;
         let coverage = s.counts.iter().sum();
-        subs.push(SubmarketSolution { name: s.name.clone(), allotted: 0, total_release: sub_total, coverage, tiers });
+        subs.push(SubmarketSolution {
+            name: s.name.clone(),
+            allotted: 0,
+            total_release: sub_total,
+            coverage,
+            tiers,
+        });
     }
     QuotaSolution {
         sku: p.sku.clone(),
@@ -419,32 +458,47 @@ pub fn split(p: &QuotaProblem, policy: &QuotaPolicy) -> Result<Vec<u64>, AllocEr
     if n == 1 {
         return Ok(vec![t]);
     }
-    let weights: Vec<u64> = if policy.split == SplitRule::Auto && p.submarkets.iter().all(|s| s.share.is_some()) {
-        p.submarkets.iter().map(|s| s.share.unwrap_or(0)).collect()
-    } else if policy.split == SplitRule::Auto && p.mode == AllocationMode::B2 {
-        if policy.b2_urban_percent > 100 {
-            return Err(AllocError::invalid("policy.b2_urban_percent", "城网比例不能超过100"));
-        }
-        let mut w = Vec::new();
-        let urban_n = p.submarkets.iter().filter(|s| is_urban(&s.name) == Some(true)).count() as u64;
-        let rural_n = p.submarkets.iter().filter(|s| is_urban(&s.name) == Some(false)).count() as u64;
-        for (i, s) in p.submarkets.iter().enumerate() {
-            match is_urban(&s.name) {
-                // percent × 1000 / number of such sub-markets keeps integer weights
-                Some(true) => w.push(policy.b2_urban_percent * 1000 / urban_n),
-                Some(false) => w.push((100 - policy.b2_urban_percent) * 1000 / rural_n),
-                None => {
-                    return Err(AllocError::invalid(
-                        format!("submarkets[{i}].name"),
-                        "B2 模式的子市场名称应为“城网”或“农网”（或为每个子市场给出 share）",
-                    ));
+    let weights: Vec<u64> =
+        if policy.split == SplitRule::Auto && p.submarkets.iter().all(|s| s.share.is_some()) {
+            p.submarkets.iter().map(|s| s.share.unwrap_or(0)).collect()
+        } else if policy.split == SplitRule::Auto && p.mode == AllocationMode::B2 {
+            if policy.b2_urban_percent > 100 {
+                return Err(AllocError::invalid(
+                    "policy.b2_urban_percent",
+                    "城网比例不能超过100",
+                ));
+            }
+            let mut w = Vec::new();
+            let urban_n = p
+                .submarkets
+                .iter()
+                .filter(|s| is_urban(&s.name) == Some(true))
+                .count() as u64;
+            let rural_n = p
+                .submarkets
+                .iter()
+                .filter(|s| is_urban(&s.name) == Some(false))
+                .count() as u64;
+            for (i, s) in p.submarkets.iter().enumerate() {
+                match is_urban(&s.name) {
+                    // percent × 1000 / number of such sub-markets keeps integer weights
+                    Some(true) => w.push(policy.b2_urban_percent * 1000 / urban_n),
+                    Some(false) => w.push((100 - policy.b2_urban_percent) * 1000 / rural_n),
+                    None => {
+                        return Err(AllocError::invalid(
+                            format!("submarkets[{i}].name"),
+                            "B2 模式的子市场名称应为“城网”或“农网”（或为每个子市场给出 share）",
+                        ));
+                    }
                 }
             }
-        }
-        w
-    } else {
-        p.submarkets.iter().map(|s| s.weights().iter().sum()).collect()
-    };
+            w
+        } else {
+            p.submarkets
+                .iter()
+                .map(|s| s.weights().iter().sum())
+                .collect()
+        };
     let wsum: u128 = weights.iter().map(|&w| w as u128).sum();
     if wsum == 0 {
         return Ok(vec![0; n]);
@@ -483,7 +537,12 @@ fn joint_split(p: &QuotaProblem, policy: &QuotaPolicy) -> Result<Vec<u64>, Alloc
         let cov = ch.coverage_by_total(t, policy.work_budget)?;
         let mut next = vec![-1i64; tn + 1];
         let mut choice = vec![0u32; tn + 1];
-        let opts: Vec<(usize, i64)> = cov.iter().enumerate().filter(|(_, c)| **c >= 0).map(|(a, c)| (a, *c)).collect();
+        let opts: Vec<(usize, i64)> = cov
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c >= 0)
+            .map(|(a, c)| (a, *c))
+            .collect();
         for (prev_t, &b) in best.iter().enumerate() {
             if b < 0 {
                 continue;
@@ -527,7 +586,13 @@ impl Chain {
     fn new(s: &Submarket) -> Chain {
         let w = s.weights();
         let caps = s.effective_caps();
-        let mut ch = Chain { tier: vec![], w: vec![], head: vec![], cap: vec![], suffix: vec![] };
+        let mut ch = Chain {
+            tier: vec![],
+            w: vec![],
+            head: vec![],
+            cap: vec![],
+            suffix: vec![],
+        };
         for j in 0..TIERS {
             if w[j] > 0 {
                 ch.tier.push(j);
@@ -550,13 +615,18 @@ impl Chain {
 
     fn base_bounds(&self, limit: u64) -> (Vec<u64>, Vec<u64>) {
         let lo = vec![0; self.n()];
-        let hi = (0..self.n()).map(|i| self.cap[i].min(limit / self.suffix[i])).collect();
+        let hi = (0..self.n())
+            .map(|i| self.cap[i].min(limit / self.suffix[i]))
+            .collect();
         (lo, hi)
     }
 
     fn check_budget(&self, hi: &[u64], limit: u64, budget: u64) -> Result<(), AllocError> {
         let words = limit / 64 + 1;
-        let states: u64 = hi.iter().map(|h| h.saturating_add(1)).fold(0u64, |a, b| a.saturating_add(b));
+        let states: u64 = hi
+            .iter()
+            .map(|h| h.saturating_add(1))
+            .fold(0u64, |a, b| a.saturating_add(b));
         if states.saturating_mul(words) > budget {
             return Err(AllocError::TooLarge(format!(
                 "精确求解需要约 {} 个状态 × {} 字，超过预算 {}（计划量相对最高档客户数过大）",
@@ -628,7 +698,11 @@ impl Chain {
                 if shift > limit {
                     continue;
                 }
-                let b = if i + 1 < n { Bits::shifted(&acc, shift, limit) } else { Bits::shifted(&seed, shift, limit) };
+                let b = if i + 1 < n {
+                    Bits::shifted(&acc, shift, limit)
+                } else {
+                    Bits::shifted(&seed, shift, limit)
+                };
                 if x >= 1 {
                     cov.or_assign(&b);
                 }
@@ -697,7 +771,12 @@ impl Chain {
                 TieBreak::Flatness => {
                     let layers = self.bottom_up(&lo, &hi, limit);
                     let top = &layers[n - 1];
-                    let t = *target.get_or_insert_with(|| top.iter().filter_map(|b| b.max_le(limit)).max().unwrap_or(0));
+                    let t = *target.get_or_insert_with(|| {
+                        top.iter()
+                            .filter_map(|b| b.max_le(limit))
+                            .max()
+                            .unwrap_or(0)
+                    });
                     if let Some(p) = (0..top.len()).find(|&x| top[x].get(t)) {
                         for h in hi.iter_mut() {
                             *h = (*h).min(p as u64);
@@ -712,14 +791,20 @@ impl Chain {
             None => self.bottom_up(&lo, &hi, limit),
         };
         let top = &layers[n - 1];
-        let t = target.unwrap_or_else(|| top.iter().filter_map(|b| b.max_le(limit)).max().unwrap_or(0));
+        let t = target.unwrap_or_else(|| {
+            top.iter()
+                .filter_map(|b| b.max_le(limit))
+                .max()
+                .unwrap_or(0)
+        });
         // Reconstruct: smallest top quota, then each lower tier as high as possible.
         let mut x = vec![0u64; n];
         let mut rem = t;
         let mut upper = u64::MAX;
         for i in (0..n).rev() {
             let layer = &layers[i];
-            let cand = (0..layer.len() as u64).filter(|&v| v <= upper && layer[v as usize].get(rem));
+            let cand =
+                (0..layer.len() as u64).filter(|&v| v <= upper && layer[v as usize].get(rem));
             let v = if i == n - 1 { cand.min() } else { cand.max() };
             let v = v.expect("reachable total must reconstruct");
             x[i] = v;
@@ -737,7 +822,12 @@ impl Chain {
     /// `m = C_top` (a reachable total stays reachable after `+m`): `O(30·m)` for the maximal total
     /// and the coverage; the flattest table uses bitsets of "exactly c levels" for c up to the
     /// (small) top quota: `O(p·30·T/64)`.
-    fn solve_uncapped(&self, limit: u64, order: &[TieBreak], budget: u64) -> Result<Vec<u64>, AllocError> {
+    fn solve_uncapped(
+        &self,
+        limit: u64,
+        order: &[TieBreak],
+        budget: u64,
+    ) -> Result<Vec<u64>, AllocError> {
         let n = self.n();
         let items: Vec<u64> = self.suffix[..n].to_vec(); // items[k] = C_k, decreasing in k
         let m = items[n - 1];
@@ -794,7 +884,8 @@ impl Chain {
                         Some(p) => {
                             // suffix sets: exactly c levels from items ≥ k, c ≤ p − 1
                             let a = Levels::suffix(&items, p - 1, t_star, budget)?;
-                            (0..n).find(|&k| t_star >= items[k] && a.get(p - 1, k, t_star - items[k]))
+                            (0..n)
+                                .find(|&k| t_star >= items[k] && a.get(p - 1, k, t_star - items[k]))
                         }
                     };
                 }
@@ -824,8 +915,12 @@ impl Chain {
         for k in (lo..n).rev() {
             let mut used = 0u64;
             loop {
-                let ok = if k == lo { rem == used * items[k] && cnt == used } else {
-                    used <= cnt && used * items[k] <= rem && b.get(cnt - used, k - 1, rem - used * items[k])
+                let ok = if k == lo {
+                    rem == used * items[k] && cnt == used
+                } else {
+                    used <= cnt
+                        && used * items[k] <= rem
+                        && b.get(cnt - used, k - 1, rem - used * items[k])
                 };
                 if ok {
                     break;
@@ -885,7 +980,12 @@ struct Levels {
 impl Levels {
     /// Prefix sets `P[c][k]` = totals of exactly c levels from items `lo..=k`, built for
     /// c = 0, 1, … until `target ∈ P[c][n−1]`.
-    fn prefix_until(items: &[u64], lo: usize, target: u64, budget: u64) -> Result<Levels, AllocError> {
+    fn prefix_until(
+        items: &[u64],
+        lo: usize,
+        target: u64,
+        budget: u64,
+    ) -> Result<Levels, AllocError> {
         let n = items.len();
         let words = target / 64 + 1;
         let mut zero = Bits::with_max(target);
@@ -895,7 +995,9 @@ impl Levels {
         while !sets[c as usize][n - 1].get(target) {
             c += 1;
             if c.saturating_mul(n as u64).saturating_mul(words) > budget || c > target {
-                return Err(AllocError::TooLarge(format!("最高档配额过大（>{c}），精确求解超过预算")));
+                return Err(AllocError::TooLarge(format!(
+                    "最高档配额过大（>{c}），精确求解超过预算"
+                )));
             }
             let mut row: Vec<Bits> = Vec::with_capacity(n);
             for k in 0..n {
@@ -917,8 +1019,14 @@ impl Levels {
     /// Suffix sets `S[c][k]` = totals of exactly c levels from items `k..n`, c = 0..=cmax.
     fn suffix(items: &[u64], cmax: u64, limit: u64, budget: u64) -> Result<Levels, AllocError> {
         let n = items.len();
-        if (cmax + 1).saturating_mul(n as u64).saturating_mul(limit / 64 + 1) > budget {
-            return Err(AllocError::TooLarge("最高档配额过大，精确求解超过预算".into()));
+        if (cmax + 1)
+            .saturating_mul(n as u64)
+            .saturating_mul(limit / 64 + 1)
+            > budget
+        {
+            return Err(AllocError::TooLarge(
+                "最高档配额过大，精确求解超过预算".into(),
+            ));
         }
         let mut zero = Bits::with_max(limit);
         zero.set(0);
@@ -934,7 +1042,11 @@ impl Levels {
             }
             sets.push(row);
         }
-        Ok(Levels { sets, lo: 0, count: cmax })
+        Ok(Levels {
+            sets,
+            lo: 0,
+            count: cmax,
+        })
     }
 
     fn get(&self, c: u64, k: usize, t: u64) -> bool {
@@ -948,7 +1060,12 @@ impl Levels {
     }
 }
 
-fn finish_submarket(p: &QuotaProblem, s: &Submarket, allotted: u64, x: [u64; TIERS]) -> SubmarketSolution {
+fn finish_submarket(
+    p: &QuotaProblem,
+    s: &Submarket,
+    allotted: u64,
+    x: [u64; TIERS],
+) -> SubmarketSolution {
     let w = s.weights();
     let total: u64 = (0..TIERS).map(|j| x[j] * w[j]).sum();
     let coverage: u64 = (0..TIERS).filter(|&j| x[j] > 0).map(|j| s.counts[j]).sum();
@@ -959,9 +1076,21 @@ fn finish_submarket(p: &QuotaProblem, s: &Submarket, allotted: u64, x: [u64; TIE
         let tier = Tier::new(j as i64 + 1).expect("1..=30");
         let below = (0..j).rev().find(|&k| w[k] > 0);
         let explanation = explain(p, s, allotted, total, j, &x, below, caps[j]);
-        tiers.push(TierQuota { tier, per_retailer: Some(x[j]), retailers: s.counts[j], biweekly: s.biweekly[j], explanation });
+        tiers.push(TierQuota {
+            tier,
+            per_retailer: Some(x[j]),
+            retailers: s.counts[j],
+            biweekly: s.biweekly[j],
+            explanation,
+        });
     }
-    SubmarketSolution { name: s.name.clone(), allotted, total_release: total, coverage, tiers }
+    SubmarketSolution {
+        name: s.name.clone(),
+        allotted,
+        total_release: total,
+        coverage,
+        tiers,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -980,7 +1109,10 @@ fn explain(
         return format!("{}第{}档：本档暂无客户。", s.name, tier);
     }
     let scope = if p.submarkets.len() > 1 {
-        format!("本期该品规计划投放{}条，分配给{}的{}条", p.planned_release, s.name, allotted)
+        format!(
+            "本期该品规计划投放{}条，分配给{}的{}条",
+            p.planned_release, s.name, allotted
+        )
     } else {
         format!("本期该品规在{}计划投放{}条", s.name, allotted)
     };
@@ -998,7 +1130,9 @@ fn explain(
             s.name, tier, v, scope, rule, total
         );
         match below {
-            Some(b) if x[b] < v => t.push_str(&format!("本档比第{}档每户多{}条。", b + 1, v - x[b])),
+            Some(b) if x[b] < v => {
+                t.push_str(&format!("本档比第{}档每户多{}条。", b + 1, v - x[b]))
+            }
             Some(b) => t.push_str(&format!("本档与第{}档每户相同。", b + 1)),
             None => {}
         }
@@ -1011,7 +1145,10 @@ fn explain(
         text.push_str(&format!("本档已达到每户上限{}条。", c));
     }
     if s.biweekly[j] > 0 && v > 0 {
-        text.push_str(&format!("两周一订的客户在订货周可订{}条（双周上浮100%）。", 2 * v));
+        text.push_str(&format!(
+            "两周一订的客户在订货周可订{}条（双周上浮100%）。",
+            2 * v
+        ));
     }
     text
 }
@@ -1030,11 +1167,21 @@ pub fn brute_force(s: &Submarket, t: u64, coverage_first: bool) -> (u64, u64, u6
         best: Option<(u64, u64, u64)>,
     }
     fn key(cf: bool, b: (u64, u64, u64)) -> (u64, i64, i64) {
-        if cf { (b.0, b.1 as i64, -(b.2 as i64)) } else { (b.0, -(b.2 as i64), b.1 as i64) }
+        if cf {
+            (b.0, b.1 as i64, -(b.2 as i64))
+        } else {
+            (b.0, -(b.2 as i64), b.1 as i64)
+        }
     }
     fn rec(c: &mut Ctx<'_>, i: usize, x: &mut Vec<u64>, partial: u64) {
         if i == c.tiers.len() {
-            let cov: u64 = c.tiers.iter().zip(x.iter()).filter(|(_, v)| **v > 0).map(|(&j, _)| c.counts[j]).sum();
+            let cov: u64 = c
+                .tiers
+                .iter()
+                .zip(x.iter())
+                .filter(|(_, v)| **v > 0)
+                .map(|(&j, _)| c.counts[j])
+                .sum();
             let cand = (partial, cov, x.last().copied().unwrap_or(0));
             if c.best.is_none_or(|b| key(c.cf, cand) > key(c.cf, b)) {
                 c.best = Some(cand);
@@ -1072,7 +1219,10 @@ mod tests {
 
     /// §4.3 worked example: D30..D1.
     pub(crate) fn example_counts() -> [u64; TIERS] {
-        let d30_to_1 = [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 30, 30, 30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10];
+        let d30_to_1 = [
+            2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 30, 30, 30, 28, 26, 24,
+            22, 20, 18, 16, 14, 12, 10,
+        ];
         let mut c = [0; TIERS];
         for (k, v) in d30_to_1.iter().enumerate() {
             c[TIERS - 1 - k] = *v;
@@ -1124,7 +1274,10 @@ mod tests {
 
     #[test]
     fn flatness_first_changes_the_table() {
-        let pol = QuotaPolicy { tie_breaks: vec![TieBreak::Flatness, TieBreak::Coverage], ..Default::default() };
+        let pol = QuotaPolicy {
+            tie_breaks: vec![TieBreak::Flatness, TieBreak::Coverage],
+            ..Default::default()
+        };
         let s = allocate(&problem(400), &pol).unwrap();
         assert_eq!(s.total_release, Some(400));
         let x = &s.table()[0];
@@ -1135,7 +1288,10 @@ mod tests {
     fn b2_split_40_60() {
         let mut p = problem(1000);
         p.mode = AllocationMode::B2;
-        p.submarkets = vec![Submarket::new("城网", example_counts()), Submarket::new("农网", example_counts())];
+        p.submarkets = vec![
+            Submarket::new("城网", example_counts()),
+            Submarket::new("农网", example_counts()),
+        ];
         assert_eq!(split(&p, &QuotaPolicy::default()).unwrap(), vec![400, 600]);
         let s = allocate(&p, &QuotaPolicy::default()).unwrap();
         assert_eq!(s.submarkets[0].total_release, 400);
@@ -1148,9 +1304,19 @@ mod tests {
         let mut c2 = [0; TIERS];
         c2[29] = 7;
         c2[10] = 13;
-        p.submarkets = vec![Submarket::new("城区", example_counts()), Submarket::new("房县", c2)];
+        p.submarkets = vec![
+            Submarket::new("城区", example_counts()),
+            Submarket::new("房县", c2),
+        ];
         let a = allocate(&p, &QuotaPolicy::default()).unwrap();
-        let j = allocate(&p, &QuotaPolicy { split: SplitRule::Joint, ..Default::default() }).unwrap();
+        let j = allocate(
+            &p,
+            &QuotaPolicy {
+                split: SplitRule::Joint,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(j.total_release >= a.total_release);
         assert_eq!(j.total_release, Some(1001));
     }

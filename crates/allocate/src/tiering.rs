@@ -95,7 +95,11 @@ pub struct NewRetailerRule {
 
 impl Default for NewRetailerRule {
     fn default() -> Self {
-        NewRetailerRule { max_tier: 24, default_tier: 10, by_format: BTreeMap::new() }
+        NewRetailerRule {
+            max_tier: 24,
+            default_tier: 10,
+            by_format: BTreeMap::new(),
+        }
     }
 }
 
@@ -114,9 +118,18 @@ impl Default for TieringConfig {
     fn default() -> Self {
         TieringConfig {
             metrics: vec![
-                MetricWeight { name: "amount".into(), weight: 0.7 },
-                MetricWeight { name: "qty".into(), weight: 0.2 },
-                MetricWeight { name: "lowtar_qty".into(), weight: 0.1 },
+                MetricWeight {
+                    name: "amount".into(),
+                    weight: 0.7,
+                },
+                MetricWeight {
+                    name: "qty".into(),
+                    weight: 0.2,
+                },
+                MetricWeight {
+                    name: "lowtar_qty".into(),
+                    weight: 0.1,
+                },
             ],
             normalisation: Normalisation::Max,
             method: TieringMethod::Weighted,
@@ -131,9 +144,15 @@ pub enum TierReason {
     /// Ranked by score and cut by the share table.
     Ranked,
     /// V5 cross: (quantity band 1..=10, value band 1..=3).
-    Cross { qty_band: u8, value_band: u8 },
+    Cross {
+        qty_band: u8,
+        value_band: u8,
+    },
     NewRetailer,
-    Override { reason: String, previous: Tier },
+    Override {
+        reason: String,
+        previous: Tier,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,7 +175,10 @@ pub struct TierOverride {
 
 fn validate(rs: &[RetailerMetrics], cfg: &TieringConfig) -> Result<(), AllocError> {
     if cfg.shares.0.len() != TIERS || cfg.shares.0.iter().all(|&w| w == 0) {
-        return Err(AllocError::invalid("shares", "档位比例表必须有30个非负数且不全为0"));
+        return Err(AllocError::invalid(
+            "shares",
+            "档位比例表必须有30个非负数且不全为0",
+        ));
     }
     let m = cfg.metrics.len();
     if cfg.method == TieringMethod::Weighted {
@@ -165,7 +187,10 @@ fn validate(rs: &[RetailerMetrics], cfg: &TieringConfig) -> Result<(), AllocErro
         }
         for (i, w) in cfg.metrics.iter().enumerate() {
             if !(w.weight.is_finite() && w.weight >= 0.0) {
-                return Err(AllocError::invalid(format!("metrics[{i}].weight"), "权重必须是非负数"));
+                return Err(AllocError::invalid(
+                    format!("metrics[{i}].weight"),
+                    "权重必须是非负数",
+                ));
             }
         }
         if cfg.metrics.iter().map(|w| w.weight).sum::<f64>() <= 0.0 {
@@ -175,24 +200,42 @@ fn validate(rs: &[RetailerMetrics], cfg: &TieringConfig) -> Result<(), AllocErro
     if let TieringMethod::Cross { qty_metric } = cfg.method
         && qty_metric >= m
     {
-        return Err(AllocError::invalid("method.qty_metric", "总量指标序号超出指标列表"));
+        return Err(AllocError::invalid(
+            "method.qty_metric",
+            "总量指标序号超出指标列表",
+        ));
     }
     let nr = &cfg.new_retailer;
     if !(1..=30).contains(&nr.max_tier) || !(1..=30).contains(&nr.default_tier) {
-        return Err(AllocError::invalid("new_retailer", "新客户档位必须在1–30之间"));
+        return Err(AllocError::invalid(
+            "new_retailer",
+            "新客户档位必须在1–30之间",
+        ));
     }
     for (i, r) in rs.iter().enumerate() {
         if r.id.trim().is_empty() {
-            return Err(AllocError::invalid(format!("retailers[{i}].id"), "客户编码不能为空"));
+            return Err(AllocError::invalid(
+                format!("retailers[{i}].id"),
+                "客户编码不能为空",
+            ));
         }
         if r.values.len() != m {
-            return Err(AllocError::invalid(format!("retailers[{i}].values"), format!("应有{m}个指标值")));
+            return Err(AllocError::invalid(
+                format!("retailers[{i}].values"),
+                format!("应有{m}个指标值"),
+            ));
         }
         if let Some(k) = r.values.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(AllocError::invalid(format!("retailers[{i}].{}", cfg.metrics[k].name), "指标值必须是非负数"));
+            return Err(AllocError::invalid(
+                format!("retailers[{i}].{}", cfg.metrics[k].name),
+                "指标值必须是非负数",
+            ));
         }
         if !(r.amount.is_finite() && r.amount >= 0.0) {
-            return Err(AllocError::invalid(format!("retailers[{i}].amount"), "金额必须是非负数"));
+            return Err(AllocError::invalid(
+                format!("retailers[{i}].amount"),
+                "金额必须是非负数",
+            ));
         }
     }
     Ok(())
@@ -202,7 +245,9 @@ fn normalise(col: &[f64], how: Normalisation) -> Vec<f64> {
     match how {
         Normalisation::Max => {
             let max = col.iter().cloned().fold(0.0, f64::max);
-            col.iter().map(|&v| if max > 0.0 { v / max } else { 0.0 }).collect()
+            col.iter()
+                .map(|&v| if max > 0.0 { v / max } else { 0.0 })
+                .collect()
         }
         Normalisation::Percentile => {
             let n = col.len();
@@ -247,9 +292,14 @@ fn tier(v: u64) -> Tier {
 }
 
 /// Tier every retailer (output in input order).
-pub fn run(retailers: &[RetailerMetrics], cfg: &TieringConfig) -> Result<Vec<TierAssignment>, AllocError> {
+pub fn run(
+    retailers: &[RetailerMetrics],
+    cfg: &TieringConfig,
+) -> Result<Vec<TierAssignment>, AllocError> {
     validate(retailers, cfg)?;
-    let ranked: Vec<usize> = (0..retailers.len()).filter(|&i| !retailers[i].is_new).collect();
+    let ranked: Vec<usize> = (0..retailers.len())
+        .filter(|&i| !retailers[i].is_new)
+        .collect();
     let mut out: Vec<Option<TierAssignment>> = vec![None; retailers.len()];
     match cfg.method {
         TieringMethod::Weighted => {
@@ -267,7 +317,9 @@ pub fn run(retailers: &[RetailerMetrics], cfg: &TieringConfig) -> Result<Vec<Tie
             }
             let mut order: Vec<usize> = (0..ranked.len()).collect();
             order.sort_unstable_by(|&a, &b| {
-                score[b].total_cmp(&score[a]).then_with(|| tie(&retailers[ranked[a]], &retailers[ranked[b]]))
+                score[b]
+                    .total_cmp(&score[a])
+                    .then_with(|| tie(&retailers[ranked[a]], &retailers[ranked[b]]))
             });
             let sizes = cfg.shares.sizes(ranked.len() as u64);
             let mut pos = 0usize;
@@ -288,15 +340,29 @@ pub fn run(retailers: &[RetailerMetrics], cfg: &TieringConfig) -> Result<Vec<Tie
         TieringMethod::Cross { qty_metric } => {
             let qty = |i: usize| retailers[i].values[qty_metric];
             let mut order = ranked.clone();
-            order.sort_unstable_by(|&a, &b| qty(b).total_cmp(&qty(a)).then_with(|| tie(&retailers[a], &retailers[b])));
+            order.sort_unstable_by(|&a, &b| {
+                qty(b)
+                    .total_cmp(&qty(a))
+                    .then_with(|| tie(&retailers[a], &retailers[b]))
+            });
             let n = order.len();
             let mut start = 0usize;
             for band in (1..=10u64).rev() {
                 // band 10 = the top tenth by quantity
                 let end = n * (11 - band as usize) / 10;
                 let mut members: Vec<usize> = order[start..end].to_vec();
-                let val = |i: usize| if qty(i) > 0.0 { retailers[i].amount / qty(i) } else { 0.0 };
-                members.sort_unstable_by(|&a, &b| val(b).total_cmp(&val(a)).then_with(|| tie(&retailers[a], &retailers[b])));
+                let val = |i: usize| {
+                    if qty(i) > 0.0 {
+                        retailers[i].amount / qty(i)
+                    } else {
+                        0.0
+                    }
+                };
+                members.sort_unstable_by(|&a, &b| {
+                    val(b)
+                        .total_cmp(&val(a))
+                        .then_with(|| tie(&retailers[a], &retailers[b]))
+                });
                 let m = members.len();
                 for (r, &i) in members.iter().enumerate() {
                     let vband = 3 - (r * 3 / m.max(1)) as u64;
@@ -305,7 +371,10 @@ pub fn run(retailers: &[RetailerMetrics], cfg: &TieringConfig) -> Result<Vec<Tie
                         score: None,
                         rank: Some((start + r) as u64 + 1),
                         tier: tier(3 * (band - 1) + vband),
-                        reason: TierReason::Cross { qty_band: band as u8, value_band: vband as u8 },
+                        reason: TierReason::Cross {
+                            qty_band: band as u8,
+                            value_band: vband as u8,
+                        },
                     });
                 }
                 start = end;
@@ -317,7 +386,11 @@ pub fn run(retailers: &[RetailerMetrics], cfg: &TieringConfig) -> Result<Vec<Tie
         let proposed = r
             .proposed_tier
             .map(|t| t.get())
-            .or_else(|| r.business_format.as_ref().and_then(|f| nr.by_format.get(f).copied()))
+            .or_else(|| {
+                r.business_format
+                    .as_ref()
+                    .and_then(|f| nr.by_format.get(f).copied())
+            })
             .unwrap_or(nr.default_tier);
         out[i] = Some(TierAssignment {
             id: r.id.clone(),
@@ -327,26 +400,45 @@ pub fn run(retailers: &[RetailerMetrics], cfg: &TieringConfig) -> Result<Vec<Tie
             reason: TierReason::NewRetailer,
         });
     }
-    Ok(out.into_iter().map(|a| a.expect("every retailer assigned")).collect())
+    Ok(out
+        .into_iter()
+        .map(|a| a.expect("every retailer assigned"))
+        .collect())
 }
 
 /// Apply manual overrides (each needs a reason); unknown ids are an error.
-pub fn apply_overrides(assignments: &mut [TierAssignment], overrides: &[TierOverride]) -> Result<(), AllocError> {
-    let index: BTreeMap<&str, usize> = assignments.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+pub fn apply_overrides(
+    assignments: &mut [TierAssignment],
+    overrides: &[TierOverride],
+) -> Result<(), AllocError> {
+    let index: BTreeMap<&str, usize> = assignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
     let mut moves = Vec::new();
     for (k, o) in overrides.iter().enumerate() {
         if o.reason.trim().is_empty() {
-            return Err(AllocError::invalid(format!("overrides[{k}].reason"), "人工调整档位必须填写原因"));
+            return Err(AllocError::invalid(
+                format!("overrides[{k}].reason"),
+                "人工调整档位必须填写原因",
+            ));
         }
-        let &i = index
-            .get(o.id.as_str())
-            .ok_or_else(|| AllocError::invalid(format!("overrides[{k}].id"), format!("客户“{}”不在本次分档范围内", o.id)))?;
+        let &i = index.get(o.id.as_str()).ok_or_else(|| {
+            AllocError::invalid(
+                format!("overrides[{k}].id"),
+                format!("客户“{}”不在本次分档范围内", o.id),
+            )
+        })?;
         moves.push((i, o));
     }
     for (i, o) in moves {
         let previous = assignments[i].tier;
         assignments[i].tier = o.tier;
-        assignments[i].reason = TierReason::Override { reason: o.reason.clone(), previous };
+        assignments[i].reason = TierReason::Override {
+            reason: o.reason.clone(),
+            previous,
+        };
     }
     Ok(())
 }
@@ -438,17 +530,37 @@ mod tests {
         let mut a = run(&rs, &TieringConfig::default()).unwrap();
         assert_eq!(a[4].tier.get(), 24);
         assert_eq!(a[4].reason, TierReason::NewRetailer);
-        let bad = [TierOverride { id: "C01".into(), tier: Tier::new(5).unwrap(), reason: " ".into() }];
+        let bad = [TierOverride {
+            id: "C01".into(),
+            tier: Tier::new(5).unwrap(),
+            reason: " ".into(),
+        }];
         assert!(apply_overrides(&mut a, &bad).is_err());
-        let ok = [TierOverride { id: "C01".into(), tier: Tier::new(5).unwrap(), reason: "经营异常".into() }];
+        let ok = [TierOverride {
+            id: "C01".into(),
+            tier: Tier::new(5).unwrap(),
+            reason: "经营异常".into(),
+        }];
         apply_overrides(&mut a, &ok).unwrap();
         assert_eq!(a[0].tier.get(), 5);
     }
 
     #[test]
     fn cross_v5_gives_30_tiers() {
-        let rs: Vec<RetailerMetrics> = (0..300).map(|i| rm(&format!("R{i:03}"), (i * 37 % 101) as f64 * 100.0, (i + 1) as f64, 0.0)).collect();
-        let cfg = TieringConfig { method: TieringMethod::Cross { qty_metric: 1 }, ..Default::default() };
+        let rs: Vec<RetailerMetrics> = (0..300)
+            .map(|i| {
+                rm(
+                    &format!("R{i:03}"),
+                    (i * 37 % 101) as f64 * 100.0,
+                    (i + 1) as f64,
+                    0.0,
+                )
+            })
+            .collect();
+        let cfg = TieringConfig {
+            method: TieringMethod::Cross { qty_metric: 1 },
+            ..Default::default()
+        };
         let a = run(&rs, &cfg).unwrap();
         let mut per = [0; TIERS];
         for x in &a {
@@ -460,7 +572,10 @@ mod tests {
 
     #[test]
     fn percentile_normalisation() {
-        let cfg = TieringConfig { normalisation: Normalisation::Percentile, ..Default::default() };
+        let cfg = TieringConfig {
+            normalisation: Normalisation::Percentile,
+            ..Default::default()
+        };
         let a = run(&worked(), &cfg).unwrap();
         assert_eq!(format!("{:.2}", a[0].score.unwrap()), "100.00");
         assert_eq!(format!("{:.2}", a[8].score.unwrap()), "0.56"); // lowest amount and qty, low-tar tied at 0 with C05

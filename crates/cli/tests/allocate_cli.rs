@@ -3,7 +3,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../allocate/examples-data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../allocate/examples-data")
+        .join(name)
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -13,29 +15,56 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn m135(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_m135")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_m135"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn quota_worked_example_reaches_400() {
     let out = tmp("q.json");
-    let o = m135(&["allocate", "quota", "--input", data("quota-a.json").to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = m135(&[
+        "allocate",
+        "quota",
+        "--input",
+        data("quota-a.json").to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["total_release"], 400);
     assert_eq!(v["coverage"], 392);
     assert_eq!(v["quotas"][0]["tier"], 30);
     assert_eq!(v["quotas"][0]["per_retailer"], 5);
-    assert!(v["quotas"][0]["explanation"].as_str().unwrap().contains("第30档"));
+    assert!(
+        v["quotas"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("第30档")
+    );
     // the published heuristic on the same file gives 399
-    let o = m135(&["allocate", "quota", "--greedy", "--input", data("quota-a.json").to_str().unwrap()]);
+    let o = m135(&[
+        "allocate",
+        "quota",
+        "--greedy",
+        "--input",
+        data("quota-a.json").to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["total_release"], 399);
 }
 
 #[test]
 fn quota_array_mirrors_input() {
-    let o = m135(&["allocate", "quota", "--input", data("quota-array.json").to_str().unwrap()]);
+    let o = m135(&[
+        "allocate",
+        "quota",
+        "--input",
+        data("quota-array.json").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let arr = v.as_array().unwrap();
@@ -48,7 +77,12 @@ fn quota_array_mirrors_input() {
 
 #[test]
 fn balance_example() {
-    let o = m135(&["allocate", "balance", "--input", data("balance.json").to_str().unwrap()]);
+    let o = m135(&[
+        "allocate",
+        "balance",
+        "--input",
+        data("balance.json").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["total"], 100);
@@ -58,19 +92,36 @@ fn balance_example() {
 
 #[test]
 fn bad_input_names_the_field() {
-    let o = m135(&["allocate", "quota", "--input", data("bad-quota.json").to_str().unwrap()]);
+    let o = m135(&[
+        "allocate",
+        "quota",
+        "--input",
+        data("bad-quota.json").to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("[1].sku"), "{err}");
     let bad = tmp("bad-balance.json");
-    std::fs::write(&bad, r#"{"sku":"X","supply":10,"retailers":[{"id":"R1","tier":31,"forecast":2}]}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"{"sku":"X","supply":10,"retailers":[{"id":"R1","tier":31,"forecast":2}]}"#,
+    )
+    .unwrap();
     let o = m135(&["allocate", "balance", "--input", bad.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("retailers[0].tier"));
-    std::fs::write(&bad, r#"{"sku":"X","supply":10,"retailers":[{"id":"R1","tier":3,"forecast":2.5}]}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"{"sku":"X","supply":10,"retailers":[{"id":"R1","tier":3,"forecast":2.5}]}"#,
+    )
+    .unwrap();
     let o = m135(&["allocate", "balance", "--input", bad.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("retailers[0].forecast"));
-    std::fs::write(&bad, r#"{"sku":"X","planned_release":10,"submarkets":[{"name":"全市","tier_counts":{"5":-3}}]}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"{"sku":"X","planned_release":10,"submarkets":[{"name":"全市","tier_counts":{"5":-3}}]}"#,
+    )
+    .unwrap();
     let o = m135(&["allocate", "quota", "--input", bad.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("tier_counts.5"));
@@ -79,13 +130,25 @@ fn bad_input_names_the_field() {
 #[test]
 fn tier_worked_example() {
     let out = tmp("tiers.csv");
-    let o = m135(&["tier", "--input", data("retailers.csv").to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = m135(&[
+        "tier",
+        "--input",
+        data("retailers.csv").to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("id,score,rank,tier,reason"));
     assert!(text.contains("C06,64.85,2,"));
     assert!(text.contains("C09,3.49,10,"));
     assert!(text.contains("N01,,,24,新客户"));
-    let o = m135(&["tier", "--input", data("retailers.csv").to_str().unwrap(), "--overrides", data("overrides.csv").to_str().unwrap()]);
+    let o = m135(&[
+        "tier",
+        "--input",
+        data("retailers.csv").to_str().unwrap(),
+        "--overrides",
+        data("overrides.csv").to_str().unwrap(),
+    ]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("C09,3.49,10,2,人工调整"));
 }

@@ -96,7 +96,8 @@ fn read(path: &Path) -> Result<String> {
 
 fn write(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
-        Some(p) => std::fs::write(p, format!("{text}\n")).with_context(|| format!("无法写入输出文件 {}", p.display())),
+        Some(p) => std::fs::write(p, format!("{text}\n"))
+            .with_context(|| format!("无法写入输出文件 {}", p.display())),
         None => {
             println!("{text}");
             Ok(())
@@ -106,7 +107,8 @@ fn write(path: Option<&Path>, text: &str) -> Result<()> {
 
 fn quota(a: QuotaArgs) -> Result<()> {
     let mut policy: QuotaPolicy = match &a.policy {
-        Some(p) => serde_json::from_str(&read(p)?).map_err(|e| anyhow!("策略文件 {} 无法解析: {e}", p.display()))?,
+        Some(p) => serde_json::from_str(&read(p)?)
+            .map_err(|e| anyhow!("策略文件 {} 无法解析: {e}", p.display()))?,
         None => QuotaPolicy::default(),
     };
     if let Some(s) = a.split {
@@ -129,17 +131,30 @@ fn quota(a: QuotaArgs) -> Result<()> {
     let (problems, array) = io::parse_many(&text, io::quota_problem).map_err(|e| anyhow!("{e}"))?;
     let mut out = Vec::with_capacity(problems.len());
     for (i, p) in problems.iter().enumerate() {
-        let s = if a.greedy { tier_quota::greedy(p, &policy) } else { tier_quota::allocate(p, &policy) };
-        let s = s.map_err(|e| if array { anyhow!("[{i}] {e}") } else { anyhow!("{e}") })?;
+        let s = if a.greedy {
+            tier_quota::greedy(p, &policy)
+        } else {
+            tier_quota::allocate(p, &policy)
+        };
+        let s = s.map_err(|e| {
+            if array {
+                anyhow!("[{i}] {e}")
+            } else {
+                anyhow!("{e}")
+            }
+        })?;
         out.push(QuotaOutput::from(&s));
     }
     write(a.output.as_deref(), &io::render_many(&out, array))
 }
 
 fn balance_cmd(a: BalanceArgs) -> Result<()> {
-    let cfg = BalanceConfig { flag_threshold_bp: a.flag_threshold_bp };
+    let cfg = BalanceConfig {
+        flag_threshold_bp: a.flag_threshold_bp,
+    };
     let text = read(&a.input)?;
-    let (problems, array) = io::parse_many(&text, io::balance_problem).map_err(|e| anyhow!("{e}"))?;
+    let (problems, array) =
+        io::parse_many(&text, io::balance_problem).map_err(|e| anyhow!("{e}"))?;
     let mut out = Vec::with_capacity(problems.len());
     for p in &problems {
         let s = balance::balance(p, &cfg).map_err(|e| anyhow!("{e}"))?;

@@ -9,7 +9,10 @@
 //! Overrides CSV (`--overrides`): `id,tier,reason`.
 
 use allocate::Tier;
-use allocate::tiering::{self, Normalisation, RetailerMetrics, ShareTable, TierOverride, TierReason, TieringConfig, TieringMethod};
+use allocate::tiering::{
+    self, Normalisation, RetailerMetrics, ShareTable, TierOverride, TierReason, TieringConfig,
+    TieringMethod,
+};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -69,12 +72,16 @@ fn read(path: &Path) -> Result<String> {
 }
 
 fn col(headers: &csv::StringRecord, name: &str) -> Option<usize> {
-    headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    headers
+        .iter()
+        .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
 }
 
 fn num(rec: &csv::StringRecord, idx: usize, line: usize, name: &str) -> Result<f64> {
     let s = rec.get(idx).unwrap_or("").trim();
-    let v: f64 = s.parse().map_err(|_| anyhow!("第{line}行 字段 {name}: “{s}”不是数字"))?;
+    let v: f64 = s
+        .parse()
+        .map_err(|_| anyhow!("第{line}行 字段 {name}: “{s}”不是数字"))?;
     if !(v.is_finite() && v >= 0.0) {
         bail!("第{line}行 字段 {name}: 不能为负数（{s}）");
     }
@@ -83,7 +90,8 @@ fn num(rec: &csv::StringRecord, idx: usize, line: usize, name: &str) -> Result<f
 
 pub fn run(cmd: TierCmd) -> Result<()> {
     let mut cfg: TieringConfig = match &cmd.config {
-        Some(p) => serde_json::from_str(&read(p)?).map_err(|e| anyhow!("配置文件 {} 无法解析: {e}", p.display()))?,
+        Some(p) => serde_json::from_str(&read(p)?)
+            .map_err(|e| anyhow!("配置文件 {} 无法解析: {e}", p.display()))?,
         None => TieringConfig::default(),
     };
     if let Some(s) = cmd.shares {
@@ -102,23 +110,35 @@ pub fn run(cmd: TierCmd) -> Result<()> {
         cfg.method = match m {
             MethodArg::Weighted => TieringMethod::Weighted,
             MethodArg::Cross => {
-                let q = cfg.metrics.iter().position(|m| m.name == "qty").ok_or_else(|| anyhow!("交叉分档需要名为 qty 的指标"))?;
+                let q = cfg
+                    .metrics
+                    .iter()
+                    .position(|m| m.name == "qty")
+                    .ok_or_else(|| anyhow!("交叉分档需要名为 qty 的指标"))?;
                 TieringMethod::Cross { qty_metric: q }
             }
         };
     }
     let text = read(&cmd.input)?;
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers = rdr.headers().context("输入 CSV 缺少表头")?.clone();
     let id_col = col(&headers, "id").ok_or_else(|| anyhow!("输入 CSV 缺少列 id"))?;
-    let amount_col = col(&headers, "amount").ok_or_else(|| anyhow!("输入 CSV 缺少列 amount（购进金额）"))?;
+    let amount_col =
+        col(&headers, "amount").ok_or_else(|| anyhow!("输入 CSV 缺少列 amount（购进金额）"))?;
     let metric_cols: Vec<usize> = cfg
         .metrics
         .iter()
         .map(|m| col(&headers, &m.name).ok_or_else(|| anyhow!("输入 CSV 缺少指标列 {}", m.name)))
         .collect::<Result<_>>()?;
     let opt = |n: &str| col(&headers, n);
-    let (lic, new, fmt, prop) = (opt("licence_date"), opt("is_new"), opt("business_format"), opt("proposed_tier"));
+    let (lic, new, fmt, prop) = (
+        opt("licence_date"),
+        opt("is_new"),
+        opt("business_format"),
+        opt("proposed_tier"),
+    );
     let mut rs = Vec::new();
     for (k, rec) in rdr.records().enumerate() {
         let line = k + 2;
@@ -133,7 +153,11 @@ pub fn run(cmd: TierCmd) -> Result<()> {
             .map(|(&c, m)| num(&rec, c, line, &m.name))
             .collect::<Result<Vec<_>>>()?;
         let amount = num(&rec, amount_col, line, "amount")?;
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let is_new = match get(new) {
             None | Some("0" | "false" | "否" | "N" | "n") => false,
             Some("1" | "true" | "是" | "Y" | "y") => true,
@@ -141,7 +165,9 @@ pub fn run(cmd: TierCmd) -> Result<()> {
         };
         let proposed_tier = match get(prop) {
             None => None,
-            Some(s) => Some(Tier::parse(s).map_err(|_| anyhow!("第{line}行 字段 proposed_tier: 未知档位“{s}”（应为1–30）"))?),
+            Some(s) => Some(Tier::parse(s).map_err(|_| {
+                anyhow!("第{line}行 字段 proposed_tier: 未知档位“{s}”（应为1–30）")
+            })?),
         };
         rs.push(RetailerMetrics {
             id,
@@ -156,14 +182,21 @@ pub fn run(cmd: TierCmd) -> Result<()> {
     let mut out = tiering::run(&rs, &cfg).map_err(|e| anyhow!("{e}"))?;
     if let Some(p) = &cmd.overrides {
         let text = read(p)?;
-        let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
         let mut ovs = Vec::new();
         for (k, rec) in rdr.records().enumerate() {
             let line = k + 2;
             let rec = rec.with_context(|| format!("调整文件第{line}行无法读取"))?;
             let tier_s = rec.get(1).unwrap_or("");
-            let tier = Tier::parse(tier_s).map_err(|_| anyhow!("调整文件第{line}行 字段 tier: 未知档位“{tier_s}”"))?;
-            ovs.push(TierOverride { id: rec.get(0).unwrap_or("").to_string(), tier, reason: rec.get(2).unwrap_or("").to_string() });
+            let tier = Tier::parse(tier_s)
+                .map_err(|_| anyhow!("调整文件第{line}行 字段 tier: 未知档位“{tier_s}”"))?;
+            ovs.push(TierOverride {
+                id: rec.get(0).unwrap_or("").to_string(),
+                tier,
+                reason: rec.get(2).unwrap_or("").to_string(),
+            });
         }
         tiering::apply_overrides(&mut out, &ovs).map_err(|e| anyhow!("{e}"))?;
     }
@@ -172,9 +205,14 @@ pub fn run(cmd: TierCmd) -> Result<()> {
     for a in &out {
         let reason = match &a.reason {
             TierReason::Ranked => "排名".to_string(),
-            TierReason::Cross { qty_band, value_band } => format!("交叉(总量档{qty_band},单条值档{value_band})"),
+            TierReason::Cross {
+                qty_band,
+                value_band,
+            } => format!("交叉(总量档{qty_band},单条值档{value_band})"),
             TierReason::NewRetailer => "新客户".to_string(),
-            TierReason::Override { reason, previous } => format!("人工调整:{reason}(原{})", previous.get()),
+            TierReason::Override { reason, previous } => {
+                format!("人工调整:{reason}(原{})", previous.get())
+            }
         };
         w.write_record([
             a.id.clone(),
@@ -186,7 +224,9 @@ pub fn run(cmd: TierCmd) -> Result<()> {
     }
     let bytes = w.into_inner().map_err(|e| anyhow!("{e}"))?;
     match &cmd.output {
-        Some(p) => std::fs::write(p, bytes).with_context(|| format!("无法写入输出文件 {}", p.display())),
+        Some(p) => {
+            std::fs::write(p, bytes).with_context(|| format!("无法写入输出文件 {}", p.display()))
+        }
         None => {
             print!("{}", String::from_utf8_lossy(&bytes));
             Ok(())
