@@ -151,8 +151,9 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
             .max()
             .unwrap_or(0);
         let mut given = 0u64;
-        // (remainder, tier, index): larger remainder first, then higher tier, then id
-        let mut rems: Vec<(u128, u8, u32)> = Vec::with_capacity(active.len());
+        // (remainder, tier, index): larger remainder first, then higher tier, then id.
+        // remainders are < F_A, so they fit u64.
+        let mut rems: Vec<(u64, u8, u32)> = Vec::with_capacity(active.len());
         if max_f.checked_mul(s_a).is_some() {
             for &i in &active {
                 let num = rs[i as usize].forecast * s_a;
@@ -161,7 +162,7 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
                 given += q;
                 let r = num - q * f_a;
                 if r > 0 {
-                    rems.push((r as u128, rs[i as usize].tier.get(), i));
+                    rems.push((r, rs[i as usize].tier.get(), i));
                 }
             }
         } else {
@@ -170,22 +171,16 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
                 let q = (num / f_a as u128) as u64;
                 fin[i as usize] = q;
                 given += q;
-                let r = num % f_a as u128;
+                let r = (num % f_a as u128) as u64;
                 if r > 0 {
                     rems.push((r, rs[i as usize].tier.get(), i));
                 }
             }
         }
         let left = (s_a - given) as usize;
-        let better = |a: &(u128, u8, u32), b: &(u128, u8, u32)| {
-            b.0.cmp(&a.0)
-                .then(b.1.cmp(&a.1))
-                .then_with(|| rs[a.2 as usize].id.cmp(&rs[b.2 as usize].id))
-        };
-        if left > 0 && left < rems.len() {
-            rems.select_nth_unstable_by(left - 1, better);
-        }
-        for &(_, _, i) in rems.iter().take(left) {
+        for i in largest_remainders(&mut rems, left, |a, b| {
+            rs[a as usize].id.cmp(&rs[b as usize].id)
+        }) {
             fin[i as usize] += 1;
         }
         break;
@@ -212,6 +207,40 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
         cut: demand > p.supply,
         allocations,
     }
+}
+
+/// Indices of the `left` best entries by (remainder desc, tier desc, then `by_id` asc).
+/// Numeric selection first; the id order is only consulted among the entries tied at the boundary.
+fn largest_remainders(
+    rems: &mut [(u64, u8, u32)],
+    left: usize,
+    by_id: impl Fn(u32, u32) -> std::cmp::Ordering,
+) -> Vec<u32> {
+    if left == 0 {
+        return Vec::new();
+    }
+    if left >= rems.len() {
+        return rems.iter().map(|e| e.2).collect();
+    }
+    let key = |e: &(u64, u8, u32)| (e.0, e.1);
+    rems.select_nth_unstable_by(left - 1, |a, b| key(b).cmp(&key(a)));
+    let boundary = key(&rems[left - 1]);
+    let mut out: Vec<u32> = rems
+        .iter()
+        .filter(|e| key(e) > boundary)
+        .map(|e| e.2)
+        .collect();
+    let mut tied: Vec<u32> = rems
+        .iter()
+        .filter(|e| key(e) == boundary)
+        .map(|e| e.2)
+        .collect();
+    let need = left - out.len();
+    if need < tied.len() {
+        tied.select_nth_unstable_by(need - 1, |&a, &b| by_id(a, b));
+    }
+    out.extend_from_slice(&tied[..need]);
+    out
 }
 
 #[cfg(test)]

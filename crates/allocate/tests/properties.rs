@@ -200,6 +200,16 @@ proptest! {
                 if a.final_qty == fl { max_floor_rem = max_floor_rem.max(rem); } else { min_ceil_rem = min_ceil_rem.min(rem); }
             }
             prop_assert!(min_ceil_rem >= max_floor_rem);
+            // equal remainders: the higher tier, then the smaller id, gets the ceiling
+            let rem_of = |r: &BalanceRetailer| r.forecast as u128 * supply as u128 % f_all as u128;
+            let fl_of = |r: &BalanceRetailer| (r.forecast as u128 * supply as u128 / f_all as u128) as u64;
+            for (r1, a1) in retailers.iter().zip(&s.allocations) {
+                for (r2, a2) in retailers.iter().zip(&s.allocations) {
+                    if rem_of(r1) == rem_of(r2) && rem_of(r1) > 0 && a1.final_qty > fl_of(r1) && a2.final_qty == fl_of(r2) {
+                        prop_assert!(r1.tier > r2.tier || (r1.tier == r2.tier && r1.id < r2.id));
+                    }
+                }
+            }
         }
         if f_all <= supply && caps.is_empty() {
             for (r, a) in retailers.iter().zip(&s.allocations) { prop_assert_eq!(a.final_qty, r.forecast); }
