@@ -71,19 +71,25 @@ pub struct BalanceSolution {
     pub allocations: Vec<Allocation>,
 }
 
-pub fn validate(p: &BalanceProblem) -> Result<(), AllocError> {
+/// Cheap structural checks done by [`balance`] on every call: SKU and ids non-empty.
+fn check_basic(p: &BalanceProblem) -> Result<(), AllocError> {
     if p.sku.trim().is_empty() {
         return Err(AllocError::invalid("sku", "卷烟规格代码不能为空"));
     }
-    let mut ids: Vec<&str> = p.retailers.iter().map(|r| r.id.as_str()).collect();
-    for (i, r) in p.retailers.iter().enumerate() {
-        if r.id.trim().is_empty() {
-            return Err(AllocError::invalid(
-                format!("retailers[{i}].id"),
-                "客户编码不能为空",
-            ));
-        }
+    if let Some(i) = p.retailers.iter().position(|r| r.id.trim().is_empty()) {
+        return Err(AllocError::invalid(
+            format!("retailers[{i}].id"),
+            "客户编码不能为空",
+        ));
     }
+    Ok(())
+}
+
+/// Full validation at the edge (the JSON parser calls it): also rejects duplicate ids, on which
+/// the id tie-break relies. `O(n log n)` string sorting, so [`balance`] does not repeat it.
+pub fn validate(p: &BalanceProblem) -> Result<(), AllocError> {
+    check_basic(p)?;
+    let mut ids: Vec<&str> = p.retailers.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
     if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
         let i = p.retailers.iter().rposition(|r| r.id == w[0]).unwrap_or(0);
@@ -95,9 +101,10 @@ pub fn validate(p: &BalanceProblem) -> Result<(), AllocError> {
     Ok(())
 }
 
-/// Balance one SKU (see the module doc).
+/// Balance one SKU (see the module doc). Retailer ids must be unique (checked by [`validate`],
+/// which the file parser runs; not repeated here for speed).
 pub fn balance(p: &BalanceProblem, cfg: &BalanceConfig) -> Result<BalanceSolution, AllocError> {
-    validate(p)?;
+    check_basic(p)?;
     Ok(balance_unchecked(p, cfg))
 }
 
