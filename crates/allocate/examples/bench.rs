@@ -45,11 +45,30 @@ fn main() {
     );
 
     // 1. quota tables: exact vs the §4.3 greedy
-    for (lo, hi, label) in [
-        (20u64, 100u64, "tight (T = 20–100 % of weighted count)"),
-        (100, 300, "balanced (T = 100–300 %)"),
+    for (lo, hi, capped, label) in [
+        (
+            20u64,
+            100u64,
+            false,
+            "tight (T = 20–100 % of weighted count)",
+        ),
+        (100, 300, false, "balanced (T = 100–300 %)"),
+        (20, 100, true, "tight, tier-30 cap = 2 × average quota + 2"),
     ] {
-        let problems = bench::quota_problems(skus, subs, retailers, lo, hi, 42);
+        let mut problems = bench::quota_problems(skus, subs, retailers, lo, hi, 42);
+        if capped {
+            for p in problems.iter_mut() {
+                let w: u64 = p
+                    .submarkets
+                    .iter()
+                    .map(|s| s.weights().iter().sum::<u64>())
+                    .sum();
+                let cap = 2 * p.planned_release / w.max(1) + 2;
+                for s in p.submarkets.iter_mut() {
+                    s.caps[TIERS - 1] = Some(cap);
+                }
+            }
+        }
         let pol = QuotaPolicy::default();
         let t0 = Instant::now();
         let exact: Vec<_> = problems

@@ -240,6 +240,18 @@ pub fn validate(p: &QuotaProblem) -> Result<(), AllocError> {
             "按档位统一投放（A）只能有一个子市场（全市）",
         ));
     }
+    let with_share = p.submarkets.iter().filter(|s| s.share.is_some()).count();
+    if with_share > 0 && with_share < p.submarkets.len() {
+        let i = p
+            .submarkets
+            .iter()
+            .position(|s| s.share.is_none())
+            .unwrap_or(0);
+        return Err(AllocError::invalid(
+            format!("submarkets[{i}].share"),
+            "要么每个子市场都给出 share，要么都不给",
+        ));
+    }
     for (i, s) in p.submarkets.iter().enumerate() {
         if s.name.trim().is_empty() {
             return Err(AllocError::invalid(
