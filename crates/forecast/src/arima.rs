@@ -2,7 +2,7 @@
 //! positive, fitted by conditional sum of squares. Cheap (two parameters) and, because it models
 //! the season by differencing, a diverse member of the combination.
 
-use crate::optim::nelder_mead;
+use crate::optim::{budget, nelder_mead, tol};
 
 /// A fitted airline model, ready to forecast.
 #[derive(Debug, Clone)]
@@ -62,8 +62,8 @@ pub fn fit(y: &[f64], m: usize) -> Option<AirlineFit> {
         &[0.2, 0.2],
         &[-0.99, -0.99],
         &[0.99, 0.99],
-        200,
-        1e-10,
+        budget(2),
+        tol(),
     );
     let mut e_all = Vec::with_capacity(w.len());
     residuals(&w, best[0], best[1], m, &mut e_all);

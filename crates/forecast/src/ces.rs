@@ -2,7 +2,7 @@
 //! "information potential" state updated with a complex smoothing parameter a0 + i·a1. Used as a
 //! diverse member of the combination (it models trend without a trend component).
 
-use crate::optim::nelder_mead;
+use crate::optim::{budget, nelder_mead, tol};
 
 /// A fitted CES model.
 #[derive(Debug, Clone)]
@@ -65,8 +65,8 @@ pub fn fit(y: &[f64]) -> Option<CesFit> {
         &[0.1, 0.1, 0.1 * scale, 0.1 * scale],
         &[0.01, 0.01, f64::NEG_INFINITY, f64::NEG_INFINITY],
         &[2.5, 2.5, f64::INFINITY, f64::INFINITY],
-        300,
-        1e-9,
+        budget(4),
+        tol(),
     );
     if !stable(best[0], best[1]) {
         return None;

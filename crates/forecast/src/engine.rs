@@ -48,8 +48,8 @@ pub enum Method {
     Adida,
     /// IMAPA
     Imapa,
-    /// combination for regular series: median of auto-ETS, DOTM and damped trend on
-    /// deseasonalised data
+    /// combination for regular series: mean of DOTM, Theta and CES on deseasonalised data,
+    /// automatic seasonal ETS and the airline ARIMA
     Combo,
     /// combination for intermittent series: mean of ADIDA and IMAPA
     IntermittentCombo,
@@ -260,8 +260,8 @@ fn clean(values: &[f64]) -> Result<(Vec<f64>, usize), ForecastError> {
             }
             if t > last + 1 {
                 let (a, b) = (y[last], y[t]);
-                for k in last + 1..t {
-                    y[k] = a + (b - a) * (k - last) as f64 / (t - last) as f64;
+                for (k, v) in y.iter_mut().enumerate().take(t).skip(last + 1) {
+                    *v = a + (b - a) * (k - last) as f64 / (t - last) as f64;
                 }
             }
             last = t;
@@ -358,129 +358,98 @@ fn reseason(p: &mut Point, n: usize, s: &Option<(Vec<f64>, Decomposition)>) {
     }
 }
 
-/// The combination for regular series.
-fn combo(y: &[f64], m: usize, h: usize) -> Option<Point> {
+/// Members of the combination for regular series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Member {
+    /// DOTM on deseasonalised data
+    Dotm,
+    /// standard Theta on deseasonalised data
+    Theta,
+    /// CES on deseasonalised data
+    Ces,
+    /// automatic ETS (seasonal forms included) on the raw data
+    SeasonalEts,
+    /// airline ARIMA on the raw data
+    Airline,
+}
+
+const COMBO: [Member; 5] = [
+    Member::Dotm,
+    Member::Theta,
+    Member::Ces,
+    Member::SeasonalEts,
+    Member::Airline,
+];
+
+fn member(
+    y: &[f64],
+    x: &[f64],
+    s: &Option<(Vec<f64>, Decomposition)>,
+    m: usize,
+    h: usize,
+    which: Member,
+) -> Option<Point> {
     let n = y.len();
-    let (x, s) = deseason(y, m);
-    let pos = x.iter().all(|v| *v > 0.0);
-    let recipe =
-        std::env::var("FORECAST_COMBO").unwrap_or_else(|_| "ets,dotm,damped:median".into());
-    let (names, how) = recipe.split_once(':').unwrap_or((&recipe, "median"));
-    let mut members: Vec<Point> = Vec::new();
-    for name in names.split(',') {
-        let p = match name {
-            "ets" => ets_point(&x, h, &ets::candidates(1, false, pos, false), Method::Ets),
-            "etsa" => ets_point(&x, h, &ets::candidates(1, false, false, false), Method::Ets),
-            "etsd" => ets_point(&x, h, &ets::candidates(1, false, pos, true), Method::Ets),
-            "dotm" => theta_point(&x, h, ThetaKind::DynamicOptimized, Method::Dotm),
-            "otm" => theta_point(&x, h, ThetaKind::Optimized, Method::Otm),
-            "theta" => theta_point(&x, h, ThetaKind::Standard, Method::Theta),
-            "damped" => ets_point(
-                &x,
-                h,
-                &[spec(ErrorKind::Additive, TrendKind::Damped)],
-                Method::Damped,
-            ),
-            "mdamped" if pos => ets_point(
-                &x,
-                h,
-                &[spec(ErrorKind::Multiplicative, TrendKind::Damped)],
-                Method::Damped,
-            ),
-            "holt" => ets_point(
-                &x,
-                h,
-                &[spec(ErrorKind::Additive, TrendKind::Additive)],
-                Method::Holt,
-            ),
-            "ses" => ets_point(
-                &x,
-                h,
-                &[spec(ErrorKind::Additive, TrendKind::None)],
-                Method::Ses,
-            ),
-            "naive" => Some(seasonal_naive(&x, 1, h)),
-            "rwd" => {
-                let d = (x[n - 1] - x[0]) / (n - 1) as f64;
-                let mut p = seasonal_naive(&x, 1, h);
-                p.mean
-                    .iter_mut()
-                    .enumerate()
-                    .for_each(|(j, v)| *v += d * (j + 1) as f64);
-                Some(p)
+    let mut p = match which {
+        Member::Dotm => theta_point(x, h, ThetaKind::DynamicOptimized, Method::Dotm)?,
+        Member::Theta => theta_point(x, h, ThetaKind::Standard, Method::Theta)?,
+        Member::Ces => {
+            let f = crate::ces::fit(x)?;
+            let mean = f.forecast(h);
+            let sd = (0..h)
+                .map(|j| (f.sigma2 * (1.0 + j as f64)).sqrt())
+                .collect();
+            Point {
+                mean,
+                sd,
+                method: Method::Combo,
             }
-            "ces" => crate::ces::fit(&x).map(|f| {
-                let mean = f.forecast(h);
-                let sd = (0..h)
-                    .map(|j| (f.sigma2 * (1.0 + j as f64)).sqrt())
-                    .collect();
-                Point {
-                    mean,
-                    sd,
-                    method: Method::Combo,
-                }
-            }),
-            "arima" => {
-                if let Some(f) = crate::arima::fit(y, m) {
-                    let mean = f.forecast(h);
-                    let sd = f.forecast_sd(&mean);
-                    members.push(Point {
-                        mean,
-                        sd,
-                        method: Method::Combo,
-                    });
-                }
-                None
-            }
-            "sets" => {
-                let seasonal = m >= 2 && n >= 2 * m + 2;
-                let posy = y.iter().all(|v| *v > 0.0);
-                members.extend(ets_point(
-                    y,
-                    h,
-                    &ets::candidates(m.max(1), seasonal, posy, false),
-                    Method::Ets,
-                ));
-                None
-            }
-            "setsd" => {
-                let seasonal = m >= 2 && n >= 2 * m + 2;
-                let posy = y.iter().all(|v| *v > 0.0);
-                members.extend(ets_point(
-                    y,
-                    h,
-                    &ets::candidates(m.max(1), seasonal, posy, true),
-                    Method::Ets,
-                ));
-                None
-            }
-            _ => None,
-        };
-        if let Some(mut p) = p {
-            reseason(&mut p, n, &s);
-            members.push(p);
         }
-    }
+        Member::SeasonalEts => {
+            let seasonal = m >= 2 && n >= 2 * m + 2;
+            let pos = y.iter().all(|v| *v > 0.0);
+            return ets_point(
+                y,
+                h,
+                &ets::candidates(m.max(1), seasonal, pos, false),
+                Method::Ets,
+            );
+        }
+        Member::Airline => {
+            let f = crate::arima::fit(y, m)?;
+            let mean = f.forecast(h);
+            let sd = f.forecast_sd(&mean);
+            return Some(Point {
+                mean,
+                sd,
+                method: Method::Combo,
+            });
+        }
+    };
+    reseason(&mut p, n, s);
+    Some(p)
+}
+
+/// The combination for regular series: the mean of DOTM, Theta and CES fitted on data
+/// deseasonalised by classical multiplicative decomposition (when the 90 % seasonality test
+/// passes), automatic ETS with seasonal forms and the airline ARIMA, both on the raw data.
+fn combo(y: &[f64], m: usize, h: usize) -> Option<Point> {
+    let (x, s) = deseason(y, m);
+    let members: Vec<Point> = COMBO
+        .iter()
+        .filter_map(|w| member(y, &x, &s, m, h, *w))
+        .collect();
     if members.is_empty() {
         return None;
     }
-    let mean_comb = how == "mean";
-    let k = members.len();
+    let k = members.len() as f64;
     let mut mean = vec![0.0; h];
     let mut sd = vec![0.0; h];
-    let mut buf = Vec::with_capacity(k);
-    for j in 0..h {
-        buf.clear();
-        buf.extend(members.iter().map(|p| p.mean[j]));
-        buf.sort_by(f64::total_cmp);
-        mean[j] = if mean_comb {
-            buf.iter().sum::<f64>() / k as f64
-        } else if k % 2 == 1 {
-            buf[k / 2]
-        } else {
-            0.5 * (buf[k / 2 - 1] + buf[k / 2])
-        };
-        sd[j] = members.iter().map(|p| p.sd[j]).sum::<f64>() / k as f64;
+    for p in &members {
+        for j in 0..h {
+            mean[j] += p.mean[j] / k;
+            sd[j] += p.sd[j] / k;
+        }
     }
     Some(Point {
         mean,
@@ -619,6 +588,7 @@ fn point(y: &[f64], m: usize, h: usize, method: Method, class: DemandClass) -> P
 }
 
 /// Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
+#[allow(clippy::excessive_precision)]
 pub(crate) fn norm_ppf(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969683028665376e1,
@@ -669,7 +639,7 @@ pub(crate) fn norm_ppf(p: f64) -> f64 {
 /// Routing of [`Method::Auto`]: all-zero series → zero; series whose demand stopped (a run of
 /// trailing zeros of at least 3 months and 1.5 average inter-demand intervals) → TSB decaying towards zero;
 /// intermittent or lumpy (ADI ≥ 1.32) → intermittent combination; fewer than 4 values → mean;
-/// otherwise the combination of auto-ETS, DOTM and damped trend on deseasonalised data.
+/// otherwise the combination (see [`Method::Combo`]).
 /// With [`Config::festival`] and a known start month, regular series are adjusted for the
 /// Spring Festival before fitting. Non-negative input gives non-negative forecasts.
 pub fn forecast_series(input: &SeriesInput<'_>, cfg: &Config) -> Result<Forecast, ForecastError> {

@@ -2,7 +2,7 @@
 //! AICc. Smoothing parameters and the initial level/trend are fitted by Nelder–Mead on the
 //! likelihood; initial seasonal states come from a classical decomposition.
 
-use crate::optim::nelder_mead;
+use crate::optim::{budget, nelder_mead, tol};
 use crate::season::{Decomposition, seasonal_indices};
 
 /// Error component.
@@ -122,7 +122,7 @@ fn pass_ns<const MUL: bool, const TREND: bool>(
     for (t, &yt) in y.iter().enumerate() {
         let yhat = if TREND { l + phi * b } else { l };
         if MUL {
-            if !(yhat > 0.0) {
+            if yhat.is_nan() || yhat <= 0.0 {
                 return Pass {
                     lik: f64::INFINITY,
                     sse: f64::INFINITY,
@@ -171,6 +171,101 @@ fn pass_ns<const MUL: bool, const TREND: bool>(
     }
 }
 
+/// Seasonal pass specialised at compile time.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn pass_s<const MULE: bool, const TREND: bool, const MULS: bool>(
+    y: &[f64],
+    alpha: f64,
+    beta: f64,
+    gamma: f64,
+    phi: f64,
+    l0: f64,
+    b0: f64,
+    s: &mut [f64],
+) -> Pass {
+    let (mut l, mut b) = (l0, b0);
+    let m = s.len();
+    let mut j = 0usize;
+    let mut sse = 0.0;
+    let mut logsum = 0.0;
+    let mut prod = 1.0f64;
+    for (t, &yt) in y.iter().enumerate() {
+        let tr = if TREND { l + phi * b } else { l };
+        let sv = s[j];
+        let yhat = if MULS { tr * sv } else { tr + sv };
+        if MULE {
+            if yhat.is_nan() || yhat <= 0.0 {
+                return Pass {
+                    lik: f64::INFINITY,
+                    sse: f64::INFINITY,
+                    level: l,
+                    trend: b,
+                };
+            }
+            let e = (yt - yhat) / yhat;
+            sse += e * e;
+            prod *= yhat;
+            if t % 16 == 15 {
+                logsum += prod.ln();
+                prod = 1.0;
+            }
+            if MULS {
+                l = tr * (1.0 + alpha * e);
+                if TREND {
+                    b = phi * b + beta * tr * e;
+                }
+                s[j] = sv * (1.0 + gamma * e);
+            } else {
+                l = tr + alpha * yhat * e;
+                if TREND {
+                    b = phi * b + beta * yhat * e;
+                }
+                s[j] = sv + gamma * yhat * e;
+            }
+        } else {
+            let e = yt - yhat;
+            sse += e * e;
+            if MULS {
+                l = tr + alpha * e / sv;
+                if TREND {
+                    b = phi * b + beta * e / sv;
+                }
+                s[j] = sv + gamma * e / tr;
+            } else {
+                l = tr + alpha * e;
+                if TREND {
+                    b = phi * b + beta * e;
+                }
+                s[j] = sv + gamma * e;
+            }
+        }
+        j += 1;
+        if j == m {
+            j = 0;
+        }
+    }
+    if MULE {
+        logsum += prod.ln();
+    }
+    let n = y.len() as f64;
+    let lik = n * (sse / n).max(1e-300).ln() + 2.0 * logsum;
+    if !lik.is_finite() {
+        return Pass {
+            lik: f64::INFINITY,
+            sse: f64::INFINITY,
+            level: l,
+            trend: b,
+        };
+    }
+    Pass {
+        lik,
+        sse,
+        level: l,
+        trend: b,
+    }
+}
+
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn pass(
@@ -198,91 +293,25 @@ fn pass(
             (true, true) => pass_ns::<true, true>(y, alpha, beta, ph, l0, b0),
         };
     }
-    let (mut l, mut b) = (l0, b0);
-    let m = s.len().max(1);
-    let mut sse = 0.0;
-    let mut logsum = 0.0;
-    let has_trend = spec.trend != TrendKind::None;
     let ph = if spec.trend == TrendKind::Damped {
         phi
     } else {
         1.0
     };
-    for (t, &yt) in y.iter().enumerate() {
-        let tr = if has_trend { l + ph * b } else { l };
-        let si = if spec.season == SeasonKind::None {
-            0
-        } else {
-            t % m
-        };
-        let sv = if spec.season == SeasonKind::None {
-            0.0
-        } else {
-            s[si]
-        };
-        let yhat = match spec.season {
-            SeasonKind::Multiplicative => tr * sv,
-            _ => tr + sv,
-        };
-        if !yhat.is_finite() {
-            return Pass {
-                lik: f64::INFINITY,
-                sse: f64::INFINITY,
-                level: l,
-                trend: b,
-            };
+    let mule = spec.error == ErrorKind::Multiplicative;
+    let tr = spec.trend != TrendKind::None;
+    let muls = spec.season == SeasonKind::Multiplicative;
+    match (mule, tr, muls) {
+        (false, false, false) => {
+            pass_s::<false, false, false>(y, alpha, beta, gamma, ph, l0, b0, s)
         }
-        match spec.error {
-            ErrorKind::Additive => {
-                let e = yt - yhat;
-                sse += e * e;
-                match spec.season {
-                    SeasonKind::Multiplicative => {
-                        l = tr + alpha * e / sv;
-                        b = ph * b + beta * e / sv;
-                        s[si] = sv + gamma * e / tr;
-                    }
-                    _ => {
-                        l = tr + alpha * e;
-                        b = ph * b + beta * e;
-                        s[si] = sv + gamma * e;
-                    }
-                }
-            }
-            ErrorKind::Multiplicative => {
-                if yhat <= 0.0 {
-                    return Pass {
-                        lik: f64::INFINITY,
-                        sse: f64::INFINITY,
-                        level: l,
-                        trend: b,
-                    };
-                }
-                let e = (yt - yhat) / yhat;
-                sse += e * e;
-                logsum += yhat.ln();
-                match spec.season {
-                    SeasonKind::Multiplicative => {
-                        l = tr * (1.0 + alpha * e);
-                        b = ph * b + beta * tr * e;
-                        s[si] = sv * (1.0 + gamma * e);
-                    }
-                    _ => {
-                        l = tr + alpha * yhat * e;
-                        b = ph * b + beta * yhat * e;
-                        s[si] = sv + gamma * yhat * e;
-                    }
-                }
-            }
-        }
-    }
-    let n = y.len() as f64;
-    let lik = n * (sse / n).max(1e-300).ln() + 2.0 * logsum;
-    Pass {
-        lik,
-        sse,
-        level: l,
-        trend: b,
+        (false, false, true) => pass_s::<false, false, true>(y, alpha, beta, gamma, ph, l0, b0, s),
+        (false, true, false) => pass_s::<false, true, false>(y, alpha, beta, gamma, ph, l0, b0, s),
+        (false, true, true) => pass_s::<false, true, true>(y, alpha, beta, gamma, ph, l0, b0, s),
+        (true, false, false) => pass_s::<true, false, false>(y, alpha, beta, gamma, ph, l0, b0, s),
+        (true, false, true) => pass_s::<true, false, true>(y, alpha, beta, gamma, ph, l0, b0, s),
+        (true, true, false) => pass_s::<true, true, false>(y, alpha, beta, gamma, ph, l0, b0, s),
+        (true, true, true) => pass_s::<true, true, true>(y, alpha, beta, gamma, ph, l0, b0, s),
     }
 }
 
@@ -398,7 +427,7 @@ pub fn fit(y: &[f64], spec: EtsSpec) -> Option<EtsFit> {
         let b0 = if has_trend { x[i + 1] } else { 0.0 };
         (alpha, beta, gamma, phi, l0, b0)
     };
-    let max_eval = 60 * x0.len() + 100;
+    let max_eval = budget(x0.len());
     let mut objective = |x: &[f64]| {
         let (alpha, beta, gamma, phi, l0, b0) = unpack(x);
         if beta > alpha || gamma > 1.0 - alpha {
@@ -407,16 +436,7 @@ pub fn fit(y: &[f64], spec: EtsSpec) -> Option<EtsFit> {
         sbuf.copy_from_slice(&s_init);
         pass(y, &spec, alpha, beta, gamma, phi, l0, b0, &mut sbuf).lik
     };
-    let (mut best, mut fbest) = nelder_mead(&mut objective, &x0, &step, &lo, &hi, max_eval, 1e-9);
-    if std::env::var_os("ETS_RESTART").is_some() {
-        let step2: Vec<f64> = step.iter().map(|s| s * 0.3).collect();
-        let (b2, f2) = nelder_mead(&mut objective, &best, &step2, &lo, &hi, max_eval, 1e-10);
-        if f2 < fbest {
-            best = b2;
-            fbest = f2;
-        }
-    }
-    let _ = fbest;
+    let (best, _) = nelder_mead(&mut objective, &x0, &step, &lo, &hi, max_eval, tol());
     let (alpha, beta, gamma, phi, l0, b0) = unpack(&best);
     if beta > alpha || gamma > 1.0 - alpha {
         return None;

@@ -4,6 +4,17 @@
 /// Largest number of parameters Nelder–Mead accepts.
 pub(crate) const MAXD: usize = 6;
 
+/// Evaluation budget of Nelder–Mead for `d` parameters.
+pub(crate) fn budget(d: usize) -> usize {
+    30 * d + 50
+}
+
+/// Relative tolerance on the simplex values: fitting to 1e-4 of the likelihood loses no
+/// accuracy on M3 and is several times faster than 1e-9.
+pub(crate) fn tol() -> f64 {
+    1e-4
+}
+
 /// Minimise `f` from `x0` inside the box `[lo, hi]` (points are clamped into it).
 /// Returns the best point found and its value.
 pub(crate) fn nelder_mead(

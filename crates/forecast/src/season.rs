@@ -50,7 +50,7 @@ pub fn seasonal_indices(y: &[f64], m: usize, kind: Decomposition) -> Vec<f64> {
             prefix[t + 1] = prefix[t] + y[t];
         }
         for t in half..n.saturating_sub(half) {
-            let ma = if m % 2 == 0 {
+            let ma = if m.is_multiple_of(2) {
                 if t + half >= n {
                     continue;
                 }

@@ -2,7 +2,7 @@
 //! (θ = 2), the optimised Theta model (OTM, θ fitted) and the dynamic optimised Theta model
 //! (DOTM, θ fitted and the theta line's intercept/slope updated as data arrive).
 
-use crate::optim::nelder_mead;
+use crate::optim::{budget, nelder_mead, tol};
 
 /// Which Theta variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,8 +115,8 @@ pub fn fit(y: &[f64], kind: ThetaKind) -> Option<ThetaFit> {
         &step,
         &lo,
         &hi,
-        60 * x0.len() + 100,
-        1e-10,
+        budget(x0.len()),
+        tol(),
     );
     let (alpha, theta, l0) = unpack(&best);
     let r = run(y, l0, alpha, theta, dynamic, ab);
