@@ -293,7 +293,7 @@ pub fn allocate(p: &QuotaProblem, policy: &QuotaPolicy) -> Result<QuotaSolution,
     for (s, &a) in p.submarkets.iter().zip(&allotted) {
         let ch = Chain::new(s);
         let x = ch.solve(a, &policy.tie_breaks, policy.work_budget)?;
-        subs.push(finish_submarket(p, s, a, ch.expand(&x)));
+        subs.push(finish_submarket(p, s, a, ch.expand(&x), true));
     }
     Ok(assemble(p, subs, t))
 }
@@ -323,7 +323,7 @@ pub fn greedy(p: &QuotaProblem, policy: &QuotaPolicy) -> Result<QuotaSolution, A
         .submarkets
         .iter()
         .zip(&allotted)
-        .map(|(s, &a)| finish_submarket(p, s, a, greedy_table(s, a)))
+        .map(|(s, &a)| finish_submarket(p, s, a, greedy_table(s, a), false))
         .collect();
     Ok(assemble(p, subs, p.planned_release))
 }
@@ -1077,6 +1077,7 @@ fn finish_submarket(
     s: &Submarket,
     allotted: u64,
     x: [u64; TIERS],
+    exact: bool,
 ) -> SubmarketSolution {
     let w = s.weights();
     let total: u64 = (0..TIERS).map(|j| x[j] * w[j]).sum();
@@ -1087,7 +1088,7 @@ fn finish_submarket(
     for j in (0..TIERS).rev() {
         let tier = Tier::new(j as i64 + 1).expect("1..=30");
         let below = (0..j).rev().find(|&k| w[k] > 0);
-        let explanation = explain(p, s, allotted, total, j, &x, below, caps[j]);
+        let explanation = explain(p, s, allotted, total, j, &x, below, caps[j], exact);
         tiers.push(TierQuota {
             tier,
             per_retailer: Some(x[j]),
@@ -1115,6 +1116,7 @@ fn explain(
     x: &[u64; TIERS],
     below: Option<usize>,
     cap: Option<u64>,
+    exact: bool,
 ) -> String {
     let tier = j + 1;
     if s.counts[j] == 0 {
@@ -1129,17 +1131,22 @@ fn explain(
         format!("本期该品规在{}计划投放{}条", s.name, allotted)
     };
     let rule = "按“同档同量、高档位不少于低档位”的规则";
+    let claim = if exact {
+        "是不超过计划量时可达到的最大值"
+    } else {
+        "此为§4.3贪心算法的结果，未必是可达到的最大值"
+    };
     let v = x[j];
     let mut text = if v == 0 {
         let need: u64 = (j..TIERS).map(|k| s.counts[k] + s.biweekly[k]).sum();
         format!(
-            "{}第{}档本期暂无配额。{}，{}从第30档向下分配，实际投放{}条已达到不超过计划量时可达到的最大值；让本档每户也有1条，需要把本档及以上各档都至少配到1条，共需至少{}条。",
-            s.name, tier, scope, rule, total, need
+            "{}第{}档本期暂无配额。{}，{}从第30档向下分配，实际投放{}条，{}；让本档每户也有1条，需要把本档及以上各档都至少配到1条，共需至少{}条。",
+            s.name, tier, scope, rule, total, claim, need
         )
     } else {
         let mut t = format!(
-            "{}第{}档每户本期限量{}条。{}，{}测算，实际投放{}条，是不超过计划量时可达到的最大值。",
-            s.name, tier, v, scope, rule, total
+            "{}第{}档每户本期限量{}条。{}，{}测算，实际投放{}条，{}。",
+            s.name, tier, v, scope, rule, total, claim
         );
         match below {
             Some(b) if x[b] < v => {
