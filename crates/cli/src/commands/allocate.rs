@@ -98,10 +98,16 @@ fn write(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
         Some(p) => std::fs::write(p, format!("{text}\n"))
             .with_context(|| format!("无法写入输出文件 {}", p.display())),
-        None => {
-            println!("{text}");
-            Ok(())
-        }
+        None => stdout(format!("{text}\n").as_bytes()),
+    }
+}
+
+/// Write to stdout; a closed pipe (e.g. `| head`) is not an error.
+pub(crate) fn stdout(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("无法写入标准输出"),
     }
 }
 

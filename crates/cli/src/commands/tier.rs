@@ -227,9 +227,6 @@ pub fn run(cmd: TierCmd) -> Result<()> {
         Some(p) => {
             std::fs::write(p, bytes).with_context(|| format!("无法写入输出文件 {}", p.display()))
         }
-        None => {
-            print!("{}", String::from_utf8_lossy(&bytes));
-            Ok(())
-        }
+        None => super::allocate::stdout(&bytes),
     }
 }
