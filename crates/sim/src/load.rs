@@ -1,0 +1,504 @@
+//! Bulk loader: writes a generated [`City`] into the store (SQLite or PostgreSQL, one code path).
+//!
+//! Rows are written as multi-row `INSERT … VALUES` statements with literal values (numbers,
+//! dates and generated names only — nothing user-supplied), executed without preparing, which
+//! is several times faster than binding millions of parameters. The master data (organisation,
+//! staff, products, retailers, histories) goes in one transaction: it is all there or not at
+//! all. Order lines and their monthly roll-up follow in one transaction per retailer chunk,
+//! generated on a producer thread (rayon inside) while the previous chunk is written. The two
+//! secondary indexes of the order tables are dropped during the load and rebuilt after it; on
+//! SQLite, `synchronous` is OFF during the load and restored to NORMAL after.
+use crate::{City, Progress, SimConfig, generate};
+use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
+use sqlx::pool::PoolConnection;
+use sqlx::{Postgres, Sqlite};
+use std::fmt::Write;
+use std::sync::Arc;
+use store::Db;
+
+/// Row counts written by [`load`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadStats {
+    pub org_units: u64,
+    pub staff: u64,
+    pub retailers: u64,
+    pub products: u64,
+    pub tier_history: u64,
+    pub order_lines: u64,
+    pub sales_months: u64,
+    pub sample_collections: u64,
+}
+
+enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Conn {
+    async fn exec(&mut self, sql: &str) -> store::Result<()> {
+        match self {
+            Conn::Sqlite(c) => {
+                sqlx::raw_sql(sql).execute(&mut **c).await?;
+            }
+            Conn::Postgres(c) => {
+                sqlx::raw_sql(sql).execute(&mut **c).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An SQL literal.
+trait Lit {
+    fn lit(&self, s: &mut String);
+}
+impl Lit for i64 {
+    fn lit(&self, s: &mut String) {
+        let _ = write!(s, "{self}");
+    }
+}
+impl Lit for bool {
+    fn lit(&self, s: &mut String) {
+        s.push_str(if *self { "TRUE" } else { "FALSE" });
+    }
+}
+impl Lit for f64 {
+    fn lit(&self, s: &mut String) {
+        let _ = write!(s, "{self}");
+    }
+}
+impl Lit for str {
+    fn lit(&self, s: &mut String) {
+        s.push('\'');
+        for ch in self.chars() {
+            if ch == '\'' {
+                s.push('\'');
+            }
+            s.push(ch);
+        }
+        s.push('\'');
+    }
+}
+impl Lit for String {
+    fn lit(&self, s: &mut String) {
+        self.as_str().lit(s)
+    }
+}
+impl Lit for NaiveDate {
+    fn lit(&self, s: &mut String) {
+        let _ = write!(s, "'{}'", self.format("%Y-%m-%d"));
+    }
+}
+impl Lit for DateTime<Utc> {
+    fn lit(&self, s: &mut String) {
+        // the text sqlx writes for DateTime<Utc> on SQLite; PostgreSQL reads it as timestamptz
+        let _ = write!(
+            s,
+            "'{}'",
+            self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+        );
+    }
+}
+impl<T: Lit> Lit for Option<T> {
+    fn lit(&self, s: &mut String) {
+        match self {
+            Some(v) => v.lit(s),
+            None => s.push_str("NULL"),
+        }
+    }
+}
+
+/// Append `(a, b, …)`.
+macro_rules! row {
+    ($s:expr; $first:expr $(, $rest:expr)* $(,)?) => {{
+        $s.push('(');
+        Lit::lit(&$first, $s);
+        $( $s.push(','); Lit::lit(&$rest, $s); )*
+        $s.push(')');
+    }};
+}
+
+/// Multi-row INSERT statements of at most `per` rows each, concatenated.
+fn inserts<T>(
+    out: &mut String,
+    head: &str,
+    rows: &[T],
+    per: usize,
+    mut f: impl FnMut(&T, &mut String),
+) {
+    for chunk in rows.chunks(per.max(1)) {
+        out.push_str(head);
+        out.push_str(" VALUES ");
+        for (i, r) in chunk.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            f(r, out);
+        }
+        out.push_str(";\n");
+    }
+}
+
+fn master_sql(city: &City) -> Vec<String> {
+    let mut v = Vec::new();
+    let mut s = String::new();
+    inserts(
+        &mut s,
+        "INSERT INTO org_unit (id, code, name, kind, parent_id, market_type)",
+        &city.org_units,
+        500,
+        |o, s| row!(s; o.id, o.code, o.name, o.kind, o.parent_id, o.market_type),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO staff (id, username, name, role, org_unit_id, supervisor_id, employment_type, hired_on, phone, password_hash, active, created_at)",
+        &city.staff,
+        500,
+        |x, s| row!(s; x.id, x.username, x.name, x.role, x.org_unit_id, x.supervisor_id, x.employment_type, x.hired_on, x.phone, x.password_hash, x.active, x.created_at),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO territory (id, code, name, area_id, market_type, rep_id)",
+        &city.territories,
+        500,
+        |t, s| row!(s; t.id, t.code, t.name, t.area_id, t.market_type, t.rep_id),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO sales_route (id, code, name, territory_id, weekday)",
+        &city.routes,
+        1000,
+        |r, s| row!(s; r.id, r.code, r.name, r.territory_id, r.weekday),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO brand_assignment (brand, brand_manager_id)",
+        &city.brand_assignments,
+        500,
+        |b, s| row!(s; b.brand, b.brand_manager_id),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO manufacturer (id, code, name, province)",
+        &city.manufacturers,
+        500,
+        |m, s| row!(s; m.id, m.code, m.name, m.province),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO product (id, sku_code, barcode_pack, barcode_carton, brand, spec_name, manufacturer_id, price_class, transfer_price_ex_tax_fen, transfer_price_incl_tax_fen, wholesale_price_fen, suggested_retail_price_fen, tar_mg_x10, stick_type, is_in_province, is_key_brand, key_brand_list, is_new, launch_date, cultivation_end_date, brand_position, supply_status, allocation_mode, status, delisted_on)",
+        &city.products,
+        500,
+        |p, s| {
+            row!(s; p.id, p.sku_code, p.barcode_pack, p.barcode_carton, p.brand, p.spec_name, p.manufacturer_id, p.price_class,
+                p.transfer_price_ex_tax_fen, p.transfer_price_incl_tax_fen, p.wholesale_price_fen, p.suggested_retail_price_fen,
+                p.tar_mg_x10, p.stick_type, p.is_in_province, p.is_key_brand, p.key_brand_list, p.is_new, p.launch_date,
+                p.cultivation_end_date, p.brand_position, p.supply_status, p.allocation_mode, p.status, p.delisted_on)
+        },
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO product_price_history (id, product_id, effective_from, transfer_price_ex_tax_fen, transfer_price_incl_tax_fen, wholesale_price_fen, suggested_retail_price_fen)",
+        &city.price_history,
+        1000,
+        |p, s| row!(s; p.id, p.product_id, p.effective_from, p.transfer_price_ex_tax_fen, p.transfer_price_incl_tax_fen, p.wholesale_price_fen, p.suggested_retail_price_fen),
+    );
+    v.push(std::mem::take(&mut s));
+    inserts(
+        &mut s,
+        "INSERT INTO retailer (id, customer_code, license_no, name, owner_name, address, phone, lat, lng, business_format, market_type, urban_rural_code, business_scale, business_district, tier, tier_locked_until, order_cycle, order_weekday, credit_grade, compliance_grade, terminal_level, is_info_reporter, is_sample_point, is_integrity_group_member, integrity_group_name, is_online_orderer, has_pos, business_status, store_area_m2, tobacco_area_m2, has_display_fixture, has_aggregated_payment, is_vulnerable_group, is_large_account, licensed_on, county_id, area_id, territory_id, route_id, account_manager_id, created_at, updated_at)",
+        &city.retailers,
+        1000,
+        |r, s| {
+            row!(s; r.id, r.customer_code, r.license_no, r.name, r.owner_name, r.address, r.phone, r.lat, r.lng,
+                r.business_format, r.market_type, r.urban_rural_code, r.business_scale, r.business_district, r.tier,
+                r.tier_locked_until, r.order_cycle, r.order_weekday, r.credit_grade, r.compliance_grade, r.terminal_level,
+                r.is_info_reporter, r.is_sample_point, r.is_integrity_group_member, r.integrity_group_name,
+                r.is_online_orderer, r.has_pos, r.business_status, r.store_area_m2, r.tobacco_area_m2,
+                r.has_display_fixture, r.has_aggregated_payment, r.is_vulnerable_group, r.is_large_account,
+                r.licensed_on, r.county_id, r.area_id, r.territory_id, r.route_id, r.account_manager_id,
+                r.created_at, r.updated_at)
+        },
+    );
+    v.push(std::mem::take(&mut s));
+    inserts(
+        &mut s,
+        "INSERT INTO retailer_tier_history (id, retailer_id, period, score, tier, previous_tier, reason, created_at)",
+        &city.tier_history,
+        2000,
+        |t, s| row!(s; t.id, t.retailer_id, t.period, t.score, t.tier, t.previous_tier, t.reason, t.created_at),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO retailer_class_history (id, retailer_id, field, old_value, new_value, effective_on, reason, approved_by, created_at)",
+        &city.class_history,
+        1000,
+        |c, s| row!(s; c.id, c.retailer_id, c.field, c.old_value, c.new_value, c.effective_on, c.reason, c.approved_by, c.created_at),
+    );
+    inserts(
+        &mut s,
+        "INSERT INTO sample_collection (month, retailer_id, product_id, stock_qty, sales_qty, retail_price_fen, stockout_days, collected_by, collected_at)",
+        &city.sample_collections,
+        2000,
+        |c, s| row!(s; c.month, c.retailer_id, c.product_id, c.stock_qty, c.sales_qty, c.retail_price_fen, c.stockout_days, c.collected_by, c.collected_at),
+    );
+    v.push(s);
+    v
+}
+
+/// Tables with an identity id that the loader fills with explicit ids.
+const IDENTITY_TABLES: &[&str] = &[
+    "org_unit",
+    "staff",
+    "territory",
+    "sales_route",
+    "manufacturer",
+    "product",
+    "product_price_history",
+    "retailer",
+    "retailer_tier_history",
+    "retailer_class_history",
+];
+
+const ORDER_INDEXES_DROP: &str =
+    "DROP INDEX IF EXISTS order_line_date; DROP INDEX IF EXISTS sales_month_month;";
+const ORDER_INDEXES_CREATE: &str = "CREATE INDEX IF NOT EXISTS order_line_date ON order_line(order_date); \
+     CREATE INDEX IF NOT EXISTS sales_month_month ON sales_month(month, product_id);";
+
+/// One chunk of order SQL.
+struct Chunk {
+    sql: String,
+    retailers: u64,
+    lines: u64,
+    months: u64,
+}
+
+fn chunk_sql(
+    model: &crate::orders::Model,
+    range: std::ops::Range<usize>,
+    date_lits: &[String],
+    month_lits: &[String],
+) -> Chunk {
+    let parts: Vec<(String, String, u64, u64)> = range
+        .clone()
+        .into_par_iter()
+        .map(|ri| {
+            let mut buf = Vec::new();
+            model.simulate(ri, &mut buf);
+            let rows = crate::orders::roll_up(model, &buf);
+            let rid = model.retailers[ri].id;
+            let mut a = String::with_capacity(buf.len() * 40);
+            for (i, l) in buf.iter().enumerate() {
+                if i > 0 {
+                    a.push(',');
+                }
+                let pid = model.products[l.prod as usize].id;
+                let _ = write!(
+                    a,
+                    "({rid},{},{pid},{},",
+                    date_lits[l.day as usize], l.demanded
+                );
+                match l.quota {
+                    Some(q) => {
+                        let _ = write!(a, "{q}");
+                    }
+                    None => a.push_str("NULL"),
+                }
+                let _ = write!(a, ",{},{},{})", l.ordered, l.supplied, l.amount);
+            }
+            let mut b = String::with_capacity(rows.len() * 40);
+            for (i, m) in rows.iter().enumerate() {
+                if i > 0 {
+                    b.push(',');
+                }
+                let pid = model.products[m.prod as usize].id;
+                let _ = write!(
+                    b,
+                    "({rid},{},{pid},{},{},{},{})",
+                    month_lits[m.month as usize], m.demanded, m.ordered, m.supplied, m.amount
+                );
+            }
+            (a, b, buf.len() as u64, rows.len() as u64)
+        })
+        .collect();
+    // group retailers into statements of ≈ 20,000 rows
+    let mut sql = String::with_capacity(
+        parts
+            .iter()
+            .map(|p| p.0.len() + p.1.len() + 16)
+            .sum::<usize>()
+            + 4096,
+    );
+    let mut lines = 0;
+    let mut months = 0;
+    for (which, head) in [
+        (
+            0,
+            "INSERT INTO order_line (retailer_id, order_date, product_id, demanded_qty, quota_qty, ordered_qty, supplied_qty, amount_fen) VALUES ",
+        ),
+        (
+            1,
+            "INSERT INTO sales_month (retailer_id, month, product_id, demanded_qty, ordered_qty, supplied_qty, amount_fen) VALUES ",
+        ),
+    ] {
+        let mut in_stmt = 0u64;
+        for p in &parts {
+            let (text, n) = if which == 0 { (&p.0, p.2) } else { (&p.1, p.3) };
+            if n == 0 {
+                continue;
+            }
+            if in_stmt == 0 {
+                sql.push_str(head);
+            } else {
+                sql.push(',');
+            }
+            sql.push_str(text);
+            in_stmt += n;
+            if in_stmt >= 20_000 {
+                sql.push_str(";\n");
+                in_stmt = 0;
+            }
+        }
+        if in_stmt > 0 {
+            sql.push_str(";\n");
+        }
+    }
+    for p in &parts {
+        lines += p.2;
+        months += p.3;
+    }
+    Chunk {
+        sql,
+        retailers: range.len() as u64,
+        lines,
+        months,
+    }
+}
+
+/// Write `city` into `db` (migrated, empty). Progress stages: "写入主数据", "写入订单",
+/// "建立索引".
+pub async fn load(db: &Db, city: &City, progress: Progress<'_>) -> store::Result<LoadStats> {
+    let mut conn = match db {
+        Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+        Db::Postgres(p) => Conn::Postgres(p.acquire().await?),
+    };
+    if let Conn::Sqlite(_) = conn {
+        conn.exec("PRAGMA synchronous = OFF").await?;
+    }
+    let result = load_on(&mut conn, city, progress).await;
+    if let Conn::Sqlite(_) = conn {
+        conn.exec("PRAGMA synchronous = NORMAL").await?;
+    }
+    let stats = result?;
+    store::repo::config::seed_defaults(db).await?;
+    Ok(stats)
+}
+
+async fn in_tx(conn: &mut Conn, sql: &str) -> store::Result<()> {
+    conn.exec("BEGIN").await?;
+    match conn.exec(sql).await {
+        Ok(()) => conn.exec("COMMIT").await,
+        Err(e) => {
+            let _ = conn.exec("ROLLBACK").await;
+            Err(e)
+        }
+    }
+}
+
+async fn load_on(conn: &mut Conn, city: &City, progress: Progress<'_>) -> store::Result<LoadStats> {
+    // 1. master data, all or nothing
+    let master = master_sql(city);
+    progress("写入主数据", 0, master.len() as u64);
+    conn.exec("BEGIN").await?;
+    for (i, sql) in master.iter().enumerate() {
+        if let Err(e) = conn.exec(sql).await {
+            let _ = conn.exec("ROLLBACK").await;
+            return Err(e);
+        }
+        progress("写入主数据", i as u64 + 1, master.len() as u64);
+    }
+    conn.exec("COMMIT").await?;
+    if let Conn::Postgres(_) = conn {
+        let mut s = String::new();
+        for t in IDENTITY_TABLES {
+            let _ = write!(
+                s,
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {t}));"
+            );
+        }
+        conn.exec(&s).await?;
+    }
+
+    // 2. order lines and monthly roll-up, chunk by chunk
+    conn.exec(ORDER_INDEXES_DROP).await?;
+    let model = city.model.clone();
+    let date_lits: Arc<Vec<String>> = Arc::new(
+        (0..model.season.len())
+            .map(|d| format!("'{}'", model.date(d as u16).format("%Y-%m-%d")))
+            .collect(),
+    );
+    let month_lits: Arc<Vec<String>> = Arc::new(
+        (0..model.months)
+            .map(|m| format!("'{}'", city.start_month.plus(m as i32)))
+            .collect(),
+    );
+    let n = city.retailers.len();
+    let chunk_size = 250usize;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
+    let producer_model = model.clone();
+    // The producer thread simulates and renders chunks (rayon inside) while this task writes the
+    // previous one; if writing fails, `rx` is dropped and the producer stops at its next send.
+    std::thread::spawn(move || {
+        let mut start = 0;
+        while start < n {
+            let end = (start + chunk_size).min(n);
+            let c = chunk_sql(&producer_model, start..end, &date_lits, &month_lits);
+            if tx.blocking_send(c).is_err() {
+                return;
+            }
+            start = end;
+        }
+    });
+    let total_lines = city.order_line_count;
+    let mut lines = 0u64;
+    let mut months = 0u64;
+    while let Some(c) = rx.recv().await {
+        in_tx(conn, &c.sql).await?;
+        lines += c.lines;
+        months += c.months;
+        progress("写入订单", lines.min(total_lines), total_lines.max(lines));
+        let _ = c.retailers;
+    }
+    if lines != total_lines {
+        return Err(store::StoreError::Corrupt(format!(
+            "order generation stopped early: {lines} of {total_lines} lines"
+        )));
+    }
+    progress("建立索引", 0, 1);
+    conn.exec(ORDER_INDEXES_CREATE).await?;
+    if let Conn::Sqlite(_) = conn {
+        conn.exec("PRAGMA optimize").await?;
+    }
+    progress("建立索引", 1, 1);
+    Ok(LoadStats {
+        org_units: city.org_units.len() as u64,
+        staff: city.staff.len() as u64,
+        retailers: city.retailers.len() as u64,
+        products: city.products.len() as u64,
+        tier_history: city.tier_history.len() as u64,
+        order_lines: lines,
+        sales_months: months,
+        sample_collections: city.sample_collections.len() as u64,
+    })
+}
+
+/// Generate the city for `cfg` and load it into `db` (migrated, empty).
+pub async fn generate_into(
+    db: &Db,
+    cfg: &SimConfig,
+    progress: Progress<'_>,
+) -> store::Result<LoadStats> {
+    let city = generate(cfg, progress);
+    load(db, &city, progress).await
+}
