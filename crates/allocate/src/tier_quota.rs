@@ -158,7 +158,10 @@ pub struct QuotaPolicy {
     pub b2_urban_percent: u64,
     /// Largest T accepted by [`SplitRule::Joint`].
     pub joint_max_release: u64,
-    /// Work budget (bitset words) of the exact solver per sub-market; beyond it → `TooLarge`.
+    /// Work and memory budget of the exact solver per sub-market, in 64-bit bitset words
+    /// (default 5·10⁷ = 400 MB at most); beyond it → `TooLarge`. Realistic tables need far less
+    /// (the province benchmark ≤ 10⁶); it is reached when T is hundreds of times the retailer
+    /// count, where on-demand release (mode C) or caps are the policy answer anyway.
     pub work_budget: u64,
 }
 
@@ -169,7 +172,7 @@ impl Default for QuotaPolicy {
             split: SplitRule::Auto,
             b2_urban_percent: 40,
             joint_max_release: 5_000,
-            work_budget: 2_000_000_000,
+            work_budget: 50_000_000,
         }
     }
 }
@@ -975,6 +978,12 @@ impl Chain {
     }
 }
 
+fn too_large(levels: u64) -> AllocError {
+    AllocError::TooLarge(format!(
+        "最高档每户限量将超过{levels}条，精确求解超过预算；计划量远大于客户数时请按需投放（C）或设置档位上限"
+    ))
+}
+
 fn gcd(a: usize, b: usize) -> usize {
     if b == 0 { a } else { gcd(b, a % b) }
 }
@@ -1000,6 +1009,11 @@ impl Levels {
     ) -> Result<Levels, AllocError> {
         let n = items.len();
         let words = target / 64 + 1;
+        // at least ceil(target / largest item) levels are needed: refuse early
+        let lower = target.div_ceil(items[lo].max(1));
+        if lower.saturating_mul(n as u64).saturating_mul(words) > budget {
+            return Err(too_large(lower));
+        }
         let mut zero = Bits::with_max(target);
         zero.set(0);
         let mut sets: Vec<Vec<Bits>> = vec![vec![zero; n]];
@@ -1007,9 +1021,7 @@ impl Levels {
         while !sets[c as usize][n - 1].get(target) {
             c += 1;
             if c.saturating_mul(n as u64).saturating_mul(words) > budget || c > target {
-                return Err(AllocError::TooLarge(format!(
-                    "最高档配额过大（>{c}），精确求解超过预算"
-                )));
+                return Err(too_large(c));
             }
             let mut row: Vec<Bits> = Vec::with_capacity(n);
             for k in 0..n {
