@@ -1363,6 +1363,25 @@ mod tests {
     }
 
     #[test]
+    fn huge_release_is_refused_quickly() {
+        let mut c = [0; TIERS];
+        c[29] = 1;
+        c[0] = 527;
+        let p = QuotaProblem {
+            sku: "X".into(),
+            planned_release: 10_000_000,
+            mode: AllocationMode::A,
+            submarkets: vec![Submarket::new("全市", c)],
+        };
+        let t0 = std::time::Instant::now();
+        assert!(matches!(
+            allocate(&p, &QuotaPolicy::default()),
+            Err(AllocError::TooLarge(_))
+        ));
+        assert!(t0.elapsed().as_secs() < 5);
+    }
+
+    #[test]
     fn mode_c_unlimited() {
         let mut p = problem(400);
         p.mode = AllocationMode::C;
