@@ -67,6 +67,66 @@ struct AreaPlan {
     market: MarketType,
     name: String,
     retailers: usize,
+    reps: usize,
+}
+
+/// Relative distance of `per_rep` from the staffing band (§2.2); 0 inside.
+fn band_violation(per_rep: f64, (lo, hi): (u32, u32)) -> f64 {
+    let (lo, hi) = (lo as f64, hi as f64);
+    ((lo - per_rep).max(per_rep - hi)).max(0.0) / lo
+}
+
+/// Areas of a county: (market type, retailers, reps). Counties of ≥ 300 retailers get an urban
+/// and a rural area whose sizes and rep counts keep every rep inside the §2.2 bands when possible,
+/// with the urban part close to `urban_share`; smaller ones one area of the `single` type.
+fn plan_county(
+    n: usize,
+    urban_share: f64,
+    single: MarketType,
+    staffing: &Staffing,
+) -> Vec<(MarketType, usize, usize)> {
+    let best_reps = |n: usize, band: (u32, u32)| -> usize {
+        (1..=(n / band.0 as usize + 1))
+            .min_by(|a, b| {
+                band_violation(n as f64 / *a as f64, band)
+                    .total_cmp(&band_violation(n as f64 / *b as f64, band))
+            })
+            .unwrap_or(1)
+    };
+    if n < 300 {
+        return vec![(single, n, best_reps(n, staffing.band(single)).min(n.max(1)))];
+    }
+    // prefer plans a few retailers inside the band edges, so per-rep jitter stays inside
+    let mut best: Option<(f64, usize, usize, usize)> = None;
+    for margin in [6u32, 0] {
+        let (ul, uh) = staffing.band(MarketType::Urban);
+        let (rl, rh) = staffing.band(MarketType::Rural);
+        let (ul, uh, rl, rh) = (ul + margin, uh - margin, rl + margin, rh - margin);
+        let target = urban_share * n as f64;
+        for u in 1..=(n / ul as usize + 1) {
+            for k in 1..=(n / rl as usize + 1) {
+                let lo = (ul as usize * u).max(n.saturating_sub(rh as usize * k));
+                let hi = (uh as usize * u).min(n.saturating_sub(rl as usize * k));
+                let (cost, nu) = if lo <= hi && hi > 0 {
+                    let nu = (target.round() as usize).clamp(lo, hi);
+                    ((nu as f64 - target).abs() / n as f64, nu)
+                } else {
+                    let nu = (target.round() as usize).clamp(1, n - 1);
+                    let v = band_violation(nu as f64 / u as f64, (ul, uh))
+                        + band_violation((n - nu) as f64 / k as f64, (rl, rh));
+                    (10.0 + v, nu)
+                };
+                if best.is_none_or(|b| cost < b.0) {
+                    best = Some((cost, u, k, nu));
+                }
+            }
+        }
+        if best.is_some_and(|b| b.0 < 10.0) {
+            break;
+        }
+    }
+    let (_, u, k, nu) = best.expect("at least one plan");
+    vec![(MarketType::Urban, nu, u), (MarketType::Rural, n - nu, k)]
 }
 
 /// Number of county departments for a city of this size (≥ ~130 retailers each).
@@ -254,28 +314,26 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
         } else {
             (0.35, MarketType::Rural)
         };
-        let two = (n_county as f64 * urban_share.min(1.0 - urban_share)) >= 100.0;
-        let areas: Vec<AreaPlan> = if two {
-            let parts = split(n_county, &[urban_share, 1.0 - urban_share]);
-            vec![
-                AreaPlan {
-                    market: MarketType::Urban,
-                    name: format!("{cname}城网市场部"),
-                    retailers: parts[0],
+        let areas: Vec<AreaPlan> = plan_county(n_county, urban_share, single, &staffing)
+            .into_iter()
+            .map(|(market, retailers, reps)| AreaPlan {
+                market,
+                name: if n_county >= 300 {
+                    format!(
+                        "{cname}{}市场部",
+                        if market == MarketType::Urban {
+                            "城网"
+                        } else {
+                            "农网"
+                        }
+                    )
+                } else {
+                    format!("{cname}市场部")
                 },
-                AreaPlan {
-                    market: MarketType::Rural,
-                    name: format!("{cname}农网市场部"),
-                    retailers: parts[1],
-                },
-            ]
-        } else {
-            vec![AreaPlan {
-                market: single,
-                name: format!("{cname}市场部"),
-                retailers: n_county,
-            }]
-        };
+                retailers,
+                reps,
+            })
+            .collect();
         let mut rep_no = 0;
         for (ai, area) in areas.iter().enumerate() {
             let an = ai + 1;
@@ -295,12 +353,8 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
                 Some(yx1),
                 &mut staff,
             );
-            let (lo, hi) = staffing.band(area.market);
-            let mid = (lo + hi) as f64 / 2.0;
-            let reps = ((area.retailers as f64 / mid).round() as usize)
-                .max(1)
-                .min(area.retailers.max(1));
-            let weights: Vec<f64> = (0..reps).map(|_| rng.uniform(0.93, 1.07)).collect();
+            let reps = area.reps;
+            let weights: Vec<f64> = (0..reps).map(|_| rng.uniform(0.98, 1.02)).collect();
             let sizes = split(area.retailers, &weights);
             for (k, &size) in sizes.iter().enumerate() {
                 rep_no += 1;
@@ -803,7 +857,11 @@ fn downstream_prices(r: &mut Rng, class: u8, incl: i64) -> (i64, i64) {
         3 => r.uniform(0.12, 0.14),
         _ => r.uniform(0.13, 0.15),
     };
-    let step = if class <= 3 { 1000 } else { 500 };
+    let step = match class {
+        1 | 2 => 1000,
+        3 => 500,
+        _ => 100,
+    };
     let mut retail = round_to(wholesale as f64 / (1.0 - margin), step);
     while (retail as f64) < wholesale as f64 * 1.08 {
         retail += step;
@@ -990,7 +1048,11 @@ fn build_products(cfg: &SimConfig, start: Month, end: Month, brand_managers: &[i
             // a price adjustment (调价) during the history; the class is unchanged
             let eff = month_date(2, months - 1, &mut r);
             cur_w = round_to(wholesale as f64 * r.uniform(1.03, 1.08), 100);
-            let step = if d.class <= 3 { 1000 } else { 500 };
+            let step = match d.class {
+                1 | 2 => 1000,
+                3 => 500,
+                _ => 100,
+            };
             cur_r =
                 round_to(retail as f64 * cur_w as f64 / wholesale as f64, step).max(cur_w + step);
             price_history.push(PriceHistory {

@@ -1,0 +1,460 @@
+//! Properties of the synthetic city (issue 2 §3): determinism, organisation and staffing, product
+//! prices, and — after loading into SQLite (and PostgreSQL when `TEST_POSTGRES_URL` is set) —
+//! the structure of the order history.
+use domain::Month;
+use domain::calendar::spring_festival;
+use domain::config::{PriceClassThresholds, Staffing};
+use domain::money::Fen;
+use domain::product::PriceClass;
+use domain::retailer::MarketType;
+use sim::{City, SimConfig, generate, load, no_progress};
+use std::collections::{BTreeMap, HashMap};
+use store::Db;
+
+fn small(seed: u64) -> SimConfig {
+    let mut cfg = SimConfig::new(Month::new(2025, 12).unwrap(), "hash");
+    cfg.retailers = 300;
+    cfg.months = 14;
+    cfg.counties = 2;
+    cfg.seed = seed;
+    cfg
+}
+
+fn checksum(city: &City) -> u64 {
+    let (lines, months) = city.order_lines(0..city.retailers.len().min(25));
+    let mut h: u64 = 1469598103934665603;
+    let mut eat = |x: i64| {
+        h ^= x as u64;
+        h = h.wrapping_mul(1099511628211);
+    };
+    for l in &lines {
+        eat(l.retailer_id);
+        eat(l.product_id);
+        eat(chrono::Datelike::num_days_from_ce(&l.order_date) as i64);
+        eat(l.demanded_qty);
+        eat(l.quota_qty.unwrap_or(-1));
+        eat(l.ordered_qty);
+        eat(l.supplied_qty);
+        eat(l.amount_fen);
+    }
+    for m in &months {
+        eat(m.supplied_qty);
+        eat(m.amount_fen);
+    }
+    for r in &city.retailers {
+        eat(r.tier);
+        eat(r.name.len() as i64);
+        eat((r.lat.unwrap_or(0.0) * 1e6) as i64);
+    }
+    h
+}
+
+#[test]
+fn same_seed_same_city_other_seed_other_city() {
+    let a = generate(&small(7), &no_progress);
+    let b = generate(&small(7), &no_progress);
+    let c = generate(&small(8), &no_progress);
+    assert_eq!(a.order_line_count, b.order_line_count);
+    assert_eq!(a.sales_month_count, b.sales_month_count);
+    assert_eq!(a.retailers, b.retailers);
+    assert_eq!(a.products, b.products);
+    assert_eq!(a.staff, b.staff);
+    assert_eq!(a.tier_history, b.tier_history);
+    assert_eq!(checksum(&a), checksum(&b));
+    assert_ne!(checksum(&a), checksum(&c));
+}
+
+#[test]
+fn organisation_and_staff_of_a_tiny_city() {
+    let city = generate(&small(7), &no_progress);
+    let kinds = |k: &str| city.org_units.iter().filter(|o| o.kind == k).count();
+    assert_eq!(kinds("COMPANY"), 1);
+    assert_eq!(kinds("MARKETING_CENTER"), 1);
+    assert_eq!(kinds("COUNTY"), 2);
+    assert!(kinds("AREA") >= 2);
+    let role = |r: &str| city.staff.iter().filter(|s| s.role == r).count();
+    assert_eq!(role("admin"), 1);
+    assert_eq!(role("marketing_center"), 2);
+    assert_eq!(role("brand_manager"), 4);
+    assert_eq!(role("market_manager"), kinds("AREA"));
+    assert_eq!(role("monopoly_officer"), 2);
+    assert_eq!(role("marketing_director"), 2);
+    for u in [
+        "admin", "yxzx01", "yxzx02", "pp01", "sc01", "kh0101", "zm01", "zr01",
+    ] {
+        assert!(city.staff.iter().any(|s| s.username == u), "{u}");
+    }
+    assert!(city.staff.iter().all(|s| s.password_hash == "hash"));
+    // each area has ≥ 1 rep, each rep a territory with retailers, supervised by the area's manager
+    for area in city.org_units.iter().filter(|o| o.kind == "AREA") {
+        let manager = city
+            .staff
+            .iter()
+            .find(|s| s.role == "market_manager" && s.org_unit_id == Some(area.id))
+            .expect("manager");
+        let reps: Vec<_> = city
+            .staff
+            .iter()
+            .filter(|s| s.role == "account_manager" && s.org_unit_id == Some(area.id))
+            .collect();
+        assert!(!reps.is_empty());
+        for rep in reps {
+            assert_eq!(rep.supervisor_id, Some(manager.id));
+            let n = city
+                .retailers
+                .iter()
+                .filter(|r| r.account_manager_id == Some(rep.id))
+                .count();
+            assert!(n > 0);
+            let terr = city
+                .territories
+                .iter()
+                .find(|t| t.rep_id == Some(rep.id))
+                .unwrap();
+            assert_eq!(
+                city.routes
+                    .iter()
+                    .filter(|r| r.territory_id == terr.id)
+                    .count(),
+                5
+            );
+        }
+    }
+    // retailers: order weekday is the route's weekday; tiers 1..30
+    for r in &city.retailers {
+        let route = &city.routes[(r.route_id.unwrap() - 1) as usize];
+        assert_eq!(route.weekday, r.order_weekday);
+        assert!((1..=30).contains(&r.tier));
+    }
+    assert!(city.retailers.iter().filter(|r| r.is_sample_point).count() >= 2 * 5);
+}
+
+#[test]
+fn staffing_bands_hold_in_the_default_sized_city() {
+    let mut cfg = SimConfig::new(Month::new(2025, 12).unwrap(), "hash");
+    cfg.months = 1;
+    let city = generate(&cfg, &no_progress);
+    assert_eq!(city.retailers.len(), 10_000);
+    assert_eq!(
+        city.org_units.iter().filter(|o| o.kind == "COUNTY").count(),
+        11
+    );
+    let staffing = Staffing::default();
+    let mut per_rep: HashMap<i64, (usize, MarketType)> = HashMap::new();
+    for r in &city.retailers {
+        let e = per_rep
+            .entry(r.account_manager_id.unwrap())
+            .or_insert((0, MarketType::parse(&r.market_type).unwrap()));
+        e.0 += 1;
+    }
+    let mut inside = 0;
+    for (n, market) in per_rep.values() {
+        let (lo, hi) = staffing.band(*market);
+        let (lo, hi) = (lo as f64, hi as f64);
+        assert!(
+            (*n as f64) >= lo * 0.8 && (*n as f64) <= hi * 1.2,
+            "{n} retailers for a {market:?} rep"
+        );
+        if (*n as f64) >= lo && (*n as f64) <= hi {
+            inside += 1;
+        }
+    }
+    assert!(
+        inside * 10 >= per_rep.len() * 7,
+        "{inside} of {} reps inside the band",
+        per_rep.len()
+    );
+    // both market types and all 7 formats occur; rural retailers are mostly grocery
+    let rural: Vec<_> = city
+        .retailers
+        .iter()
+        .filter(|r| r.market_type == "RURAL")
+        .collect();
+    let grocery = rural
+        .iter()
+        .filter(|r| r.business_format == "GROCERY")
+        .count();
+    assert!(grocery * 10 >= rural.len() * 7);
+    for f in domain::retailer::BusinessFormat::ALL {
+        assert!(city.retailers.iter().any(|r| r.business_format == f.code()));
+    }
+}
+
+#[test]
+fn product_prices_are_consistent_with_their_class() {
+    let city = generate(&small(7), &no_progress);
+    assert_eq!(city.products.len(), 250);
+    assert!(city.manufacturers.len() >= 20);
+    let t = PriceClassThresholds::default();
+    let mut classes = BTreeMap::new();
+    for p in &city.products {
+        let class = PriceClass::from_transfer_price(Fen(p.transfer_price_ex_tax_fen), &t);
+        assert_eq!(class.code(), p.price_class, "{}", p.spec_name);
+        *classes.entry(p.price_class.clone()).or_insert(0) += 1;
+        assert!(p.transfer_price_incl_tax_fen > p.transfer_price_ex_tax_fen);
+        assert!(p.wholesale_price_fen > p.transfer_price_incl_tax_fen);
+        assert!(p.suggested_retail_price_fen > p.wholesale_price_fen);
+        let margin = 1.0 - p.wholesale_price_fen as f64 / p.suggested_retail_price_fen as f64;
+        assert!(
+            (0.07..=0.2).contains(&margin),
+            "{} margin {margin}",
+            p.spec_name
+        );
+        if p.status == "DELISTED" {
+            assert!(p.delisted_on.is_some());
+        }
+        if p.supply_status == "TIGHT" {
+            assert_ne!(p.allocation_mode, "C");
+        }
+        if p.supply_status == "AMPLE" || p.supply_status == "SLOW" {
+            assert_eq!(p.allocation_mode, "C");
+        }
+    }
+    assert_eq!(classes.len(), 5, "{classes:?}");
+    let has = |f: &dyn Fn(&store::model::Product) -> bool| city.products.iter().any(f);
+    assert!(has(&|p| p.is_key_brand));
+    assert!(has(&|p| p.is_new && p.launch_date.is_some()));
+    assert!(has(&|p| p.status == "EXITING"));
+    assert!(has(&|p| p.status == "DELISTED"));
+    assert!(has(&|p| p.supply_status == "TIGHT"));
+    assert!(has(&|p| p.tar_mg_x10 <= 80));
+    assert!(city.price_history.len() > city.products.len());
+}
+
+fn temp_sqlite(name: &str) -> (String, std::path::PathBuf) {
+    let path = std::env::temp_dir().join(format!(
+        "m135-sim-{name}-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    (format!("sqlite:{}", path.display()), path)
+}
+
+async fn scalar(db: &Db, sql: &str) -> i64 {
+    store::on_db!(db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await).unwrap()
+}
+
+/// Checks that hold on both backends.
+async fn check_loaded(db: &Db, city: &City) {
+    let stats_lines = scalar(db, "SELECT COUNT(*) FROM order_line").await;
+    assert_eq!(stats_lines as u64, city.order_line_count);
+    assert_eq!(
+        scalar(db, "SELECT COUNT(*) FROM sales_month").await as u64,
+        city.sales_month_count
+    );
+    assert_eq!(
+        scalar(db, "SELECT COUNT(*) FROM retailer").await as usize,
+        city.retailers.len()
+    );
+    assert_eq!(
+        scalar(db, "SELECT COUNT(*) FROM staff").await as usize,
+        city.staff.len()
+    );
+    assert!(scalar(db, "SELECT COUNT(*) FROM config").await > 0);
+    // sales_month sums equal order_line sums
+    for col in ["demanded_qty", "ordered_qty", "supplied_qty", "amount_fen"] {
+        let a = scalar(
+            db,
+            &format!("SELECT CAST(COALESCE(SUM({col}), 0) AS BIGINT) FROM order_line"),
+        )
+        .await;
+        let b = scalar(
+            db,
+            &format!("SELECT CAST(COALESCE(SUM({col}), 0) AS BIGINT) FROM sales_month"),
+        )
+        .await;
+        assert_eq!(a, b, "{col}");
+    }
+    // tight SKUs are cut by quotas: demand ≠ supplied
+    let cut = scalar(
+        db,
+        "SELECT COUNT(*) FROM order_line o JOIN product p ON p.id = o.product_id \
+         WHERE p.supply_status = 'TIGHT' AND o.quota_qty IS NOT NULL AND o.ordered_qty < o.demanded_qty",
+    )
+    .await;
+    assert!(cut > 0);
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM order_line WHERE ordered_qty > demanded_qty OR supplied_qty > ordered_qty \
+             OR (quota_qty IS NOT NULL AND ordered_qty > quota_qty)"
+        )
+        .await,
+        0
+    );
+    // no orders before launch or from delisting on
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM order_line o JOIN product p ON p.id = o.product_id \
+             WHERE (p.launch_date IS NOT NULL AND o.order_date < p.launch_date) \
+                OR (p.delisted_on IS NOT NULL AND o.order_date >= p.delisted_on)"
+        )
+        .await,
+        0
+    );
+    assert!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM order_line o JOIN product p ON p.id = o.product_id WHERE p.launch_date IS NOT NULL"
+        )
+        .await
+            > 0
+    );
+    // the staff can be found by username (login path)
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM staff WHERE username IN ('admin', 'kh0101', 'sc01', 'pp01')"
+        )
+        .await,
+        4
+    );
+}
+
+#[tokio::test]
+async fn loaded_history_has_the_expected_structure() {
+    let (url, path) = temp_sqlite("structure");
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let city = generate(&small(7), &no_progress);
+    let stats = load(&db, &city, &no_progress).await.unwrap();
+    assert_eq!(stats.order_lines, city.order_line_count);
+    check_loaded(&db, &city).await;
+
+    // rural retailers buy a lower average price class than urban ones
+    let class_avg = |market: &'static str| {
+        let db = db.clone();
+        async move {
+            let sql = format!(
+                "SELECT CAST(SUM(s.supplied_qty * CAST(substr(p.price_class, 7, 1) AS INTEGER)) AS BIGINT) * 1000 / SUM(s.supplied_qty) \
+                 FROM sales_month s JOIN product p ON p.id = s.product_id JOIN retailer r ON r.id = s.retailer_id \
+                 WHERE r.market_type = '{market}'"
+            );
+            scalar(&db, &sql).await
+        }
+    };
+    let (urban, rural) = (class_avg("URBAN").await, class_avg("RURAL").await);
+    assert!(
+        rural > urban + 200,
+        "avg class ×1000: urban {urban}, rural {rural}"
+    );
+
+    // the Spring Festival (or the month before it, when the pre-festival weeks fall there) has
+    // the highest volume of the year
+    let rows: Vec<(String, i64)> = store::on_db!(&db, p => sqlx::query_as(
+        "SELECT month, CAST(SUM(supplied_qty) AS BIGINT) FROM sales_month GROUP BY month ORDER BY month"
+    ).fetch_all(p).await)
+    .unwrap();
+    let by_month: BTreeMap<String, i64> = rows.into_iter().collect();
+    let year = 2025;
+    let best = (1..=12)
+        .max_by_key(|m| by_month[&format!("{year}-{m:02}")])
+        .unwrap();
+    let sf = spring_festival(year).unwrap();
+    let sf_month = chrono::Datelike::month(&sf);
+    assert!(
+        best == sf_month || best + 1 == sf_month,
+        "peak month {best}, festival {sf}"
+    );
+    let after = by_month[&format!("{year}-{:02}", sf_month + 1)];
+    assert!(after < by_month[&format!("{year}-{best:02}")]);
+
+    // tiers 1..30; higher tiers buy more on average (last three months)
+    let tiers: Vec<(i64, i64)> = store::on_db!(&db, p => sqlx::query_as(
+        "SELECT r.tier, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) FROM retailer r \
+         LEFT JOIN sales_month s ON s.retailer_id = r.id AND s.month >= '2025-10' GROUP BY r.id, r.tier"
+    ).fetch_all(p).await)
+    .unwrap();
+    let band = |lo: i64, hi: i64| {
+        let v: Vec<i64> = tiers
+            .iter()
+            .filter(|t| t.0 >= lo && t.0 <= hi)
+            .map(|t| t.1)
+            .collect();
+        v.iter().sum::<i64>() as f64 / v.len().max(1) as f64
+    };
+    assert!(tiers.iter().all(|t| (1..=30).contains(&t.0)));
+    assert!(tiers.iter().any(|t| t.0 == 30) && tiers.iter().any(|t| t.0 == 1));
+    let (low, mid, high) = (band(1, 10), band(11, 20), band(21, 30));
+    assert!(low < mid && mid < high, "{low} {mid} {high}");
+
+    // orders fall on the retailer's weekday (except twice-weekly customers)
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT COUNT(*) FROM order_line o JOIN retailer r ON r.id = o.retailer_id \
+             WHERE r.order_cycle <> 'TWICE_WEEKLY' \
+               AND ((CAST(strftime('%w', o.order_date) AS INTEGER) + 6) % 7) + 1 <> r.order_weekday"
+        )
+        .await,
+        0
+    );
+    // sales_month equals the monthly sum of lines, month by month
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT COUNT(*) FROM (SELECT retailer_id, substr(order_date, 1, 7) AS m, product_id, \
+               SUM(supplied_qty) AS q, SUM(amount_fen) AS a FROM order_line GROUP BY 1, 2, 3) x \
+             LEFT JOIN sales_month s ON s.retailer_id = x.retailer_id AND s.month = x.m AND s.product_id = x.product_id \
+             WHERE s.supplied_qty IS NULL OR s.supplied_qty <> x.q OR s.amount_fen <> x.a"
+        )
+        .await,
+        0
+    );
+    db.close().await;
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+}
+
+#[tokio::test]
+async fn loads_into_postgres_when_configured() {
+    let Ok(base) = std::env::var("TEST_POSTGRES_URL") else {
+        eprintln!("TEST_POSTGRES_URL not set: PostgreSQL load test skipped");
+        return;
+    };
+    let admin = Db::connect(&base).await.unwrap();
+    let name = format!(
+        "sim_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    store::on_db!(&admin, p => sqlx::query(&format!("CREATE DATABASE {name}")).execute(p).await.map(|_| ()))
+        .unwrap();
+    let url = match base.rfind('/') {
+        Some(i) if base[..i].contains("://") && i > base.find("://").unwrap() + 2 => {
+            let rest = &base[i + 1..];
+            let query = rest.find('?').map(|q| &rest[q..]).unwrap_or("");
+            format!("{}/{name}{query}", &base[..i])
+        }
+        _ => format!("{base}/{name}"),
+    };
+    let result = async {
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let mut cfg = small(11);
+        cfg.retailers = 200;
+        cfg.months = 8;
+        let city = generate(&cfg, &no_progress);
+        load(&db, &city, &no_progress).await.unwrap();
+        check_loaded(&db, &city).await;
+        // identity sequences continue after the explicit ids
+        let next: i64 = store::on_db!(&db, p => sqlx::query_scalar(
+            "INSERT INTO manufacturer (code, name, province) VALUES ('MX', '测试', '湖北') RETURNING id"
+        ).fetch_one(p).await)
+        .unwrap();
+        assert_eq!(next as usize, city.manufacturers.len() + 1);
+        db.close().await;
+    };
+    result.await;
+    store::on_db!(&admin, p => sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(p).await.map(|_| ()))
+        .unwrap();
+    admin.close().await;
+}
