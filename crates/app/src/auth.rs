@@ -47,3 +47,11 @@ pub async fn current(app: &App, staff_id: i64) -> AppResult<CurrentUser> {
         _ => Err(AppError::Unauthorized),
     }
 }
+
+/// `bytes` random bytes from the operating system, as lowercase hex.
+pub fn random_hex(bytes: usize) -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

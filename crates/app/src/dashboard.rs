@@ -440,6 +440,8 @@ pub struct BrandManagerHome {
     pub my_brands: Vec<String>,
     /// Key brands company-wide, with last year.
     pub key_brands: Vec<Versus>,
+    /// Their sum.
+    pub key_total: Versus,
     /// Key-brand share of company volume, %.
     pub key_brand_share_pct: f64,
     pub key_brand_target_pct: f64,
@@ -541,7 +543,10 @@ pub async fn brand_manager_home(app: &App, user: &CurrentUser) -> AppResult<Bran
         })
         .collect();
     manufacturers.sort_by(|a, b| b.volume.qty.cmp(&a.volume.qty));
+    let mut key_total = total_of(&key_brands);
+    key_total.share_pct = pct(key_qty, company_qty);
     Ok(BrandManagerHome {
+        key_total,
         month: ms,
         ly_month: ly,
         my_brands,

@@ -16,6 +16,13 @@ pub struct ProductView {
 }
 
 impl ProductView {
+    /// 品规状态 in Chinese.
+    pub fn status_zh(&self) -> &'static str {
+        domain::product::SkuStatus::parse(&self.product.status)
+            .map(|s| s.zh())
+            .unwrap_or("—")
+    }
+
     pub fn of(p: Product) -> ProductView {
         ProductView {
             price_class_zh: PriceClass::parse(&p.price_class)

@@ -15,6 +15,17 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// 演示：在本地 SQLite 文件中生成模拟城市（首次）并启动服务
+    Demo(commands::platform::DemoCmd),
+    /// 启动服务（SQLite 或 PostgreSQL），启动时自动迁移数据库
+    Serve(commands::platform::ServeCmd),
+    /// 迁移数据库到最新结构
+    Migrate(commands::platform::DbArgs),
+    /// 在空数据库中生成模拟城市（也可用于 PostgreSQL）
+    Sim(commands::platform::SimCmd),
+    /// 用户管理
+    #[command(subcommand)]
+    User(commands::platform::UserCmd),
     /// 货源投放引擎：按档位投放（quota）与修正平衡（balance），JSON 文件进出
     Allocate(commands::allocate::AllocateCmd),
     /// 客户分档：按指标评分排名并切成 30 档，CSV 文件进出
@@ -27,6 +38,11 @@ pub enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
+        Command::Demo(c) => commands::platform::demo(c),
+        Command::Serve(c) => commands::platform::serve(c),
+        Command::Migrate(c) => commands::platform::migrate(c),
+        Command::Sim(c) => commands::platform::sim(c),
+        Command::User(c) => commands::platform::user(c),
         Command::Allocate(c) => commands::allocate::run(c),
         Command::Tier(c) => commands::tier::run(c),
         Command::Forecast(c) => commands::forecast::run(c),

@@ -2,4 +2,5 @@
 
 pub mod allocate;
 pub mod forecast;
+pub mod platform;
 pub mod tier;

@@ -52,6 +52,12 @@ pub async fn by_key(
     key_brands_only: bool,
 ) -> Result<Vec<KeyMonth>> {
     let k = key.sql();
+    // PostgreSQL refuses a constant in GROUP BY: the total groups by month alone.
+    let group = if key == SalesKey::Total {
+        String::new()
+    } else {
+        format!("{k}, ")
+    };
     let mut out = Vec::new();
     // One query per month keeps the SQL identical on both backends (no array binds).
     for m in months {
@@ -61,7 +67,7 @@ pub async fn by_key(
              COUNT(DISTINCT s.retailer_id) AS retailers \
              FROM sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id \
              WHERE {SCOPE_SQL} AND s.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE) AND s.supplied_qty > 0 \
-             GROUP BY {k}, s.month ORDER BY qty DESC"
+             GROUP BY {group}s.month ORDER BY qty DESC"
         );
         let rows = on_db!(db, p => sqlx::query_as::<_, KeyMonth>(&q)
             .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).bind(key_brands_only)

@@ -1,0 +1,105 @@
+//! The one mapping of application errors to responses: an HTML page for the pages, a JSON
+//! problem body (RFC 9457) for the API. Internal details are logged, never shown.
+use crate::pages::ErrorPage;
+use app::AppError;
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+
+fn status_and_title(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Invalid { .. } => (StatusCode::BAD_REQUEST, "请求参数错误"),
+        AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "未登录"),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "无权访问"),
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "未找到"),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "冲突"),
+        AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误"),
+    }
+}
+
+fn log_internal(e: &AppError) {
+    if let AppError::Store(inner) = e {
+        tracing::error!("internal error: {inner:?}");
+    }
+}
+
+/// An error of a page handler.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        log_internal(&self.0);
+        if matches!(self.0, AppError::Unauthorized) {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        let (status, title) = status_and_title(&self.0);
+        let page = ErrorPage {
+            chrome: None,
+            status: status.as_u16(),
+            title,
+            message: self.0.to_string(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, title).into_response(),
+        }
+    }
+}
+
+/// A JSON problem body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: String,
+    pub status: u16,
+    /// What is wrong, in Chinese.
+    pub detail: String,
+    /// The input field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An error of an API handler.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        log_internal(&self.0);
+        let (status, title) = status_and_title(&self.0);
+        let field = match &self.0 {
+            AppError::Invalid { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let body = Problem {
+            kind: "about:blank",
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: self.0.to_string(),
+            field,
+        };
+        let mut resp = (status, Json(body)).into_response();
+        resp.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/problem+json"),
+        );
+        resp
+    }
+}

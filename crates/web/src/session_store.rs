@@ -1,0 +1,78 @@
+//! tower-sessions over whichever database the platform runs on.
+use async_trait::async_trait;
+use std::time::Duration;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+#[derive(Debug, Clone)]
+pub enum AnyStore {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl AnyStore {
+    /// The store on the platform's own database, its table created if missing.
+    pub async fn for_db(db: &store::Db) -> Result<AnyStore, store::StoreError> {
+        Ok(match db {
+            store::Db::Sqlite(p) => {
+                let s = SqliteStore::new(p.clone());
+                s.migrate().await?;
+                AnyStore::Sqlite(s)
+            }
+            store::Db::Postgres(p) => {
+                let s = PostgresStore::new(p.clone());
+                s.migrate().await?;
+                AnyStore::Postgres(s)
+            }
+        })
+    }
+
+    /// Remove expired sessions periodically (runs until the process ends).
+    pub async fn delete_expired_every(self, period: Duration) {
+        loop {
+            tokio::time::sleep(period).await;
+            if let Err(e) = self.delete_expired().await {
+                tracing::warn!("deleting expired sessions: {e}");
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for AnyStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.create(record).await,
+            AnyStore::Postgres(s) => s.create(record).await,
+        }
+    }
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.save(record).await,
+            AnyStore::Postgres(s) => s.save(record).await,
+        }
+    }
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            AnyStore::Sqlite(s) => s.load(id).await,
+            AnyStore::Postgres(s) => s.load(id).await,
+        }
+    }
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.delete(id).await,
+            AnyStore::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for AnyStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.delete_expired().await,
+            AnyStore::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
