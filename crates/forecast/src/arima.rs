@@ -153,3 +153,292 @@ mod tests {
         }
     }
 }
+
+/// A fitted ARIMA(p,1,q) model with optional drift (non-seasonal; used on deseasonalised data).
+#[derive(Debug, Clone)]
+pub struct ArimaFit {
+    /// AR coefficients
+    pub ar: Vec<f64>,
+    /// MA coefficients
+    pub ma: Vec<f64>,
+    /// lags of the MA coefficients
+    pub lags: Vec<usize>,
+    /// mean of the differenced series (drift), 0 without drift
+    pub drift: f64,
+    /// AICc
+    pub aicc: f64,
+    /// one-step residual variance
+    pub sigma2: f64,
+    last: f64,
+    integrated: bool,
+    w: Vec<f64>,
+    e: Vec<f64>,
+}
+
+fn ar_ok(c: &[f64]) -> bool {
+    match c.len() {
+        0 => true,
+        1 => c[0].abs() < 0.99,
+        _ => c[1].abs() < 0.99 && c[0] + c[1] < 0.99 && c[1] - c[0] < 0.99,
+    }
+}
+
+fn ma_ok(c: &[f64]) -> bool {
+    match c.len() {
+        0 => true,
+        1 => c[0].abs() < 0.99,
+        _ => c[1].abs() < 0.99 && c[1] + c[0] > -0.99 && c[1] - c[0] > -0.99,
+    }
+}
+
+fn css(w: &[f64], ar: &[f64], ma: &[f64], lags: &[usize], mu: f64, e: &mut Vec<f64>) -> f64 {
+    let p = ar.len();
+    e.clear();
+    let mut sse = 0.0;
+    for t in 0..w.len() {
+        if t < p {
+            e.push(0.0);
+            continue;
+        }
+        let mut v = w[t] - mu;
+        for (i, a) in ar.iter().enumerate() {
+            v -= a * (w[t - 1 - i] - mu);
+        }
+        for (b, &lag) in ma.iter().zip(lags) {
+            if t >= lag {
+                v -= b * e[t - lag];
+            }
+        }
+        sse += v * v;
+        e.push(v);
+    }
+    sse
+}
+
+/// Fit ARMA(p, q) (+ a seasonal MA term at lag `sma` when non-zero, + a mean/drift) to `w`,
+/// the differenced form of `x`.
+fn fit_order(
+    x: &[f64],
+    w: &[f64],
+    p: usize,
+    q: usize,
+    sma: usize,
+    drift: bool,
+) -> Option<ArimaFit> {
+    let nma = q + usize::from(sma > 0);
+    let k = p + nma + usize::from(drift);
+    let neff = w.len() - p;
+    if neff <= k + 2 {
+        return None;
+    }
+    let mut lags: Vec<usize> = (1..=q).collect();
+    if sma > 0 {
+        lags.push(sma);
+    }
+    let mean_w = w.iter().sum::<f64>() / w.len() as f64;
+    let sd_w = (w.iter().map(|v| (v - mean_w) * (v - mean_w)).sum::<f64>() / w.len() as f64)
+        .sqrt()
+        .max(1e-8);
+    let mut e = Vec::with_capacity(w.len());
+    let unpack = |v: &[f64]| -> (Vec<f64>, Vec<f64>, f64) {
+        let ar = v[..p].to_vec();
+        let ma = v[p..p + nma].to_vec();
+        let mu = if drift { v[p + nma] } else { 0.0 };
+        (ar, ma, mu)
+    };
+    let ok = |ar: &[f64], ma: &[f64]| {
+        ar_ok(ar) && ma_ok(&ma[..q]) && ma[q..].iter().all(|v| v.abs() < 0.99)
+    };
+    let (sse, best) = if k == 0 {
+        (css(w, &[], &[], &[], 0.0, &mut e), Vec::new())
+    } else {
+        let mut x0 = vec![0.1; p + nma];
+        if sma > 0 {
+            x0[p + q] = -0.5;
+        }
+        let mut step = vec![0.2; p + nma];
+        let mut lo = vec![-0.99; p + nma];
+        let mut hi = vec![0.99; p + nma];
+        if drift {
+            x0.push(mean_w);
+            step.push(0.2 * sd_w);
+            lo.push(f64::NEG_INFINITY);
+            hi.push(f64::INFINITY);
+        }
+        let (b, v) = nelder_mead(
+            |v| {
+                let (ar, ma, mu) = unpack(v);
+                if !ok(&ar, &ma) {
+                    return 1e300;
+                }
+                css(w, &ar, &ma, &lags, mu, &mut e)
+            },
+            &x0,
+            &step,
+            &lo,
+            &hi,
+            budget(k),
+            tol(),
+        );
+        (v, b)
+    };
+    if !sse.is_finite() || sse >= 1e299 {
+        return None;
+    }
+    let (ar, ma, mu) = if k == 0 {
+        (Vec::new(), Vec::new(), 0.0)
+    } else {
+        unpack(&best)
+    };
+    let mut e = Vec::with_capacity(w.len());
+    css(w, &ar, &ma, &lags, mu, &mut e);
+    let n = neff as f64;
+    let kk = (k + 1) as f64;
+    let aicc = n * (sse / n).max(1e-300).ln() + 2.0 * kk + 2.0 * kk * (kk + 1.0) / (n - kk - 1.0);
+    Some(ArimaFit {
+        ar,
+        ma,
+        lags,
+        drift: mu,
+        aicc,
+        sigma2: sse / n,
+        last: x[x.len() - 1],
+        integrated: true,
+        w: w.to_vec(),
+        e,
+    })
+}
+
+/// Automatic ARIMA(p,1,q), p, q ≤ 2, with and without drift, chosen by AICc on the first
+/// differences. `None` for fewer than 8 observations.
+pub fn auto_arima(x: &[f64]) -> Option<ArimaFit> {
+    if x.len() < 8 {
+        return None;
+    }
+    let w: Vec<f64> = x.windows(2).map(|v| v[1] - v[0]).collect();
+    let mut best: Option<ArimaFit> = None;
+    for p in 0..=2 {
+        for q in 0..=2 {
+            for drift in [false, true] {
+                if let Some(f) = fit_order(x, &w, p, q, 0, drift)
+                    && best.as_ref().is_none_or(|b| f.aicc < b.aicc)
+                {
+                    best = Some(f);
+                }
+            }
+        }
+    }
+    best
+}
+
+impl ArimaFit {
+    /// Point forecasts.
+    pub fn forecast(&self, h: usize) -> Vec<f64> {
+        let mut w = self.w.clone();
+        let mut e = self.e.clone();
+        let mut level = self.last;
+        let mut out = Vec::with_capacity(h);
+        for _ in 0..h {
+            let t = w.len();
+            let mut v = self.drift;
+            for (i, a) in self.ar.iter().enumerate() {
+                v += a * (w[t - 1 - i] - self.drift);
+            }
+            for (b, &lag) in self.ma.iter().zip(&self.lags) {
+                if t >= lag {
+                    v += b * e[t - lag];
+                }
+            }
+            w.push(v);
+            e.push(0.0);
+            if self.integrated {
+                level += v;
+                out.push(level);
+            } else {
+                out.push(v);
+            }
+        }
+        out
+    }
+}
+
+/// KPSS level-stationarity statistic (Newey–West long-run variance, lag ⌊3√n/13⌋).
+pub fn kpss(x: &[f64]) -> f64 {
+    let n = x.len();
+    if n < 4 {
+        return 0.0;
+    }
+    let mean = x.iter().sum::<f64>() / n as f64;
+    let e: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    let mut s = 0.0;
+    let mut eta = 0.0;
+    for v in &e {
+        s += v;
+        eta += s * s;
+    }
+    let nf = n as f64;
+    let lags = (3.0 * nf.sqrt() / 13.0).floor() as usize;
+    let mut lr = e.iter().map(|v| v * v).sum::<f64>() / nf;
+    for l in 1..=lags.min(n - 1) {
+        let w = 1.0 - l as f64 / (lags as f64 + 1.0);
+        let c: f64 = (l..n).map(|t| e[t] * e[t - l]).sum::<f64>() / nf;
+        lr += 2.0 * w * c;
+    }
+    if lr <= 0.0 {
+        return 0.0;
+    }
+    eta / (nf * nf * lr)
+}
+
+/// Seasonal ARIMA on the raw data. When the 90 % seasonality test passes: seasonal difference
+/// at lag `m`, then ARMA(p,q) with a mean (when the KPSS test at 5 % finds the seasonal
+/// differences stationary) or ARIMA(p,1,q) with optional drift; otherwise [`auto_arima`] on the
+/// data. Orders p, q ≤ 2 chosen by AICc. Returns the forecasts and the one-step residual
+/// variance; `None` when the series is shorter than `m + 10`.
+pub fn seasonal_arima(y: &[f64], m: usize, h: usize) -> Option<(Vec<f64>, f64)> {
+    let n = y.len();
+    if m < 2 || n < m + 10 {
+        return None;
+    }
+    if !crate::season::is_seasonal(y, m) {
+        let f = auto_arima(y)?;
+        return Some((f.forecast(h), f.sigma2));
+    }
+    let z: Vec<f64> = (m..n).map(|t| y[t] - y[t - m]).collect();
+    let fit = if kpss(&z) < 0.463 {
+        let mut best: Option<ArimaFit> = None;
+        for p in 0..=2 {
+            for q in 0..=2 {
+                if let Some(mut f) = fit_order(&z, &z, p, q, 0, true)
+                    && best.as_ref().is_none_or(|b| f.aicc < b.aicc)
+                {
+                    f.integrated = false;
+                    best = Some(f);
+                }
+            }
+        }
+        best?
+    } else {
+        let w: Vec<f64> = z.windows(2).map(|v| v[1] - v[0]).collect();
+        let mut best: Option<ArimaFit> = None;
+        for p in 0..=2 {
+            for q in 0..=2 {
+                for drift in [false, true] {
+                    if let Some(f) = fit_order(&z, &w, p, q, 0, drift)
+                        && best.as_ref().is_none_or(|b| f.aicc < b.aicc)
+                    {
+                        best = Some(f);
+                    }
+                }
+            }
+        }
+        best?
+    };
+    let fz = fit.forecast(h);
+    let mut out: Vec<f64> = y.to_vec();
+    for (j, v) in fz.iter().enumerate() {
+        let t = n + j;
+        out.push(out[t - m] + v);
+    }
+    Some((out[n..].to_vec(), fit.sigma2))
+}

@@ -36,6 +36,9 @@ pub enum Method {
     Otm,
     /// dynamic optimised Theta model
     Dotm,
+    /// seasonal ARIMA: seasonal differences (when the 90 % test finds a season), then
+    /// ARMA/ARIMA(p,d,q), p, q ≤ 2, by AICc
+    Arima,
     /// Croston (α = 0.1)
     Croston,
     /// Croston with fitted constants
@@ -48,14 +51,14 @@ pub enum Method {
     Adida,
     /// IMAPA
     Imapa,
-    /// combination for regular series: mean of DOTM, Theta and CES on deseasonalised data,
-    /// automatic seasonal ETS and the airline ARIMA
+    /// combination for regular series: mean of DOTM and CES on deseasonalised data,
+    /// automatic seasonal ETS and seasonal ARIMA
     Combo,
     /// combination for intermittent series: mean of ADIDA and IMAPA
     IntermittentCombo,
 }
 
-const NAMES: [(Method, &str); 20] = [
+const NAMES: [(Method, &str); 21] = [
     (Method::Auto, "auto"),
     (Method::Zero, "zero"),
     (Method::Naive, "naive"),
@@ -68,6 +71,7 @@ const NAMES: [(Method, &str); 20] = [
     (Method::Theta, "theta"),
     (Method::Otm, "otm"),
     (Method::Dotm, "dotm"),
+    (Method::Arima, "arima"),
     (Method::Croston, "croston"),
     (Method::CrostonOpt, "croston-opt"),
     (Method::Sba, "sba"),
@@ -363,22 +367,23 @@ fn reseason(p: &mut Point, n: usize, s: &Option<(Vec<f64>, Decomposition)>) {
 enum Member {
     /// DOTM on deseasonalised data
     Dotm,
-    /// standard Theta on deseasonalised data
-    Theta,
     /// CES on deseasonalised data
     Ces,
     /// automatic ETS (seasonal forms included) on the raw data
     SeasonalEts,
-    /// airline ARIMA on the raw data
-    Airline,
+    /// seasonal ARIMA on the raw data
+    Sarima,
 }
 
-const COMBO: [Member; 5] = [
+/// The members, chosen on M3 monthly among DOTM, Theta, CES, seasonal and non-seasonal
+/// auto-ETS, airline, ARIMA on deseasonalised data and seasonal ARIMA: these four treat the
+/// season in three different ways (decomposition, ETS states, seasonal differences), which is
+/// what makes their errors cancel.
+const COMBO: [Member; 4] = [
     Member::Dotm,
-    Member::Theta,
     Member::Ces,
     Member::SeasonalEts,
-    Member::Airline,
+    Member::Sarima,
 ];
 
 fn member(
@@ -392,7 +397,6 @@ fn member(
     let n = y.len();
     let mut p = match which {
         Member::Dotm => theta_point(x, h, ThetaKind::DynamicOptimized, Method::Dotm)?,
-        Member::Theta => theta_point(x, h, ThetaKind::Standard, Method::Theta)?,
         Member::Ces => {
             let f = crate::ces::fit(x)?;
             let mean = f.forecast(h);
@@ -415,24 +419,25 @@ fn member(
                 Method::Ets,
             );
         }
-        Member::Airline => {
-            let f = crate::arima::fit(y, m)?;
-            let mean = f.forecast(h);
-            let sd = f.forecast_sd(&mean);
-            return Some(Point {
-                mean,
-                sd,
-                method: Method::Combo,
-            });
-        }
+        Member::Sarima => return sarima_point(y, m, h),
     };
     reseason(&mut p, n, s);
     Some(p)
 }
 
-/// The combination for regular series: the mean of DOTM, Theta and CES fitted on data
-/// deseasonalised by classical multiplicative decomposition (when the 90 % seasonality test
-/// passes), automatic ETS with seasonal forms and the airline ARIMA, both on the raw data.
+fn sarima_point(y: &[f64], m: usize, h: usize) -> Option<Point> {
+    let (mean, s2) = crate::arima::seasonal_arima(y, m, h)?;
+    let sd = (0..h).map(|j| (s2 * (1.0 + j as f64)).sqrt()).collect();
+    Some(Point {
+        mean,
+        sd,
+        method: Method::Arima,
+    })
+}
+
+/// The combination for regular series: the mean of DOTM and CES fitted on data deseasonalised by
+/// classical multiplicative decomposition (when the 90 % seasonality test passes), automatic ETS
+/// with seasonal forms and the seasonal ARIMA, both on the raw data.
 fn combo(y: &[f64], m: usize, h: usize) -> Option<Point> {
     let (x, s) = deseason(y, m);
     let members: Vec<Point> = COMBO
@@ -442,12 +447,19 @@ fn combo(y: &[f64], m: usize, h: usize) -> Option<Point> {
     if members.is_empty() {
         return None;
     }
+    // non-negative data: each member is cut at zero before averaging, so that one member's
+    // negative extrapolation does not drag the others down
+    let floor = if y.iter().all(|v| *v >= 0.0) {
+        0.0
+    } else {
+        f64::NEG_INFINITY
+    };
     let k = members.len() as f64;
     let mut mean = vec![0.0; h];
     let mut sd = vec![0.0; h];
     for p in &members {
         for j in 0..h {
-            mean[j] += p.mean[j] / k;
+            mean[j] += p.mean[j].max(floor) / k;
             sd[j] += p.sd[j] / k;
         }
     }
@@ -577,6 +589,7 @@ fn point(y: &[f64], m: usize, h: usize, method: Method, class: DemandClass) -> P
             p
         }
         Method::Combo => non_seasonal_or(combo(y, m, h)),
+        Method::Arima => non_seasonal_or(sarima_point(y, m, h)),
         Method::Croston
         | Method::CrostonOpt
         | Method::Sba

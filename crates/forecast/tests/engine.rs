@@ -1,7 +1,9 @@
 //! Behaviour of the engine through its public API: routing, edge cases, quantiles, festival.
 
 use forecast::synth::{Rng, festival_series};
-use forecast::{Config, DemandClass, Method, SeriesInput, forecast_batch, forecast_series, metrics};
+use forecast::{
+    Config, DemandClass, Method, SeriesInput, forecast_batch, forecast_series, metrics,
+};
 
 fn run(y: &[f64], cfg: &Config) -> forecast::Forecast {
     forecast_series(&SeriesInput::new(y), cfg).unwrap()
@@ -20,18 +22,27 @@ fn very_short_series_are_forecast() {
     for y in [&[5.0][..], &[5.0, 7.0], &[5.0, 7.0, 6.0]] {
         let f = run(y, &Config::new(3));
         assert_eq!(f.mean.len(), 3);
-        assert!(f.mean.iter().all(|v| v.is_finite() && *v > 0.0), "{y:?} {f:?}");
+        assert!(
+            f.mean.iter().all(|v| v.is_finite() && *v > 0.0),
+            "{y:?} {f:?}"
+        );
     }
 }
 
 #[test]
 fn stopped_series_decay_towards_zero() {
-    let mut y: Vec<f64> = (0..30).map(|t| if t % 2 == 0 { 4.0 } else { 0.0 }).collect();
+    let mut y: Vec<f64> = (0..30)
+        .map(|t| if t % 2 == 0 { 4.0 } else { 0.0 })
+        .collect();
     y.extend([0.0; 8]);
     let f = run(&y, &Config::new(12));
     assert!(f.mean[0] < 1.0, "{:?}", f.mean);
     assert!(f.mean.windows(2).all(|w| w[1] <= w[0]), "{:?}", f.mean);
-    assert!(f.mean[11] < 0.1 * f.mean[0].max(1e-9) + 1e-6, "{:?}", f.mean);
+    assert!(
+        f.mean[11] < 0.1 * f.mean[0].max(1e-9) + 1e-6,
+        "{:?}",
+        f.mean
+    );
 }
 
 #[test]
@@ -40,13 +51,19 @@ fn missing_months_are_interpolated() {
     y[10] = f64::NAN;
     y[20] = f64::NAN;
     let f = run(&y, &Config::new(4));
-    assert!(f.mean.iter().all(|v| (v - 138.0).abs() < 6.0), "{:?}", f.mean);
+    assert!(
+        f.mean.iter().all(|v| (v - 138.0).abs() < 6.0),
+        "{:?}",
+        f.mean
+    );
     assert!(forecast_series(&SeriesInput::new(&[f64::NAN, f64::NAN]), &Config::new(2)).is_err());
 }
 
 #[test]
 fn intermittent_series_use_the_intermittent_route() {
-    let y: Vec<f64> = (0..36).map(|t| if t % 3 == 0 { 6.0 } else { 0.0 }).collect();
+    let y: Vec<f64> = (0..36)
+        .map(|t| if t % 3 == 0 { 6.0 } else { 0.0 })
+        .collect();
     let f = run(&y, &Config::new(6));
     assert_eq!(f.class, DemandClass::Intermittent);
     assert_eq!(f.method, "intermittent");
@@ -56,8 +73,13 @@ fn intermittent_series_use_the_intermittent_route() {
 #[test]
 fn quantiles_are_ordered_around_the_mean() {
     let mut rng = Rng::new(7);
-    let y: Vec<f64> = (0..48).map(|t| 50.0 + 10.0 * ((t % 12) as f64 / 3.0).sin() + 3.0 * rng.normal()).collect();
-    let cfg = Config { levels: vec![50.0, 80.0, 95.0], ..Config::new(12) };
+    let y: Vec<f64> = (0..48)
+        .map(|t| 50.0 + 10.0 * ((t % 12) as f64 / 3.0).sin() + 3.0 * rng.normal())
+        .collect();
+    let cfg = Config {
+        levels: vec![50.0, 80.0, 95.0],
+        ..Config::new(12)
+    };
     let f = run(&y, &cfg);
     for j in 0..12 {
         let (l50, l80, l95) = (f.lower(0)[j], f.lower(1)[j], f.lower(2)[j]);
@@ -71,10 +93,15 @@ fn quantiles_are_ordered_around_the_mean() {
 #[test]
 fn every_named_method_runs() {
     let mut rng = Rng::new(3);
-    let y: Vec<f64> = (0..40).map(|t| 20.0 + 0.3 * t as f64 + 2.0 * rng.normal()).collect();
+    let y: Vec<f64> = (0..40)
+        .map(|t| 20.0 + 0.3 * t as f64 + 2.0 * rng.normal())
+        .collect();
     for name in Method::names() {
         let m: Method = name.parse().unwrap();
-        let cfg = Config { method: m, ..Config::new(5) };
+        let cfg = Config {
+            method: m,
+            ..Config::new(5)
+        };
         let f = run(&y, &cfg);
         assert_eq!(f.mean.len(), 5, "{name}");
         assert!(f.mean.iter().all(|v| v.is_finite()), "{name}");
@@ -104,9 +131,19 @@ fn spring_festival_effect_beats_the_same_method_without_it() {
         let y = festival_series(&mut rng, 2012, 1, 144, 0.8, 4.0);
         let (train, test) = y.split_at(144 - horizon);
         for method in [Method::Ets, Method::Auto] {
-            let base = Config { method, festival: false, ..Config::new(horizon) };
-            let fest = Config { festival: true, ..base.clone() };
-            let input = SeriesInput { values: train, start: Some((2012, 1)) };
+            let base = Config {
+                method,
+                festival: false,
+                ..Config::new(horizon)
+            };
+            let fest = Config {
+                festival: true,
+                ..base.clone()
+            };
+            let input = SeriesInput {
+                values: train,
+                start: Some((2012, 1)),
+            };
             let f0 = forecast_series(&input, &base).unwrap();
             let f1 = forecast_series(&input, &fest).unwrap();
             without += metrics::mae(test, &f0.mean).unwrap();
@@ -114,5 +151,8 @@ fn spring_festival_effect_beats_the_same_method_without_it() {
         }
     }
     eprintln!("MAE sum with festival {with:.2}, without {without:.2}");
-    assert!(with < 0.8 * without, "with festival {with:.2}, without {without:.2}");
+    assert!(
+        with < 0.8 * without,
+        "with festival {with:.2}, without {without:.2}"
+    );
 }

@@ -7,7 +7,10 @@ use proptest::prelude::*;
 fn series() -> impl Strategy<Value = Vec<f64>> {
     prop_oneof![
         // intermittent counts
-        prop::collection::vec(prop_oneof![3 => Just(0.0), 1 => (1u32..20).prop_map(f64::from)], 1..40),
+        prop::collection::vec(
+            prop_oneof![3 => Just(0.0), 1 => (1u32..20).prop_map(f64::from)],
+            1..40
+        ),
         // regular positive demand
         prop::collection::vec((0u32..500).prop_map(f64::from), 1..40),
     ]
