@@ -168,6 +168,7 @@ pub struct Policy {
     pub kpi_targets: KpiTargets,
     pub month_calendar: MonthCalendar,
     pub forecast: ForecastPolicy,
+    pub one_sheet: crate::one_sheet::SheetPolicy,
 }
 
 /// Configuration keys and their Chinese descriptions, in display order.
@@ -178,6 +179,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("kpi_targets", "考核指标目标值"),
     ("month_calendar", "月度工作日历"),
     ("forecast", "需求预测与修正平衡"),
+    ("one_sheet", "一张纸工作法与客户拜访"),
 ];
 
 impl Policy {

@@ -9,11 +9,13 @@ mod code_enum;
 pub mod config;
 pub mod ids;
 pub mod money;
+pub mod one_sheet;
 pub mod org;
 pub mod period;
 pub mod product;
 pub mod retailer;
 pub mod tier;
+pub mod visit;
 pub mod warning;
 
 pub use ids::{CustomerCode, SkuCode, Username};
