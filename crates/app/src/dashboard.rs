@@ -542,7 +542,7 @@ pub async fn brand_manager_home(app: &App, user: &CurrentUser) -> AppResult<Bran
             province: mk.province,
         })
         .collect();
-    manufacturers.sort_by(|a, b| b.volume.qty.cmp(&a.volume.qty));
+    manufacturers.sort_by_key(|m| std::cmp::Reverse(m.volume.qty));
     let mut key_total = total_of(&key_brands);
     key_total.share_pct = pct(key_qty, company_qty);
     Ok(BrandManagerHome {

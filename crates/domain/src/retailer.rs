@@ -79,7 +79,7 @@ impl OrderCycle {
         match self {
             OrderCycle::Weekly | OrderCycle::TwiceWeekly => true,
             OrderCycle::BiweeklyOdd => week % 2 == 1,
-            OrderCycle::BiweeklyEven => week % 2 == 0,
+            OrderCycle::BiweeklyEven => week.is_multiple_of(2),
             OrderCycle::Monthly => week_of_month == 1,
         }
     }

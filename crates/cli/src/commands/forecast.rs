@@ -613,7 +613,7 @@ fn bench(a: BenchArgs) -> Result<()> {
         }
     }
     let mut used: Vec<_> = used.into_iter().collect();
-    used.sort_by(|a, b| b.1.cmp(&a.1));
+    used.sort_by_key(|u| std::cmp::Reverse(u.1));
     println!(
         "bench: {} 条 × {} 月，h = {}，线程 {}；生成 {gen_s:.2} 秒，预测 {dt:.2} 秒（{:.1} µs/序列）；预测总量 {total:.0}；失败 {failed}",
         a.series,
