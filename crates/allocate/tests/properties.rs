@@ -233,3 +233,61 @@ proptest! {
         }
     }
 }
+
+mod more {
+    use allocate::TIERS;
+    use allocate::tier_quota::{
+        AllocationMode, QuotaPolicy, QuotaProblem, Submarket, allocate, split,
+    };
+    use allocate::tiering::{self, RetailerMetrics, ShareTable, TieringConfig};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Tiers never increase down the ranking and the tier sizes follow the share table.
+        #[test]
+        fn tiering_follows_rank_and_shares(vals in prop::collection::vec((0u32..1000, 0u32..50, 0u32..10), 1..200), olive in any::<bool>()) {
+            let rs: Vec<RetailerMetrics> = vals.iter().enumerate().map(|(i, &(a, q, l))| RetailerMetrics {
+                id: format!("R{i:03}"),
+                values: vec![a as f64, q as f64, l as f64],
+                amount: a as f64,
+                licence_date: None,
+                is_new: false,
+                business_format: None,
+                proposed_tier: None,
+            }).collect();
+            let shares = if olive { ShareTable::olive() } else { ShareTable::pyramid() };
+            let cfg = TieringConfig { shares: shares.clone(), ..Default::default() };
+            let mut a = tiering::run(&rs, &cfg).unwrap();
+            a.sort_by_key(|x| x.rank);
+            for w in a.windows(2) {
+                prop_assert!(w[0].tier >= w[1].tier);
+                prop_assert!(w[0].score.unwrap() >= w[1].score.unwrap());
+            }
+            let sizes = shares.sizes(rs.len() as u64);
+            for j in 0..TIERS {
+                prop_assert_eq!(a.iter().filter(|x| x.tier.get() as usize == j + 1).count() as u64, sizes[j]);
+            }
+        }
+
+        /// B modes: the split sums to T and every sub-market stays within its share.
+        #[test]
+        fn split_sums_to_t(t in 0u64..5000, counts in prop::collection::vec(prop::collection::vec(0u64..20, TIERS), 2..5)) {
+            let subs: Vec<Submarket> = counts.iter().enumerate().map(|(i, c)| {
+                let mut arr = [0; TIERS];
+                arr.copy_from_slice(c);
+                Submarket::new(format!("区县{i}"), arr)
+            }).collect();
+            let p = QuotaProblem { sku: "X".into(), planned_release: t, mode: AllocationMode::B1, submarkets: subs };
+            let pol = QuotaPolicy::default();
+            let shares = split(&p, &pol).unwrap();
+            prop_assert_eq!(shares.iter().sum::<u64>(), t);
+            let s = allocate(&p, &pol).unwrap();
+            for (m, a) in s.submarkets.iter().zip(&shares) {
+                prop_assert!(m.total_release <= *a);
+                prop_assert_eq!(m.allotted, *a);
+            }
+        }
+    }
+}
