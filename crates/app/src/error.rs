@@ -14,6 +14,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A business rule refuses the request (422 不符合规则), e.g. a sixth priority on the one-sheet.
+    #[error("{0}")]
+    Rule(String),
     #[error("内部错误")]
     Store(#[from] store::StoreError),
 }

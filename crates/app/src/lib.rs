@@ -10,7 +10,9 @@ pub mod dashboard;
 pub mod error;
 pub mod products;
 pub mod retailers;
+pub mod sheets;
 pub mod staff;
+pub mod visits;
 
 pub use access::{CurrentUser, Scope};
 pub use clock::Clock;

@@ -15,6 +15,7 @@ fn status_and_title(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "无权访问"),
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "未找到"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "冲突"),
+        AppError::Rule(_) => (StatusCode::UNPROCESSABLE_ENTITY, "不符合规则"),
         AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误"),
     }
 }

@@ -6,7 +6,9 @@ pub mod config;
 pub mod product;
 pub mod retailer;
 pub mod sales;
+pub mod sheets;
 pub mod staff;
+pub mod visits;
 
 /// The retailers a query may see.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
