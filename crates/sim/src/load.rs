@@ -1,20 +1,21 @@
 //! Bulk loader: writes a generated [`City`] into the store (SQLite or PostgreSQL, one code path).
 //!
-//! Rows are written as multi-row `INSERT … VALUES` statements with literal values (numbers,
-//! dates and generated names only — nothing user-supplied), executed without preparing, which
-//! is several times faster than binding millions of parameters. The master data (organisation,
-//! staff, products, retailers, histories) goes in one transaction: it is all there or not at
-//! all. Order lines and their monthly roll-up follow in one transaction per retailer chunk,
-//! generated on a producer thread (rayon inside) while the previous chunk is written. The two
+//! The master data (organisation, staff, products, retailers, histories) is written as
+//! multi-row `INSERT … VALUES` statements with literal values (numbers, dates and generated names
+//! only — nothing user-supplied) in one transaction: it is all there or not at all. Order lines
+//! and their monthly roll-up follow in one transaction per retailer chunk, as prepared multi-row
+//! statements of ~32,000 bound parameters (SQLite's limit is 32,766), reused from the statement
+//! cache, so no value is parsed; chunks are simulated on a producer thread (rayon inside) while
+//! the previous chunk is written. The two
 //! secondary indexes of the order tables are dropped during the load and rebuilt after it; on
 //! SQLite, `synchronous` is OFF during the load and restored to NORMAL after.
+use crate::orders::{Line, Model, MonthRow};
 use crate::{City, Progress, SimConfig, generate};
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 use std::fmt::Write;
-use std::sync::Arc;
 use store::Db;
 
 /// Row counts written by [`load`].
@@ -266,114 +267,144 @@ const ORDER_INDEXES_DROP: &str =
 const ORDER_INDEXES_CREATE: &str = "CREATE INDEX IF NOT EXISTS order_line_date ON order_line(order_date); \
      CREATE INDEX IF NOT EXISTS sales_month_month ON sales_month(month, product_id);";
 
-/// One chunk of order SQL.
+/// One chunk of simulated retailers: (retailer id, lines, monthly roll-up).
 struct Chunk {
-    sql: String,
-    retailers: u64,
-    lines: u64,
-    months: u64,
+    parts: Vec<(i64, Vec<Line>, Vec<MonthRow>)>,
 }
 
-fn chunk_sql(
-    model: &crate::orders::Model,
-    range: std::ops::Range<usize>,
-    date_lits: &[String],
-    month_lits: &[String],
-) -> Chunk {
-    let parts: Vec<(String, String, u64, u64)> = range
-        .clone()
+fn simulate_chunk(model: &Model, range: std::ops::Range<usize>) -> Chunk {
+    let parts = range
         .into_par_iter()
         .map(|ri| {
             let mut buf = Vec::new();
             model.simulate(ri, &mut buf);
             let rows = crate::orders::roll_up(model, &buf);
-            let rid = model.retailers[ri].id;
-            let mut a = String::with_capacity(buf.len() * 40);
-            for (i, l) in buf.iter().enumerate() {
-                if i > 0 {
-                    a.push(',');
-                }
-                let pid = model.products[l.prod as usize].id;
-                let _ = write!(
-                    a,
-                    "({rid},{},{pid},{},",
-                    date_lits[l.day as usize], l.demanded
-                );
-                match l.quota {
-                    Some(q) => {
-                        let _ = write!(a, "{q}");
-                    }
-                    None => a.push_str("NULL"),
-                }
-                let _ = write!(a, ",{},{},{})", l.ordered, l.supplied, l.amount);
-            }
-            let mut b = String::with_capacity(rows.len() * 40);
-            for (i, m) in rows.iter().enumerate() {
-                if i > 0 {
-                    b.push(',');
-                }
-                let pid = model.products[m.prod as usize].id;
-                let _ = write!(
-                    b,
-                    "({rid},{},{pid},{},{},{},{})",
-                    month_lits[m.month as usize], m.demanded, m.ordered, m.supplied, m.amount
-                );
-            }
-            (a, b, buf.len() as u64, rows.len() as u64)
+            (model.retailers[ri].id, buf, rows)
         })
         .collect();
-    // group retailers into statements of ≈ 20,000 rows
-    let mut sql = String::with_capacity(
-        parts
-            .iter()
-            .map(|p| p.0.len() + p.1.len() + 16)
-            .sum::<usize>()
-            + 4096,
-    );
-    let mut lines = 0;
-    let mut months = 0;
-    for (which, head) in [
-        (
-            0,
-            "INSERT INTO order_line (retailer_id, order_date, product_id, demanded_qty, quota_qty, ordered_qty, supplied_qty, amount_fen) VALUES ",
-        ),
-        (
-            1,
-            "INSERT INTO sales_month (retailer_id, month, product_id, demanded_qty, ordered_qty, supplied_qty, amount_fen) VALUES ",
-        ),
-    ] {
-        let mut in_stmt = 0u64;
-        for p in &parts {
-            let (text, n) = if which == 0 { (&p.0, p.2) } else { (&p.1, p.3) };
-            if n == 0 {
-                continue;
+    Chunk { parts }
+}
+
+/// `INSERT INTO table (cols) VALUES ($1, …), …` for `rows` rows; with anonymous `?` placeholders
+/// when `numbered` is false (SQLite: sqlx looks every named parameter up by name, which SQLite
+/// answers with a linear scan — quadratic for 32,000 parameters; anonymous ones bind in order).
+fn insert_sql(head: &str, cols: usize, rows: usize, numbered: bool) -> String {
+    let mut s = String::with_capacity(head.len() + rows * cols * 7);
+    s.push_str(head);
+    s.push_str(" VALUES ");
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
             }
-            if in_stmt == 0 {
-                sql.push_str(head);
+            n += 1;
+            if numbered {
+                let _ = write!(s, "${n}");
             } else {
-                sql.push(',');
-            }
-            sql.push_str(text);
-            in_stmt += n;
-            if in_stmt >= 20_000 {
-                sql.push_str(";\n");
-                in_stmt = 0;
+                s.push('?');
             }
         }
-        if in_stmt > 0 {
-            sql.push_str(";\n");
+        s.push(')');
+    }
+    s
+}
+
+const LINE_HEAD: &str = "INSERT INTO order_line (retailer_id, order_date, product_id, demanded_qty, quota_qty, ordered_qty, supplied_qty, amount_fen)";
+const MONTH_HEAD: &str = "INSERT INTO sales_month (retailer_id, month, product_id, demanded_qty, ordered_qty, supplied_qty, amount_fen)";
+/// Rows per statement: under SQLite's 32,766 bound variables.
+const LINE_ROWS: usize = 32_000 / 8;
+const MONTH_ROWS: usize = 32_000 / 7;
+
+/// Expand one body per backend with `$c` bound to the connection.
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            Conn::Sqlite(x) => {
+                let $c = &mut **x;
+                $body
+            }
+            Conn::Postgres(x) => {
+                let $c = &mut **x;
+                $body
+            }
         }
+    };
+}
+
+/// Write one chunk in one transaction with prepared multi-row statements (bound parameters:
+/// no per-value parsing). Returns (lines, month rows).
+async fn write_chunk(
+    conn: &mut Conn,
+    model: &Model,
+    chunk: &Chunk,
+    month_strs: &[String],
+    full_line_sql: &str,
+    full_month_sql: &str,
+) -> store::Result<(u64, u64)> {
+    let numbered = matches!(conn, Conn::Postgres(_));
+    let lines: Vec<(i64, &Line)> = chunk
+        .parts
+        .iter()
+        .flat_map(|(rid, ls, _)| ls.iter().map(move |l| (*rid, l)))
+        .collect();
+    let months: Vec<(i64, &MonthRow)> = chunk
+        .parts
+        .iter()
+        .flat_map(|(rid, _, ms)| ms.iter().map(move |m| (*rid, m)))
+        .collect();
+    for batch in lines.chunks(LINE_ROWS) {
+        let partial;
+        let sql = if batch.len() == LINE_ROWS {
+            full_line_sql
+        } else {
+            partial = insert_sql(LINE_HEAD, 8, batch.len(), numbered);
+            &partial
+        };
+        on_conn!(conn, c => {
+            let mut q = sqlx::query(sql).persistent(batch.len() == LINE_ROWS);
+            for (rid, l) in batch {
+                q = q
+                    .bind(*rid)
+                    .bind(model.date(l.day))
+                    .bind(model.products[l.prod as usize].id)
+                    .bind(l.demanded as i64)
+                    .bind(l.quota.map(|x| x as i64))
+                    .bind(l.ordered as i64)
+                    .bind(l.supplied as i64)
+                    .bind(l.amount);
+            }
+            q.execute(c).await?;
+        });
     }
-    for p in &parts {
-        lines += p.2;
-        months += p.3;
+    for batch in months.chunks(MONTH_ROWS) {
+        let partial;
+        let sql = if batch.len() == MONTH_ROWS {
+            full_month_sql
+        } else {
+            partial = insert_sql(MONTH_HEAD, 7, batch.len(), numbered);
+            &partial
+        };
+        on_conn!(conn, c => {
+            let mut q = sqlx::query(sql).persistent(batch.len() == MONTH_ROWS);
+            for (rid, m) in batch {
+                q = q
+                    .bind(*rid)
+                    .bind(month_strs[m.month as usize].as_str())
+                    .bind(model.products[m.prod as usize].id)
+                    .bind(m.demanded)
+                    .bind(m.ordered)
+                    .bind(m.supplied)
+                    .bind(m.amount);
+            }
+            q.execute(c).await?;
+        });
     }
-    Chunk {
-        sql,
-        retailers: range.len() as u64,
-        lines,
-        months,
-    }
+    Ok((lines.len() as u64, months.len() as u64))
 }
 
 /// Write `city` into `db` (migrated, empty). Progress stages: "写入主数据", "写入订单",
@@ -393,17 +424,6 @@ pub async fn load(db: &Db, city: &City, progress: Progress<'_>) -> store::Result
     let stats = result?;
     store::repo::config::seed_defaults(db).await?;
     Ok(stats)
-}
-
-async fn in_tx(conn: &mut Conn, sql: &str) -> store::Result<()> {
-    conn.exec("BEGIN").await?;
-    match conn.exec(sql).await {
-        Ok(()) => conn.exec("COMMIT").await,
-        Err(e) => {
-            let _ = conn.exec("ROLLBACK").await;
-            Err(e)
-        }
-    }
 }
 
 async fn load_on(conn: &mut Conn, city: &City, progress: Progress<'_>) -> store::Result<LoadStats> {
@@ -433,28 +453,26 @@ async fn load_on(conn: &mut Conn, city: &City, progress: Progress<'_>) -> store:
     // 2. order lines and monthly roll-up, chunk by chunk
     conn.exec(ORDER_INDEXES_DROP).await?;
     let model = city.model.clone();
-    let date_lits: Arc<Vec<String>> = Arc::new(
-        (0..model.season.len())
-            .map(|d| format!("'{}'", model.date(d as u16).format("%Y-%m-%d")))
-            .collect(),
-    );
-    let month_lits: Arc<Vec<String>> = Arc::new(
-        (0..model.months)
-            .map(|m| format!("'{}'", city.start_month.plus(m as i32)))
-            .collect(),
-    );
+    let month_strs: Vec<String> = (0..model.months)
+        .map(|m| city.start_month.plus(m as i32).to_string())
+        .collect();
+    let numbered = matches!(conn, Conn::Postgres(_));
+    let full_line_sql = insert_sql(LINE_HEAD, 8, LINE_ROWS, numbered);
+    let full_month_sql = insert_sql(MONTH_HEAD, 7, MONTH_ROWS, numbered);
     let n = city.retailers.len();
     let chunk_size = 250usize;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
     let producer_model = model.clone();
-    // The producer thread simulates and renders chunks (rayon inside) while this task writes the
-    // previous one; if writing fails, `rx` is dropped and the producer stops at its next send.
+    // The producer thread simulates chunks (rayon inside) while this task writes the previous
+    // one; if writing fails, `rx` is dropped and the producer stops at its next send.
     std::thread::spawn(move || {
         let mut start = 0;
         while start < n {
             let end = (start + chunk_size).min(n);
-            let c = chunk_sql(&producer_model, start..end, &date_lits, &month_lits);
-            if tx.blocking_send(c).is_err() {
+            if tx
+                .blocking_send(simulate_chunk(&producer_model, start..end))
+                .is_err()
+            {
                 return;
             }
             start = end;
@@ -463,12 +481,29 @@ async fn load_on(conn: &mut Conn, city: &City, progress: Progress<'_>) -> store:
     let total_lines = city.order_line_count;
     let mut lines = 0u64;
     let mut months = 0u64;
-    while let Some(c) = rx.recv().await {
-        in_tx(conn, &c.sql).await?;
-        lines += c.lines;
-        months += c.months;
+    while let Some(chunk) = rx.recv().await {
+        conn.exec("BEGIN").await?;
+        match write_chunk(
+            conn,
+            &model,
+            &chunk,
+            &month_strs,
+            &full_line_sql,
+            &full_month_sql,
+        )
+        .await
+        {
+            Ok((l, m)) => {
+                conn.exec("COMMIT").await?;
+                lines += l;
+                months += m;
+            }
+            Err(e) => {
+                let _ = conn.exec("ROLLBACK").await;
+                return Err(e);
+            }
+        }
         progress("写入订单", lines.min(total_lines), total_lines.max(lines));
-        let _ = c.retailers;
     }
     if lines != total_lines {
         return Err(store::StoreError::Corrupt(format!(
