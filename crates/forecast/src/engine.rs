@@ -410,7 +410,8 @@ fn member(
             }
         }
         Member::SeasonalEts => {
-            let seasonal = m >= 2 && n >= 2 * m + 2;
+            // seasonal forms (m − 1 seasonal states) only with four full seasons of data
+            let seasonal = m >= 2 && n >= 4 * m;
             let pos = y.iter().all(|v| *v > 0.0);
             return ets_point(
                 y,

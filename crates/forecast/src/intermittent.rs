@@ -83,7 +83,7 @@ pub fn ses_optimized(y: &[f64], lo: f64, hi: f64) -> (f64, f64) {
     if y.len() < 3 {
         return (ses(y, 0.5).0, 0.5);
     }
-    let a = golden(|a| ses(y, a).1, lo, hi, 30);
+    let a = golden(|a| ses(y, a).1, lo, hi, 16);
     (ses(y, a).0, a)
 }
 
