@@ -96,33 +96,35 @@ fn plan_county(
     if n < 300 {
         return vec![(single, n, best_reps(n, staffing.band(single)).min(n.max(1)))];
     }
-    // prefer plans a few retailers inside the band edges, so per-rep jitter stays inside
+    // Among (urban reps u, rural reps k), prefer plans whose split keeps every rep a few
+    // retailers inside the band edges, then inside the band, and the urban part near its share.
+    let (ul, uh) = staffing.band(MarketType::Urban);
+    let (rl, rh) = staffing.band(MarketType::Rural);
+    let target = urban_share * n as f64;
+    let interval = |u: usize, k: usize, m: usize| -> Option<(usize, usize)> {
+        let lo = ((ul as usize + m) * u).max(n.saturating_sub((rh as usize - m) * k));
+        let hi = ((uh as usize - m) * u).min(n.saturating_sub((rl as usize + m) * k));
+        (lo <= hi && hi > 0 && lo < n).then_some((lo, hi))
+    };
     let mut best: Option<(f64, usize, usize, usize)> = None;
-    for margin in [6u32, 0] {
-        let (ul, uh) = staffing.band(MarketType::Urban);
-        let (rl, rh) = staffing.band(MarketType::Rural);
-        let (ul, uh, rl, rh) = (ul + margin, uh - margin, rl + margin, rh - margin);
-        let target = urban_share * n as f64;
-        for u in 1..=(n / ul as usize + 1) {
-            for k in 1..=(n / rl as usize + 1) {
-                let lo = (ul as usize * u).max(n.saturating_sub(rh as usize * k));
-                let hi = (uh as usize * u).min(n.saturating_sub(rl as usize * k));
-                let (cost, nu) = if lo <= hi && hi > 0 {
-                    let nu = (target.round() as usize).clamp(lo, hi);
-                    ((nu as f64 - target).abs() / n as f64, nu)
-                } else {
-                    let nu = (target.round() as usize).clamp(1, n - 1);
-                    let v = band_violation(nu as f64 / u as f64, (ul, uh))
-                        + band_violation((n - nu) as f64 / k as f64, (rl, rh));
-                    (10.0 + v, nu)
-                };
-                if best.is_none_or(|b| cost < b.0) {
-                    best = Some((cost, u, k, nu));
-                }
+    for u in 1..=(n / ul as usize + 1) {
+        for k in 1..=(n / rl as usize + 1) {
+            let dev = |nu: usize| (nu as f64 - target).abs() / n as f64;
+            let (cost, nu) = if let Some((lo, hi)) = interval(u, k, 6) {
+                let nu = (target.round() as usize).clamp(lo, hi);
+                (dev(nu), nu)
+            } else if let Some((lo, hi)) = interval(u, k, 0) {
+                let nu = (target.round() as usize).clamp(lo, hi);
+                (dev(nu) + 0.05, nu)
+            } else {
+                let nu = (target.round() as usize).clamp(1, n - 1);
+                let v = band_violation(nu as f64 / u as f64, (ul, uh))
+                    + band_violation((n - nu) as f64 / k as f64, (rl, rh));
+                (1.0 + v, nu)
+            };
+            if best.is_none_or(|b| cost < b.0) {
+                best = Some((cost, u, k, nu));
             }
-        }
-        if best.is_some_and(|b| b.0 < 10.0) {
-            break;
         }
     }
     let (_, u, k, nu) = best.expect("at least one plan");
@@ -354,7 +356,7 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
                 &mut staff,
             );
             let reps = area.reps;
-            let weights: Vec<f64> = (0..reps).map(|_| rng.uniform(0.98, 1.02)).collect();
+            let weights: Vec<f64> = vec![1.0; reps];
             let sizes = split(area.retailers, &weights);
             for (k, &size) in sizes.iter().enumerate() {
                 rep_no += 1;

@@ -164,6 +164,25 @@ fn staffing_bands_hold_in_the_default_sized_city() {
         "{inside} of {} reps inside the band",
         per_rep.len()
     );
+    // 城区 is mostly urban, the other counties have a rural majority
+    let counties: Vec<_> = city
+        .org_units
+        .iter()
+        .filter(|o| o.kind == "COUNTY")
+        .collect();
+    for (i, c) in counties.iter().enumerate() {
+        let of = |m: &str| {
+            city.retailers
+                .iter()
+                .filter(|r| r.county_id == c.id && r.market_type == m)
+                .count()
+        };
+        if i == 0 {
+            assert!(of("URBAN") > of("RURAL"), "{}", c.name);
+        } else {
+            assert!(of("RURAL") > of("URBAN"), "{}", c.name);
+        }
+    }
     // both market types and all 7 formats occur; rural retailers are mostly grocery
     let rural: Vec<_> = city
         .retailers
