@@ -477,3 +477,69 @@ async fn loads_into_postgres_when_configured() {
         .unwrap();
     admin.close().await;
 }
+
+#[test]
+fn spring_festival_peak_moves_with_the_lunar_date() {
+    // 2025: festival on 29 January (pre-festival weeks in January, dip in February);
+    // 2026: festival on 17 February (pre-festival weeks mostly in February).
+    let mut cfg = small(5);
+    cfg.retailers = 150;
+    cfg.counties = 1;
+    cfg.months = 24;
+    cfg.end_month = Month::new(2026, 12).unwrap();
+    let city = generate(&cfg, &no_progress);
+    let (_, months) = city.order_lines(0..city.retailers.len());
+    let mut by_month: BTreeMap<String, i64> = BTreeMap::new();
+    for m in &months {
+        *by_month.entry(m.month.clone()).or_default() += m.supplied_qty;
+    }
+    let ratio = |y: i32| by_month[&format!("{y}-02")] as f64 / by_month[&format!("{y}-01")] as f64;
+    assert!(
+        ratio(2026) > 1.5 * ratio(2025),
+        "Feb/Jan 2025 {:.2}, 2026 {:.2}",
+        ratio(2025),
+        ratio(2026)
+    );
+    // January 2025 is that year's peak; the 2026 peak is January or February
+    let peak = |y: i32| {
+        (1..=12)
+            .max_by_key(|m| by_month[&format!("{y}-{m:02}")])
+            .unwrap()
+    };
+    assert_eq!(peak(2025), 1);
+    assert!(peak(2026) <= 2);
+}
+
+#[test]
+fn premium_skus_are_ordered_intermittently_by_small_shops() {
+    let city = generate(&small(7), &no_progress);
+    let (lines, _) = city.order_lines(0..city.retailers.len());
+    let class: HashMap<i64, &str> = city
+        .products
+        .iter()
+        .map(|p| (p.id, p.price_class.as_str()))
+        .collect();
+    let scale: HashMap<i64, &str> = city
+        .retailers
+        .iter()
+        .map(|r| (r.id, r.business_scale.as_str()))
+        .collect();
+    // order weeks per (retailer, SKU) pair: small shops × class 1 vs large shops × class 3
+    let mut weeks: HashMap<(i64, i64), u32> = HashMap::new();
+    for l in &lines {
+        *weeks.entry((l.retailer_id, l.product_id)).or_default() += 1;
+    }
+    let avg = |s: &str, c: &str| {
+        let v: Vec<u32> = weeks
+            .iter()
+            .filter(|((r, p), _)| scale[r] == s && class[p] == c)
+            .map(|(_, n)| *n)
+            .collect();
+        v.iter().sum::<u32>() as f64 / v.len().max(1) as f64
+    };
+    let (small_premium, large_mid) = (avg("SMALL", "CLASS_1"), avg("LARGE", "CLASS_3"));
+    assert!(
+        small_premium * 1.5 < large_mid,
+        "{small_premium:.1} vs {large_mid:.1} order weeks"
+    );
+}
