@@ -25,6 +25,13 @@
 //! | `scNN` | market_manager 市场经理, numbered over all areas in order (sc01 = 城区's first area) | area |
 //! | `khCCNN` | account_manager 客户经理 `NN` of county `CC` (kh0101 = the first rep of 城区) | area; supervisor = the area's `sc` |
 //!
+//! # Benchmark
+//!
+//! `cargo run --release -p sim --example gen -- --retailers 10000 --months 36 --db /tmp/city.db`
+//! prints the elapsed time, row counts and file size. Measured on the shared 2-core machine
+//! (load average ≈ 7 from concurrent builds): 30–43 s wall, ≈ 29 s CPU, 9.35 M order lines,
+//! 3.87 M `sales_month` rows, 130 k tier-history rows, ≈ 0.8–0.9 GB SQLite file, < 0.8 GB RSS.
+//!
 //! Codes: org units `COMPANY`, `MC`, `CTYcc`, `Acca`; territories `Tccaxx`; routes `Tccaxx-d`
 //! (d = weekday 1–5); customer codes `4203cc` + 6 digits; SKU codes province code + `01` + 4 digits.
 #![forbid(unsafe_code)]
