@@ -390,55 +390,60 @@ pub fn kpss(x: &[f64]) -> f64 {
     eta / (nf * nf * lr)
 }
 
-/// Seasonal ARIMA on the raw data. When the 90 % seasonality test passes: seasonal difference
-/// at lag `m`, then ARMA(p,q) with a mean (when the KPSS test at 5 % finds the seasonal
-/// differences stationary) or ARIMA(p,1,q) with optional drift; otherwise [`auto_arima`] on the
-/// data. Orders p, q ≤ 2 chosen by AICc. Returns the forecasts and the one-step residual
-/// variance; `None` when the series is shorter than `m + 10`.
-pub fn seasonal_arima(y: &[f64], m: usize, h: usize) -> Option<(Vec<f64>, f64)> {
+/// Seasonal ARIMA. When the 90 % seasonality test passes: ARMA(p,q) with a constant on the
+/// seasonal differences `y_t − y_{t−m}` (of logs when the data are positive, so the season is
+/// multiplicative), i.e. a seasonal random walk with drift and ARMA errors; otherwise
+/// [`auto_arima`] on the data. Orders p, q ≤ 2 chosen by AICc. Returns point forecasts and
+/// forecast standard deviations; `None` when the series is shorter than `m + 10`.
+pub fn seasonal_arima(y: &[f64], m: usize, h: usize) -> Option<(Vec<f64>, Vec<f64>)> {
     let n = y.len();
     if m < 2 || n < m + 10 {
         return None;
     }
     if !crate::season::is_seasonal(y, m) {
         let f = auto_arima(y)?;
-        return Some((f.forecast(h), f.sigma2));
+        let sd = (0..h)
+            .map(|j| (f.sigma2 * (1.0 + j as f64)).sqrt())
+            .collect();
+        return Some((f.forecast(h), sd));
     }
-    let z: Vec<f64> = (m..n).map(|t| y[t] - y[t - m]).collect();
-    let fit = if kpss(&z) < 0.463 {
-        let mut best: Option<ArimaFit> = None;
-        for p in 0..=2 {
-            for q in 0..=2 {
-                if let Some(mut f) = fit_order(&z, &z, p, q, 0, true)
-                    && best.as_ref().is_none_or(|b| f.aicc < b.aicc)
-                {
-                    f.integrated = false;
-                    best = Some(f);
-                }
-            }
-        }
-        best?
+    let log = y.iter().all(|v| *v > 0.0);
+    let y: Vec<f64> = if log {
+        y.iter().map(|v| v.ln()).collect()
     } else {
-        let w: Vec<f64> = z.windows(2).map(|v| v[1] - v[0]).collect();
-        let mut best: Option<ArimaFit> = None;
-        for p in 0..=2 {
-            for q in 0..=2 {
-                for drift in [false, true] {
-                    if let Some(f) = fit_order(&z, &w, p, q, 0, drift)
-                        && best.as_ref().is_none_or(|b| f.aicc < b.aicc)
-                    {
-                        best = Some(f);
-                    }
-                }
+        y.to_vec()
+    };
+    let z: Vec<f64> = (m..n).map(|t| y[t] - y[t - m]).collect();
+    let mut best: Option<ArimaFit> = None;
+    for p in 0..=2 {
+        for q in 0..=2 {
+            if let Some(mut f) = fit_order(&z, &z, p, q, 0, true)
+                && best.as_ref().is_none_or(|b| f.aicc < b.aicc)
+            {
+                f.integrated = false;
+                best = Some(f);
             }
         }
-        best?
-    };
+    }
+    let fit = best?;
     let fz = fit.forecast(h);
-    let mut out: Vec<f64> = y.to_vec();
+    let mut out = y;
     for (j, v) in fz.iter().enumerate() {
         let t = n + j;
         out.push(out[t - m] + v);
     }
-    Some((out[n..].to_vec(), fit.sigma2))
+    let mut mean = out[n..].to_vec();
+    if log {
+        mean.iter_mut().for_each(|v| *v = v.exp());
+    }
+    // seasonal random walk: the variance grows with the number of seasons ahead
+    let sd = mean
+        .iter()
+        .enumerate()
+        .map(|(j, f)| {
+            let s = (fit.sigma2 * (1 + j / m) as f64).sqrt();
+            if log { s * f } else { s }
+        })
+        .collect();
+    Some((mean, sd))
 }

@@ -36,8 +36,8 @@ pub enum Method {
     Otm,
     /// dynamic optimised Theta model
     Dotm,
-    /// seasonal ARIMA: seasonal differences (when the 90 % test finds a season), then
-    /// ARMA/ARIMA(p,d,q), p, q ≤ 2, by AICc
+    /// seasonal ARIMA: ARMA(p,q) + constant on seasonal (log) differences when the 90 % test
+    /// finds a season, else ARIMA(p,1,q) ± drift; p, q ≤ 2 by AICc
     Arima,
     /// Croston (α = 0.1)
     Croston,
@@ -427,8 +427,7 @@ fn member(
 }
 
 fn sarima_point(y: &[f64], m: usize, h: usize) -> Option<Point> {
-    let (mean, s2) = crate::arima::seasonal_arima(y, m, h)?;
-    let sd = (0..h).map(|j| (s2 * (1.0 + j as f64)).sqrt()).collect();
+    let (mean, sd) = crate::arima::seasonal_arima(y, m, h)?;
     Some(Point {
         mean,
         sd,
