@@ -31,22 +31,49 @@ pub struct LoadStats {
     pub sample_collections: u64,
 }
 
+type SendFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = store::Result<T>> + Send + 'a>>;
+
+fn run_sqlite<'a>(
+    c: &'a mut sqlx::SqliteConnection,
+    q: sqlx::query::Query<'a, Sqlite, sqlx::sqlite::SqliteArguments<'a>>,
+) -> SendFuture<'a, ()> {
+    Box::pin(async move {
+        q.execute(c).await?;
+        Ok(())
+    })
+}
+
+fn run_postgres<'a>(
+    c: &'a mut sqlx::PgConnection,
+    q: sqlx::query::Query<'a, Postgres, sqlx::postgres::PgArguments>,
+) -> SendFuture<'a, ()> {
+    Box::pin(async move {
+        q.execute(c).await?;
+        Ok(())
+    })
+}
+
 enum Conn {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
 }
 
 impl Conn {
-    async fn exec(&mut self, sql: &str) -> store::Result<()> {
-        match self {
-            Conn::Sqlite(c) => {
-                sqlx::raw_sql(sql).execute(&mut **c).await?;
+    /// Boxed with an explicit `Send` bound: this pins the executor lifetimes, so the loader's
+    /// future stays `Send` (rustc cannot prove it through sqlx's generic executors otherwise).
+    fn exec<'a>(&'a mut self, sql: &'a str) -> SendFuture<'a, ()> {
+        Box::pin(async move {
+            match self {
+                Conn::Sqlite(c) => {
+                    sqlx::Executor::execute(&mut **c, sql).await?;
+                }
+                Conn::Postgres(c) => {
+                    sqlx::Executor::execute(&mut **c, sql).await?;
+                }
             }
-            Conn::Postgres(c) => {
-                sqlx::raw_sql(sql).execute(&mut **c).await?;
-            }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
@@ -322,14 +349,16 @@ const MONTH_ROWS: usize = 32_000 / 7;
 
 /// Expand one body per backend with `$c` bound to the connection.
 macro_rules! on_conn {
-    ($conn:expr, $c:ident => $body:expr) => {
+    ($conn:expr, $run:ident, $c:ident => $body:expr) => {
         match $conn {
             Conn::Sqlite(x) => {
                 let $c = &mut **x;
+                let $run = run_sqlite;
                 $body
             }
             Conn::Postgres(x) => {
                 let $c = &mut **x;
+                let $run = run_postgres;
                 $body
             }
         }
@@ -365,7 +394,7 @@ async fn write_chunk(
             partial = insert_sql(LINE_HEAD, 8, batch.len(), numbered);
             &partial
         };
-        on_conn!(conn, c => {
+        on_conn!(conn, run, c => {
             let mut q = sqlx::query(sql).persistent(batch.len() == LINE_ROWS);
             for (rid, l) in batch {
                 q = q
@@ -378,7 +407,7 @@ async fn write_chunk(
                     .bind(l.supplied as i64)
                     .bind(l.amount);
             }
-            q.execute(c).await?;
+            run(c, q).await?;
         });
     }
     for batch in months.chunks(MONTH_ROWS) {
@@ -389,7 +418,7 @@ async fn write_chunk(
             partial = insert_sql(MONTH_HEAD, 7, batch.len(), numbered);
             &partial
         };
-        on_conn!(conn, c => {
+        on_conn!(conn, run, c => {
             let mut q = sqlx::query(sql).persistent(batch.len() == MONTH_ROWS);
             for (rid, m) in batch {
                 q = q
@@ -401,7 +430,7 @@ async fn write_chunk(
                     .bind(m.supplied)
                     .bind(m.amount);
             }
-            q.execute(c).await?;
+            run(c, q).await?;
         });
     }
     Ok((lines.len() as u64, months.len() as u64))

@@ -543,3 +543,13 @@ fn premium_skus_are_ordered_intermittently_by_small_shops() {
         "{small_premium:.1} vs {large_mid:.1} order weeks"
     );
 }
+
+/// The loader's future can run on a spawned task (the CLI and the web app need that).
+#[allow(dead_code)]
+fn load_future_is_send(db: &Db, city: &City) {
+    fn assert_send<T: Send>(_: &T) {}
+    let f = load(db, city, &no_progress);
+    assert_send(&f);
+    let g = sim::generate_into(db, &city.config, &no_progress);
+    assert_send(&g);
+}
