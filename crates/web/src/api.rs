@@ -31,6 +31,13 @@ use utoipa_swagger_ui::SwaggerUi;
 )]
 pub struct ApiDoc;
 
+/// The served OpenAPI document: the core API and the areas' documents merged.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut d = ApiDoc::openapi();
+    d.merge(crate::week::WeekApi::openapi());
+    d
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/session", axum::routing::post(login).delete(logout))
@@ -40,7 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/retailers/{code}", get(retailer))
         .route("/api/v1/products", get(products))
         .route("/api/v1/home", get(home))
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
         .fallback(not_found)
 }
 

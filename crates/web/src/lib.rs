@@ -12,6 +12,7 @@ mod extract;
 mod fmt;
 mod pages;
 mod session_store;
+mod week;
 
 pub use api::ApiDoc;
 
@@ -48,6 +49,7 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
     let state = AppState { app };
     Ok(Router::new()
         .merge(pages::router())
+        .merge(week::router())
         .merge(api::router())
         .merge(assets::router())
         .layer(layer)

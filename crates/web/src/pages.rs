@@ -72,6 +72,17 @@ impl Chrome {
         if !matches!(self.role, Role::AccountManager) {
             m.push(("/staff", "人员", "staff"));
         }
+        match self.role {
+            Role::AccountManager => {
+                m.push(("/today", "今日拜访", "today"));
+                m.push(("/sheets", "一张纸", "sheet"));
+            }
+            Role::MarketManager => m.push(("/rollup", "周报汇总", "rollup")),
+            Role::MarketingDirector | Role::MonopolyOfficer => {
+                m.push(("/inbox", "待办", "inbox"))
+            }
+            _ => {}
+        }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {
             m.push(("/api/docs/", "接口文档", "api"));
         }
