@@ -393,14 +393,14 @@ pub fn kpss(x: &[f64]) -> f64 {
 /// Seasonal ARIMA. When the 90 % seasonality test passes: ARMA(p,q) with a constant on the
 /// seasonal differences `y_t − y_{t−m}` (of logs when the data are positive, so the season is
 /// multiplicative), i.e. a seasonal random walk with drift and ARMA errors; otherwise
-/// [`auto_arima`] on the data. Orders p, q ≤ 2 chosen by AICc. Returns point forecasts and
+/// [`auto_arima`] on the data. With `always` the seasonal form is used without the test. Orders p, q ≤ 2 chosen by AICc. Returns point forecasts and
 /// forecast standard deviations; `None` when the series is shorter than `m + 10`.
-pub fn seasonal_arima(y: &[f64], m: usize, h: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+pub fn seasonal_arima(y: &[f64], m: usize, h: usize, always: bool) -> Option<(Vec<f64>, Vec<f64>)> {
     let n = y.len();
     if m < 2 || n < m + 10 {
         return None;
     }
-    if !crate::season::is_seasonal(y, m) {
+    if !always && !crate::season::is_seasonal(y, m) {
         let f = auto_arima(y)?;
         let sd = (0..h)
             .map(|j| (f.sigma2 * (1.0 + j as f64)).sqrt())
