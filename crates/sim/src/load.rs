@@ -6,9 +6,11 @@
 //! and their monthly roll-up follow in one transaction per retailer chunk, as prepared multi-row
 //! statements of ~32,000 bound parameters (SQLite's limit is 32,766), reused from the statement
 //! cache, so no value is parsed; chunks are simulated on a producer thread (rayon inside) while
-//! the previous chunk is written. The two
-//! secondary indexes of the order tables are dropped during the load and rebuilt after it; on
-//! SQLite, `synchronous` is OFF during the load and restored to NORMAL after.
+//! the previous chunk is written. The two secondary indexes of the order tables are dropped
+//! during the load and rebuilt after it; on SQLite, `synchronous` is OFF during the load and
+//! restored to NORMAL after. A failure after the master commit leaves partial order history (and
+//! possibly no order indexes): generate again into an empty database. On PostgreSQL the identity
+//! sequences are reset after the explicit ids.
 use crate::orders::{Line, Model, MonthRow};
 use crate::{City, Progress, SimConfig, generate};
 use chrono::{DateTime, NaiveDate, Utc};
