@@ -457,8 +457,12 @@ fn sarima_point(y: &[f64], m: usize, h: usize, always: bool) -> Option<Point> {
 /// both on the raw data. Each member is cut at zero for non-negative data.
 fn combo(y: &[f64], m: usize, h: usize) -> Option<Point> {
     let (x, s) = deseason(y, m);
+    // with fewer than four seasons there is too little data to choose ARMA orders: the ARIMA
+    // members are left out (this also keeps short retailer series cheap)
+    let short = y.len() < 4 * m.max(3);
     let members: Vec<Point> = COMBO
         .iter()
+        .filter(|w| !(short && matches!(w, Member::Arima | Member::Sarima)))
         .filter_map(|w| member(y, &x, &s, m, h, *w))
         .collect();
     if members.is_empty() {
