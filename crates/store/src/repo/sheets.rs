@@ -194,9 +194,15 @@ pub async fn set_green_status(
         "ANSWERED" => "answered_at",
         _ => "closed_at",
     };
+    // Answering or closing implies receipt: fill received_at when still empty (one assignment
+    // per column, which PostgreSQL requires).
+    let received = if col == "received_at" {
+        ""
+    } else {
+        ", received_at = COALESCE(received_at, $2)"
+    };
     let q = format!(
-        "UPDATE green_item SET status = $1, {col} = $2, answer = COALESCE($3, answer), \
-         received_at = COALESCE(received_at, $2) WHERE id = $4"
+        "UPDATE green_item SET status = $1, {col} = $2, answer = COALESCE($3, answer){received} WHERE id = $4"
     );
     Ok(
         on_tx!(tx, c => sqlx::query(&q).bind(status).bind(at).bind(answer).bind(id)
