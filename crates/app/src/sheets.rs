@@ -1034,7 +1034,7 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
             rep_name: v.rep_name,
             status_zh: if v.stored { v.status_zh } else { "未填写" },
             stored: v.stored,
-            late: v.late && v.status == SheetStatus::Draft || v.late && v.submitted_at.is_some(),
+            late: v.late,
             submitted_at: v.submitted_at,
             top_priority: v.top_priority,
             targets: v.targets,

@@ -100,9 +100,12 @@ pub fn check_times(
     Ok(())
 }
 
+/// A closed visit span: (start, end).
+pub type Interval = (DateTime<Utc>, DateTime<Utc>);
+
 /// §2.3 time in market: hours of closed visits per China-time day (overlaps counted once).
-pub fn field_hours_by_day(spans: &[(DateTime<Utc>, DateTime<Utc>)]) -> BTreeMap<NaiveDate, f64> {
-    let mut by_day: BTreeMap<NaiveDate, Vec<(DateTime<Utc>, DateTime<Utc>)>> = BTreeMap::new();
+pub fn field_hours_by_day(spans: &[Interval]) -> BTreeMap<NaiveDate, f64> {
+    let mut by_day: BTreeMap<NaiveDate, Vec<Interval>> = BTreeMap::new();
     for &(s, e) in spans.iter().filter(|(s, e)| e > s) {
         by_day.entry(china_day(s)).or_default().push((s, e));
     }
@@ -111,7 +114,7 @@ pub fn field_hours_by_day(spans: &[(DateTime<Utc>, DateTime<Utc>)]) -> BTreeMap<
         .map(|(d, mut v)| {
             v.sort();
             let mut total = Duration::zero();
-            let mut cur: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+            let mut cur: Option<Interval> = None;
             for (s, e) in v {
                 cur = match cur {
                     Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),

@@ -78,9 +78,7 @@ impl Chrome {
                 m.push(("/sheets", "一张纸", "sheet"));
             }
             Role::MarketManager => m.push(("/rollup", "周报汇总", "rollup")),
-            Role::MarketingDirector | Role::MonopolyOfficer => {
-                m.push(("/inbox", "待办", "inbox"))
-            }
+            Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
             _ => {}
         }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {
