@@ -4,10 +4,14 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod accuracy;
 pub mod auth;
+pub mod balancing;
 pub mod clock;
+pub mod cycle;
 pub mod dashboard;
 pub mod error;
+pub mod forecasting;
 pub mod products;
 pub mod retailers;
 pub mod sheets;

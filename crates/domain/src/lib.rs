@@ -7,6 +7,7 @@
 pub mod calendar;
 mod code_enum;
 pub mod config;
+pub mod cycle;
 pub mod ids;
 pub mod money;
 pub mod one_sheet;

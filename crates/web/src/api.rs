@@ -35,6 +35,7 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut d = ApiDoc::openapi();
     d.merge(crate::week::WeekApi::openapi());
+    d.merge(crate::month::MonthApi::openapi());
     d
 }
 

@@ -10,6 +10,7 @@ mod chart;
 mod error;
 mod extract;
 mod fmt;
+mod month;
 mod pages;
 mod session_store;
 mod week;
@@ -49,6 +50,7 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
     let state = AppState { app };
     Ok(Router::new()
         .merge(pages::router())
+        .merge(month::router())
         .merge(week::router())
         .merge(api::router())
         .merge(assets::router())

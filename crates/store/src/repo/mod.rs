@@ -3,11 +3,13 @@
 //! Row-level access: functions over retailers take a [`ScopeIds`] and put its three binds first
 //! (`$1` rep, `$2` area, `$3` county); `None` means "not restricted on that level".
 pub mod config;
+pub mod forecasts;
 pub mod product;
 pub mod retailer;
 pub mod sales;
 pub mod sheets;
 pub mod staff;
+pub mod supply;
 pub mod visits;
 
 /// The retailers a query may see.

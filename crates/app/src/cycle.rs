@@ -1,0 +1,250 @@
+//! Where a county department's month stands (domain.md §7): phases and dates from the calendar
+//! configuration, gates counted from the data, who is late and what is due today per role.
+use crate::forecasting;
+use crate::{App, AppError, AppResult, CurrentUser};
+use chrono::NaiveDate;
+use domain::Month;
+use domain::cycle::{self, GateFacts, Phase, Standing};
+use domain::org::{OrgKind, Role};
+use serde::Serialize;
+use store::repo::ScopeIds;
+use store::repo::forecasts as repo;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseOut {
+    pub phase: Phase,
+    pub name: &'static str,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub owners: Vec<&'static str>,
+    pub owners_zh: Vec<&'static str>,
+    pub gate: &'static str,
+    pub gate_met: bool,
+    pub locks: &'static str,
+    pub current: bool,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Late {
+    pub username: String,
+    pub name: String,
+    pub phase: Phase,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Due {
+    pub role: &'static str,
+    pub role_zh: &'static str,
+    pub what: String,
+}
+
+/// The month of one county department.
+#[derive(Debug, Clone, Serialize)]
+pub struct CycleOut {
+    pub county: String,
+    pub county_name: String,
+    /// The working month.
+    pub month: String,
+    /// The month being forecast and balanced (working month + 1).
+    pub target_month: String,
+    pub today: NaiveDate,
+    /// `BEFORE`, `AFTER` or the current phase code.
+    pub standing: String,
+    pub phases: Vec<PhaseOut>,
+    pub facts: GateFacts,
+    /// 拜访预测到位率 (§6): key customers with an interactive forecast / key customers.
+    pub visit_forecast_rate: Option<f64>,
+    pub late: Vec<Late>,
+    pub due_today: Vec<Due>,
+}
+
+async fn county(app: &App, code: &str) -> AppResult<store::model::OrgUnit> {
+    let units = store::repo::staff::org_units(&app.db).await?;
+    units
+        .into_iter()
+        .find(|u| {
+            (u.code == code.trim() || u.id.to_string() == code.trim())
+                && u.kind == OrgKind::County.code()
+        })
+        .ok_or_else(|| AppError::NotFound(format!("县级营销部 {code} 不存在")))
+}
+
+/// The cycle of `county` (org code, e.g. `CTY01`) in working month `month`.
+pub async fn status(
+    app: &App,
+    _user: &CurrentUser,
+    county_code: &str,
+    month: Month,
+) -> AppResult<CycleOut> {
+    let c = county(app, county_code).await?;
+    let policy = app.policy().await?;
+    let cal = &policy.month_calendar;
+    let target = month.next();
+    let tm = target.to_string();
+    let today = app.clock.today();
+    let sched = cycle::schedule(month, cal)?;
+
+    let reps = repo::county_reps(&app.db, c.id).await?;
+    let subs = repo::submissions(&app.db, &tm).await?;
+    let submitted = |id: i64| {
+        subs.iter()
+            .any(|s| s.rep_id == id && s.status == "SUBMITTED")
+    };
+    let mut late = Vec::new();
+    let mut facts = GateFacts {
+        reps: reps.len() as u32,
+        ..GateFacts::default()
+    };
+    for (id, username, name) in &reps {
+        if submitted(*id) {
+            facts.reps_submitted += 1;
+        } else if today > cycle::submit_due(month, cal) {
+            late.push(Late {
+                username: username.clone(),
+                name: name.clone(),
+                phase: Phase::Submit,
+                what: format!("{tm} 需求预测未在 {} 前提交", cycle::submit_due(month, cal)),
+            });
+        }
+        let keys = forecasting::key_customers(app, *id, target).await?;
+        let with = repo::interactive_retailers(&app.db, *id, &tm).await?;
+        facts.key_customers += keys.len() as u32;
+        facts.key_customers_forecast += keys.iter().filter(|k| with.contains(k)).count() as u32;
+    }
+    let (model_pairs, unreviewed) = repo::county_counts(&app.db, c.id, &tm).await?;
+    facts.model_pairs = model_pairs as u32;
+    facts.self_reports_unreviewed = unreviewed as u32;
+    facts.supply_skus = store::repo::supply::list(&app.db, &tm).await?.len() as u32;
+    facts.balancing_published = store::repo::supply::run(&app.db, &tm)
+        .await?
+        .is_some_and(|r| r.state == "PUBLISHED");
+    let scope = ScopeIds {
+        county_id: Some(c.id),
+        ..ScopeIds::default()
+    };
+    let fb = repo::feedback_list(&app.db, scope, &tm).await?;
+    facts.feedback_due = fb.len() as u32;
+    facts.feedback_done = fb.iter().filter(|f| f.ticked_at.is_some()).count() as u32;
+    if today > cycle::feedback_due(month, cal) {
+        for (id, username, name) in &reps {
+            let open = fb
+                .iter()
+                .filter(|f| f.rep_id == Some(*id) && f.ticked_at.is_none())
+                .count();
+            if open > 0 {
+                late.push(Late {
+                    username: username.clone(),
+                    name: name.clone(),
+                    phase: Phase::Feedback,
+                    what: format!("{open} 户平衡后预测未反馈"),
+                });
+            }
+        }
+    }
+    facts.plans_written = repo::plans_in_county(&app.db, &month.to_string(), c.id).await? as u32;
+
+    let standing = cycle::standing(month, cal, today)?;
+    let overdue = cycle::overdue(month, cal, today, &facts)?;
+    let phases = sched
+        .iter()
+        .map(|w| PhaseOut {
+            phase: w.phase,
+            name: w.phase.zh(),
+            from: w.from,
+            to: w.to,
+            owners: w.owners.iter().map(|r| r.code()).collect(),
+            owners_zh: w.owners.iter().map(|r| r.zh()).collect(),
+            gate: w.gate,
+            gate_met: cycle::gate_met(w.phase, &facts),
+            locks: w.locks,
+            current: standing == Standing::In(w.phase),
+            overdue: overdue.contains(&w.phase),
+        })
+        .collect();
+    let due_today = match standing {
+        Standing::In(p) => due(p, month, cal, today),
+        _ => Vec::new(),
+    };
+    Ok(CycleOut {
+        county: c.code,
+        county_name: c.name,
+        month: month.to_string(),
+        target_month: tm,
+        today,
+        standing: match standing {
+            Standing::Before => "BEFORE".into(),
+            Standing::After => "AFTER".into(),
+            Standing::In(p) => p.code().into(),
+        },
+        visit_forecast_rate: cycle::visit_forecast_rate(
+            facts.key_customers,
+            facts.key_customers_forecast,
+        ),
+        phases,
+        facts,
+        late,
+        due_today,
+    })
+}
+
+fn due(p: Phase, month: Month, cal: &domain::config::MonthCalendar, today: NaiveDate) -> Vec<Due> {
+    let d = |role: Role, what: String| Due {
+        role: role.code(),
+        role_zh: role.zh(),
+        what,
+    };
+    let target = month.next();
+    match p {
+        Phase::Forecast => vec![
+            d(
+                Role::AccountManager,
+                format!("重点客户双向互动预测 {target}，审核客户提报"),
+            ),
+            d(
+                Role::MarketManager,
+                "召开预测会：通报上月预测准确率与订单满足率，预告下月货源政策".into(),
+            ),
+            d(Role::MarketingCenter, format!("运行 {target} 模型预测")),
+        ],
+        Phase::Submit => {
+            let mut v = vec![d(
+                Role::MarketManager,
+                "审阅（不修改）客户经理的预测，可评论或退回".into(),
+            )];
+            if today <= cycle::submit_due(month, cal) {
+                v.insert(
+                    0,
+                    d(
+                        Role::AccountManager,
+                        format!("汇总并于 {} 前提交辖区预测", cycle::submit_due(month, cal)),
+                    ),
+                );
+            }
+            v
+        }
+        Phase::Visits => vec![
+            d(Role::AccountManager, "客户日常拜访与市场分析".into()),
+            d(Role::MarketingCenter, format!("录入 {target} 货源")),
+        ],
+        Phase::Balancing => vec![d(
+            Role::MarketingCenter,
+            format!("修正平衡并于 {} 前发布", cycle::balancing_due(month, cal)),
+        )],
+        Phase::Feedback => vec![d(
+            Role::AccountManager,
+            format!(
+                "逐户反馈平衡后预测并记入动销台帐（{} 前）",
+                cycle::feedback_due(month, cal)
+            ),
+        )],
+        Phase::Summary => vec![
+            d(
+                Role::AccountManager,
+                "库存采集、盈利调查、市场分析报告，填写 135 计划与改进".into(),
+            ),
+            d(Role::MarketManager, "月度总结会，公开预测执行情况".into()),
+        ],
+    }
+}

@@ -1,0 +1,432 @@
+//! 需求预测 records and the month's other person-made rows: submissions, supervisors' comments,
+//! POS credentials, feedback ticks, 135 plans, batch-job records (domain.md §5, §7, §9).
+//! Month columns hold the *target* month of the forecast (`YYYY-MM`), except `plan135` (working month).
+use super::{SCOPE_SQL, ScopeIds};
+use crate::{Db, Result, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// One forecast record (retailer × SKU × month) with every method's figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ForecastRow {
+    pub month: String,
+    pub retailer_id: i64,
+    pub product_id: i64,
+    pub method: String,
+    pub quantity: i64,
+    pub state: String,
+    pub model_qty: Option<i64>,
+    pub interactive_qty: Option<i64>,
+    pub self_report_qty: Option<i64>,
+    pub self_report_reviewed_qty: Option<i64>,
+    pub self_report_reviewed_by: Option<i64>,
+    pub balanced_qty: Option<i64>,
+    pub updated_by: Option<i64>,
+}
+
+const ROW_COLS: &str = "f.month, f.retailer_id, f.product_id, f.method, f.quantity, f.state, f.model_qty, f.interactive_qty, \
+     f.self_report_qty, f.self_report_reviewed_qty, f.self_report_reviewed_by, f.balanced_qty, f.updated_by";
+
+pub async fn get(
+    tx: &mut Tx,
+    month: &str,
+    retailer_id: i64,
+    product_id: i64,
+) -> Result<Option<ForecastRow>> {
+    let q = format!(
+        "SELECT {ROW_COLS} FROM forecast f WHERE f.month = $1 AND f.retailer_id = $2 AND f.product_id = $3"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as::<_, ForecastRow>(&q).bind(month).bind(retailer_id).bind(product_id).fetch_optional(c).await)?,
+    )
+}
+
+/// Write a whole record (insert or replace its figures).
+pub async fn put(tx: &mut Tx, r: &ForecastRow, now: DateTime<Utc>) -> Result<()> {
+    let q = "INSERT INTO forecast (month, retailer_id, product_id, method, quantity, state, model_qty, interactive_qty, \
+             self_report_qty, self_report_reviewed_qty, self_report_reviewed_by, balanced_qty, updated_by, updated_at, self_report_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $9 IS NULL THEN NULL ELSE $14 END) \
+             ON CONFLICT (month, retailer_id, product_id) DO UPDATE SET method = excluded.method, quantity = excluded.quantity, \
+             state = excluded.state, model_qty = excluded.model_qty, interactive_qty = excluded.interactive_qty, \
+             self_report_qty = excluded.self_report_qty, self_report_reviewed_qty = excluded.self_report_reviewed_qty, \
+             self_report_reviewed_by = excluded.self_report_reviewed_by, balanced_qty = excluded.balanced_qty, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+    on_tx!(tx, c => sqlx::query(q)
+        .bind(&r.month).bind(r.retailer_id).bind(r.product_id).bind(&r.method).bind(r.quantity).bind(&r.state)
+        .bind(r.model_qty).bind(r.interactive_qty).bind(r.self_report_qty).bind(r.self_report_reviewed_qty)
+        .bind(r.self_report_reviewed_by).bind(r.balanced_qty).bind(r.updated_by).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Write model figures for many pairs `(retailer_id, product_id, qty)`. A pair whose figure in
+/// force is the model's gets the new figure as its quantity; a pair with a higher-precedence
+/// figure keeps it (§5.1); submitted or published records are never touched. Returns rows written.
+pub async fn put_model_batch(
+    tx: &mut Tx,
+    month: &str,
+    rows: &[(i64, i64, i64)],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut written = 0;
+    for chunk in rows.chunks(1000) {
+        let mut q = String::from(
+            "INSERT INTO forecast (month, retailer_id, product_id, method, quantity, state, model_qty, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                q.push(',');
+            }
+            let b = 3 + i * 3;
+            q.push_str(&format!(
+                "($1, ${}, ${}, 'MODEL', ${}, 'DRAFT', ${}, $2)",
+                b,
+                b + 1,
+                b + 2,
+                b + 2
+            ));
+        }
+        q.push_str(
+            " ON CONFLICT (month, retailer_id, product_id) DO UPDATE SET model_qty = excluded.model_qty, \
+             quantity = CASE WHEN forecast.method = 'MODEL' THEN excluded.model_qty ELSE forecast.quantity END, \
+             updated_at = excluded.updated_at \
+             WHERE forecast.state = 'DRAFT' AND (forecast.model_qty IS NULL OR forecast.model_qty <> excluded.model_qty)",
+        );
+        written += on_tx!(tx, c => {
+            let mut s = sqlx::query(&q).bind(month).bind(now);
+            for (r, p, v) in chunk {
+                s = s.bind(*r).bind(*p).bind(*v);
+            }
+            s.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(written)
+}
+
+/// Monthly demand history `(retailer_id, product_id, month, demanded)` of active retailers in
+/// scope over `from..=to` (demand-side quantities, §5.2: not quota-cut purchases).
+pub async fn demand_history(
+    db: &Db,
+    scope: ScopeIds,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, i64, String, i64)>> {
+    let q = format!(
+        "SELECT s.retailer_id, s.product_id, s.month, s.demanded_qty FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+         JOIN product p ON p.id = s.product_id \
+         WHERE {SCOPE_SQL} AND s.month >= $4 AND s.month <= $5 AND r.business_status = 'OPERATING' AND p.status <> 'DELISTED' \
+         ORDER BY s.retailer_id, s.product_id, s.month"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(from).bind(to).fetch_all(p).await)?,
+    )
+}
+
+/// A forecast record with the names the pages and the aggregates need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ForecastView {
+    pub retailer_id: i64,
+    pub customer_code: String,
+    pub retailer_name: String,
+    pub tier: i64,
+    pub rep_id: Option<i64>,
+    pub area_id: i64,
+    pub county_id: i64,
+    pub product_id: i64,
+    pub sku_code: String,
+    pub brand: String,
+    pub price_class: String,
+    pub supply_status: String,
+    pub method: String,
+    pub quantity: i64,
+    pub state: String,
+    pub model_qty: Option<i64>,
+    pub interactive_qty: Option<i64>,
+    pub self_report_qty: Option<i64>,
+    pub self_report_reviewed_qty: Option<i64>,
+    pub balanced_qty: Option<i64>,
+}
+
+pub async fn list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ForecastView>> {
+    let q = format!(
+        "SELECT f.retailer_id, r.customer_code, r.name AS retailer_name, r.tier, r.account_manager_id AS rep_id, r.area_id, r.county_id, \
+         f.product_id, p.sku_code, p.brand, p.price_class, p.supply_status, f.method, f.quantity, f.state, f.model_qty, f.interactive_qty, \
+         f.self_report_qty, f.self_report_reviewed_qty, f.balanced_qty \
+         FROM forecast f JOIN retailer r ON r.id = f.retailer_id JOIN product p ON p.id = f.product_id \
+         WHERE {SCOPE_SQL} AND f.month = $4 ORDER BY r.customer_code, p.sku_code"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, ForecastView>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+    )
+}
+
+/// Lock a rep's draft records of a month (submission). Returns the rows locked.
+pub async fn lock_rep(tx: &mut Tx, month: &str, rep_id: i64, now: DateTime<Utc>) -> Result<u64> {
+    let q = "UPDATE forecast SET state = 'SUBMITTED', submitted_at = $3 WHERE month = $1 AND state = 'DRAFT' \
+             AND retailer_id IN (SELECT id FROM retailer WHERE account_manager_id = $2)";
+    Ok(
+        on_tx!(tx, c => sqlx::query(q).bind(month).bind(rep_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+/// Reopen a rep's submitted records (a supervisor's return).
+pub async fn unlock_rep(tx: &mut Tx, month: &str, rep_id: i64) -> Result<u64> {
+    let q = "UPDATE forecast SET state = 'DRAFT', submitted_at = NULL WHERE month = $1 AND state = 'SUBMITTED' \
+             AND retailer_id IN (SELECT id FROM retailer WHERE account_manager_id = $2)";
+    Ok(
+        on_tx!(tx, c => sqlx::query(q).bind(month).bind(rep_id).execute(c).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+/// Count and total quantity of a rep's records of a month.
+pub async fn rep_totals(tx: &mut Tx, month: &str, rep_id: i64) -> Result<(i64, i64)> {
+    let q = "SELECT COUNT(*), CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+             WHERE f.month = $1 AND r.account_manager_id = $2";
+    Ok(on_tx!(tx, c => sqlx::query_as(q).bind(month).bind(rep_id).fetch_one(c).await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Submission {
+    pub month: String,
+    pub rep_id: i64,
+    pub status: String,
+    pub pairs: i64,
+    pub quantity: i64,
+    pub submitted_at: DateTime<Utc>,
+    pub returned_by: Option<i64>,
+    pub returned_at: Option<DateTime<Utc>>,
+}
+
+pub async fn submission(tx: &mut Tx, month: &str, rep_id: i64) -> Result<Option<Submission>> {
+    let q = "SELECT * FROM forecast_submission WHERE month = $1 AND rep_id = $2";
+    Ok(
+        on_tx!(tx, c => sqlx::query_as::<_, Submission>(q).bind(month).bind(rep_id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn submissions(db: &Db, month: &str) -> Result<Vec<Submission>> {
+    let q = "SELECT * FROM forecast_submission WHERE month = $1 ORDER BY rep_id";
+    Ok(on_db!(db, p => sqlx::query_as::<_, Submission>(q).bind(month).fetch_all(p).await)?)
+}
+
+pub async fn put_submission(tx: &mut Tx, s: &Submission) -> Result<()> {
+    let q = "INSERT INTO forecast_submission (month, rep_id, status, pairs, quantity, submitted_at, returned_by, returned_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (month, rep_id) DO UPDATE SET status = excluded.status, \
+             pairs = excluded.pairs, quantity = excluded.quantity, submitted_at = excluded.submitted_at, \
+             returned_by = excluded.returned_by, returned_at = excluded.returned_at";
+    on_tx!(tx, c => sqlx::query(q).bind(&s.month).bind(s.rep_id).bind(&s.status).bind(s.pairs).bind(s.quantity)
+        .bind(s.submitted_at).bind(s.returned_by).bind(s.returned_at).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Comment {
+    pub id: i64,
+    pub month: String,
+    pub rep_id: i64,
+    pub author_id: i64,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn add_comment(
+    tx: &mut Tx,
+    month: &str,
+    rep_id: i64,
+    author_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let q = "INSERT INTO forecast_comment (month, rep_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(q).bind(month).bind(rep_id).bind(author_id).bind(body).bind(now).fetch_one(c).await)?,
+    )
+}
+
+pub async fn comments(db: &Db, month: &str, rep_id: i64) -> Result<Vec<Comment>> {
+    let q = "SELECT * FROM forecast_comment WHERE month = $1 AND rep_id = $2 ORDER BY id";
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, Comment>(q).bind(month).bind(rep_id).fetch_all(p).await)?,
+    )
+}
+
+/// Store (replace) a retailer's POS credential hash.
+pub async fn set_credential(
+    tx: &mut Tx,
+    retailer_id: i64,
+    hash: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let q = "INSERT INTO retailer_credential (retailer_id, token_hash, issued_by, issued_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (retailer_id) DO UPDATE SET token_hash = excluded.token_hash, issued_by = excluded.issued_by, issued_at = excluded.issued_at";
+    on_tx!(tx, c => sqlx::query(q).bind(retailer_id).bind(hash).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn credential(db: &Db, retailer_id: i64) -> Result<Option<String>> {
+    let q = "SELECT token_hash FROM retailer_credential WHERE retailer_id = $1";
+    Ok(on_db!(db, p => sqlx::query_scalar(q).bind(retailer_id).fetch_optional(p).await)?)
+}
+
+/// A rep's retailers with their published balanced totals of a month and the feedback tick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct FeedbackItem {
+    pub retailer_id: i64,
+    pub customer_code: String,
+    pub name: String,
+    pub rep_id: Option<i64>,
+    pub forecast_qty: i64,
+    pub balanced_qty: i64,
+    pub skus: i64,
+    pub ticked_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+pub async fn feedback_list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<FeedbackItem>> {
+    let q = format!(
+        "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id AS rep_id, \
+         CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS forecast_qty, CAST(COALESCE(SUM(f.balanced_qty), 0) AS BIGINT) AS balanced_qty, \
+         COUNT(*) AS skus, MAX(fb.ticked_at) AS ticked_at, MAX(fb.note) AS note \
+         FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+         LEFT JOIN forecast_feedback fb ON fb.month = f.month AND fb.retailer_id = f.retailer_id \
+         WHERE {SCOPE_SQL} AND f.month = $4 AND f.state = 'PUBLISHED' \
+         GROUP BY r.id, r.customer_code, r.name, r.account_manager_id ORDER BY r.customer_code"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, FeedbackItem>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+    )
+}
+
+/// Tick a retailer off; returns false when it was already ticked (nothing changes twice).
+pub async fn tick_feedback(
+    tx: &mut Tx,
+    month: &str,
+    retailer_id: i64,
+    rep_id: i64,
+    ledger_qty: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let q = "INSERT INTO forecast_feedback (month, retailer_id, rep_id, ledger_qty, note, ticked_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (month, retailer_id) DO NOTHING";
+    let n = on_tx!(tx, c => sqlx::query(q).bind(month).bind(retailer_id).bind(rep_id).bind(ledger_qty).bind(note).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Published balanced total of one retailer in a month (`None` when nothing is published).
+pub async fn published_total(tx: &mut Tx, month: &str, retailer_id: i64) -> Result<Option<i64>> {
+    let q = "SELECT CAST(SUM(balanced_qty) AS BIGINT) FROM forecast WHERE month = $1 AND retailer_id = $2 AND state = 'PUBLISHED'";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(q).bind(month).bind(retailer_id).fetch_one(c).await)?)
+}
+
+/// Record a finished batch job.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_job(
+    db: &Db,
+    kind: &str,
+    month: &str,
+    scope: &str,
+    total: i64,
+    written: i64,
+    started: DateTime<Utc>,
+    finished: DateTime<Utc>,
+    actor: &str,
+) -> Result<()> {
+    let q = "INSERT INTO month_job (kind, month, scope, total, written, started_at, finished_at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_db!(db, p => sqlx::query(q).bind(kind).bind(month).bind(scope).bind(total).bind(written).bind(started).bind(finished).bind(actor)
+        .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Plan135 {
+    pub month: String,
+    pub staff_id: i64,
+    pub plan: String,
+    pub improvement: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn plan135(db: &Db, month: &str, staff_id: i64) -> Result<Option<Plan135>> {
+    let q = "SELECT * FROM plan135 WHERE month = $1 AND staff_id = $2";
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, Plan135>(q).bind(month).bind(staff_id).fetch_optional(p).await)?,
+    )
+}
+
+pub async fn put_plan135(tx: &mut Tx, p: &Plan135) -> Result<()> {
+    let q = "INSERT INTO plan135 (month, staff_id, plan, improvement, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (month, staff_id) DO UPDATE SET plan = excluded.plan, improvement = excluded.improvement, updated_at = excluded.updated_at";
+    on_tx!(tx, c => sqlx::query(q).bind(&p.month).bind(p.staff_id).bind(&p.plan).bind(&p.improvement).bind(p.updated_at)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// How many people of a county wrote a plan for the month.
+pub async fn plans_in_county(db: &Db, month: &str, county_id: i64) -> Result<i64> {
+    let q = "SELECT COUNT(*) FROM plan135 pl JOIN staff s ON s.id = pl.staff_id JOIN org_unit o ON o.id = s.org_unit_id \
+             WHERE pl.month = $1 AND pl.plan <> '' AND (o.id = $2 OR o.parent_id = $2)";
+    Ok(on_db!(db, p => sqlx::query_scalar(q).bind(month).bind(county_id).fetch_one(p).await)?)
+}
+
+/// The reps with retailers in a county: (staff id, username, name).
+pub async fn county_reps(db: &Db, county_id: i64) -> Result<Vec<(i64, String, String)>> {
+    let q = "SELECT s.id, s.username, s.name FROM staff s WHERE s.active = TRUE AND s.id IN \
+             (SELECT DISTINCT account_manager_id FROM retailer WHERE county_id = $1 AND account_manager_id IS NOT NULL) ORDER BY s.username";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(county_id).fetch_all(p).await)?)
+}
+
+/// A rep's operating retailers with their demand over `from..=to` and the flags that make a key
+/// customer (§5.1): (retailer_id, demanded, is_sample_point, is_info_reporter).
+pub async fn rep_volumes(
+    db: &Db,
+    rep_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, i64, bool, bool)>> {
+    let q = "SELECT r.id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT), r.is_sample_point, r.is_info_reporter FROM retailer r \
+             LEFT JOIN sales_month s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
+             WHERE r.account_manager_id = $1 AND r.business_status = 'OPERATING' \
+             GROUP BY r.id, r.is_sample_point, r.is_info_reporter";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_all(p).await)?)
+}
+
+/// Retailers (of a set of ids' owner rep) with an interactive figure for the month.
+pub async fn interactive_retailers(db: &Db, rep_id: i64, month: &str) -> Result<Vec<i64>> {
+    let q = "SELECT DISTINCT f.retailer_id FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+             WHERE r.account_manager_id = $1 AND f.month = $2 AND f.interactive_qty IS NOT NULL";
+    Ok(on_db!(db, p => sqlx::query_scalar(q).bind(rep_id).bind(month).fetch_all(p).await)?)
+}
+
+/// Counts of a county's month: (model pairs, unreviewed self-reports).
+pub async fn county_counts(db: &Db, county_id: i64, month: &str) -> Result<(i64, i64)> {
+    let q = "SELECT CAST(COALESCE(SUM(CASE WHEN f.model_qty IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN f.self_report_qty IS NOT NULL AND f.self_report_reviewed_qty IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM forecast f JOIN retailer r ON r.id = f.retailer_id WHERE r.county_id = $1 AND f.month = $2";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(month).fetch_one(p).await)?)
+}
+
+/// Actual demand-side and supplied quantities per retailer × SKU of a month in scope.
+pub async fn actuals(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let q = format!(
+        "SELECT s.retailer_id, s.product_id, s.demanded_qty, s.supplied_qty FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+         WHERE {SCOPE_SQL} AND s.month = $4"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+    )
+}
+
+/// id → (customer code, rep id, area id).
+pub type RetailerKeys = std::collections::HashMap<i64, (String, Option<i64>, i64)>;
+
+/// Retailers in scope: id → (customer code, rep id, area id).
+pub async fn retailer_keys(db: &Db, scope: ScopeIds) -> Result<RetailerKeys> {
+    let q = format!(
+        "SELECT r.id, r.customer_code, r.account_manager_id, r.area_id FROM retailer r WHERE {SCOPE_SQL}"
+    );
+    let rows: Vec<(i64, String, Option<i64>, i64)> = on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|r| (r.0, (r.1, r.2, r.3))).collect())
+}

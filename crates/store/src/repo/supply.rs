@@ -1,0 +1,147 @@
+//! Next month's supply per SKU and the balancing runs over it (domain.md §4.5, days 17–20).
+use crate::{Db, Result, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SupplyLine {
+    pub product_id: i64,
+    pub sku_code: String,
+    pub brand: String,
+    pub supply_status: String,
+    pub quantity: i64,
+}
+
+pub async fn list(db: &Db, month: &str) -> Result<Vec<SupplyLine>> {
+    let q = "SELECT s.product_id, p.sku_code, p.brand, p.supply_status, s.quantity FROM supply_plan s JOIN product p ON p.id = s.product_id \
+             WHERE s.month = $1 ORDER BY p.sku_code";
+    Ok(on_db!(db, p => sqlx::query_as::<_, SupplyLine>(q).bind(month).fetch_all(p).await)?)
+}
+
+/// The current quantity of one SKU (for the audit trail's before).
+pub async fn get(tx: &mut Tx, month: &str, product_id: i64) -> Result<Option<i64>> {
+    let q = "SELECT quantity FROM supply_plan WHERE month = $1 AND product_id = $2";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(q).bind(month).bind(product_id).fetch_optional(c).await)?)
+}
+
+pub async fn put(
+    tx: &mut Tx,
+    month: &str,
+    product_id: i64,
+    quantity: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let q = "INSERT INTO supply_plan (month, product_id, quantity, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (month, product_id) DO UPDATE SET quantity = excluded.quantity, updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+    on_tx!(tx, c => sqlx::query(q).bind(month).bind(product_id).bind(quantity).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct BalanceRun {
+    pub month: String,
+    pub state: String,
+    pub run_by: Option<i64>,
+    pub run_at: DateTime<Utc>,
+    pub published_by: Option<i64>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+pub async fn run(db: &Db, month: &str) -> Result<Option<BalanceRun>> {
+    let q = "SELECT * FROM balance_run WHERE month = $1";
+    Ok(on_db!(db, p => sqlx::query_as::<_, BalanceRun>(q).bind(month).fetch_optional(p).await)?)
+}
+
+pub async fn run_tx(tx: &mut Tx, month: &str) -> Result<Option<BalanceRun>> {
+    let q = "SELECT * FROM balance_run WHERE month = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as::<_, BalanceRun>(q).bind(month).fetch_optional(c).await)?)
+}
+
+/// The submitted forecasts of a month to balance: (retailer_id, product_id, tier, quantity).
+pub async fn submitted(db: &Db, month: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let q = "SELECT f.retailer_id, f.product_id, r.tier, f.quantity FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+             WHERE f.month = $1 AND f.state = 'SUBMITTED' ORDER BY f.product_id, f.retailer_id";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(month).fetch_all(p).await)?)
+}
+
+/// One line of a run: (retailer_id, product_id, tier, forecast, final, capped, flagged).
+pub type Line = (i64, i64, i64, i64, i64, bool, bool);
+
+/// Replace the draft run of a month with these lines.
+pub async fn replace_run(
+    tx: &mut Tx,
+    month: &str,
+    lines: &[Line],
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM balance_line WHERE month = $1").bind(month).execute(c).await.map(|r| r.rows_affected()))?;
+    for chunk in lines.chunks(1000) {
+        let mut q = String::from(
+            "INSERT INTO balance_line (month, retailer_id, product_id, tier, forecast_qty, final_qty, capped, flagged) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                q.push(',');
+            }
+            let b = 2 + i * 7;
+            q.push_str(&format!(
+                "($1, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b,
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        on_tx!(tx, c => {
+            let mut s = sqlx::query(&q).bind(month);
+            for l in chunk {
+                s = s.bind(l.0).bind(l.1).bind(l.2).bind(l.3).bind(l.4).bind(l.5).bind(l.6);
+            }
+            s.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    let q = "INSERT INTO balance_run (month, state, run_by, run_at) VALUES ($1, 'DRAFT', $2, $3) \
+             ON CONFLICT (month) DO UPDATE SET state = 'DRAFT', run_by = excluded.run_by, run_at = excluded.run_at, published_by = NULL, published_at = NULL";
+    on_tx!(tx, c => sqlx::query(q).bind(month).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A run's lines with names, for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct LineView {
+    pub retailer_id: i64,
+    pub customer_code: String,
+    pub rep_id: Option<i64>,
+    pub product_id: i64,
+    pub sku_code: String,
+    pub tier: i64,
+    pub forecast_qty: i64,
+    pub final_qty: i64,
+    pub capped: bool,
+    pub flagged: bool,
+}
+
+pub async fn lines(db: &Db, month: &str) -> Result<Vec<LineView>> {
+    let q = "SELECT b.retailer_id, r.customer_code, r.account_manager_id AS rep_id, b.product_id, p.sku_code, b.tier, b.forecast_qty, \
+             b.final_qty, b.capped, b.flagged FROM balance_line b JOIN retailer r ON r.id = b.retailer_id JOIN product p ON p.id = b.product_id \
+             WHERE b.month = $1 ORDER BY p.sku_code, r.customer_code";
+    Ok(on_db!(db, p => sqlx::query_as::<_, LineView>(q).bind(month).fetch_all(p).await)?)
+}
+
+/// Publish a draft run in the caller's transaction: write each line's final figure to its
+/// forecast record as the balanced figure, state PUBLISHED. Returns the records written.
+pub async fn publish(tx: &mut Tx, month: &str, by: i64, now: DateTime<Utc>) -> Result<u64> {
+    let q = "UPDATE forecast SET balanced_qty = (SELECT b.final_qty FROM balance_line b WHERE b.month = forecast.month \
+             AND b.retailer_id = forecast.retailer_id AND b.product_id = forecast.product_id), state = 'PUBLISHED', updated_at = $2 \
+             WHERE month = $1 AND state = 'SUBMITTED' AND EXISTS (SELECT 1 FROM balance_line b WHERE b.month = forecast.month \
+             AND b.retailer_id = forecast.retailer_id AND b.product_id = forecast.product_id)";
+    let n = on_tx!(tx, c => sqlx::query(q).bind(month).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    let q = "UPDATE balance_run SET state = 'PUBLISHED', published_by = $2, published_at = $3 WHERE month = $1";
+    on_tx!(tx, c => sqlx::query(q).bind(month).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n)
+}
