@@ -32,6 +32,9 @@ pub enum Command {
     Tier(commands::tier::TierCmd),
     /// 需求预测引擎：对 CSV 文件预测、评估（eval）与规模测试（bench）
     Forecast(commands::forecast::ForecastCmd),
+    /// 月度工作：按日历推进一个月（模型预测、提交、修正平衡、发布），用于演示与性能测试
+    #[command(subcommand)]
+    Month(commands::month::MonthCmd),
 }
 
 /// Parse the process arguments and run the chosen command; errors are printed in one line.
@@ -46,6 +49,7 @@ pub fn run() -> ExitCode {
         Command::Allocate(c) => commands::allocate::run(c),
         Command::Tier(c) => commands::tier::run(c),
         Command::Forecast(c) => commands::forecast::run(c),
+        Command::Month(c) => commands::month::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

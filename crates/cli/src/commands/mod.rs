@@ -2,5 +2,6 @@
 
 pub mod allocate;
 pub mod forecast;
+pub mod month;
 pub mod platform;
 pub mod tier;
