@@ -951,7 +951,9 @@ impl PrintPage {
                 let name = if v.name.is_empty() {
                     v.customer_code.clone()
                 } else {
-                    v.name.chars().take(6).collect()
+                    // The shop's name without its branch in brackets, at most 8 characters.
+                    let base = v.name.split(['(', '（']).next().unwrap_or(&v.name);
+                    base.chars().take(8).collect()
                 };
                 if v.done { format!("{name}✓") } else { name }
             })

@@ -620,5 +620,10 @@ async fn print_view_fits_one_a4_page() {
         1,
         "the one-sheet prints on one A4 page"
     );
+    // M135_KEEP_PDF=path keeps the printed sheet for a look.
+    if let Some(keep) = std::env::var_os("M135_KEEP_PDF") {
+        let _ = std::fs::copy(&pdf, keep);
+        let _ = std::fs::copy(&page, dir.with_extension("html"));
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
