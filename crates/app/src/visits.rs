@@ -390,6 +390,8 @@ pub struct VisitStats {
     pub days_met: usize,
     /// Market manager rule: days with ≥ `market_day_min_hours` (meaningful for managers).
     pub market_days: usize,
+    /// Brand manager rule: share of working time in the market (§2.3, ≥ 1/3).
+    pub field_share: f64,
     pub assigned: i64,
     pub visited: i64,
     pub coverage_pct: f64,
@@ -459,6 +461,11 @@ pub async fn stats(
         min_daily_field_hours: policy.staffing.min_daily_field_hours,
         days_met: days.iter().filter(|d| d.met).count(),
         market_days: visit::market_days(&hours, policy.one_sheet.market_day_min_hours),
+        field_share: visit::field_share(
+            hours.values().sum(),
+            wd.len(),
+            policy.one_sheet.hours_per_working_day,
+        ),
         days,
         assigned,
         visited: visited_n,
