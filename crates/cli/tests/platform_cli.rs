@@ -17,8 +17,15 @@ fn temp_db(name: &str) -> (String, std::path::PathBuf) {
 #[test]
 fn migrate_and_user_add() {
     let (url, _path) = temp_db("user");
-    let out = m135().args(["migrate", "--database-url", &url]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = m135()
+        .args(["migrate", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("已迁移"));
 
     let add = |args: &[&str]| {
@@ -26,23 +33,72 @@ fn migrate_and_user_add() {
         c.args(["user", "add", "--database-url", &url]).args(args);
         c.output().unwrap()
     };
-    let ok = add(&["--username", "yx99", "--name", "测试", "--role", "marketing_center", "--password", "secret1"]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = add(&[
+        "--username",
+        "yx99",
+        "--name",
+        "测试",
+        "--role",
+        "marketing_center",
+        "--password",
+        "secret1",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("已新增营销中心 yx99"));
 
-    let dup = add(&["--username", "yx99", "--name", "测试", "--role", "marketing_center", "--password", "secret1"]);
+    let dup = add(&[
+        "--username",
+        "yx99",
+        "--name",
+        "测试",
+        "--role",
+        "marketing_center",
+        "--password",
+        "secret1",
+    ]);
     assert!(!dup.status.success());
     assert!(String::from_utf8_lossy(&dup.stderr).contains("已存在"));
 
-    let bad_role = add(&["--username", "yx98", "--name", "测试", "--role", "boss", "--password", "secret1"]);
+    let bad_role = add(&[
+        "--username",
+        "yx98",
+        "--name",
+        "测试",
+        "--role",
+        "boss",
+        "--password",
+        "secret1",
+    ]);
     assert!(!bad_role.status.success());
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role"));
 
-    let short = add(&["--username", "yx97", "--name", "测试", "--role", "admin", "--password", "123"]);
+    let short = add(&[
+        "--username",
+        "yx97",
+        "--name",
+        "测试",
+        "--role",
+        "admin",
+        "--password",
+        "123",
+    ]);
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("至少 6 个字符"));
 
-    let no_org = add(&["--username", "kh97", "--name", "测试", "--role", "account_manager", "--password", "secret1"]);
+    let no_org = add(&[
+        "--username",
+        "kh97",
+        "--name",
+        "测试",
+        "--role",
+        "account_manager",
+        "--password",
+        "secret1",
+    ]);
     assert!(!no_org.status.success());
     assert!(String::from_utf8_lossy(&no_org.stderr).contains("所属机构"));
 }
@@ -51,15 +107,43 @@ fn migrate_and_user_add() {
 fn sim_then_serve() {
     let (url, _path) = temp_db("sim");
     let out = m135()
-        .args(["sim", "--database-url", &url, "--retailers", "60", "--months", "13", "--end-month", "2026-10"])
+        .args([
+            "sim",
+            "--database-url",
+            &url,
+            "--retailers",
+            "60",
+            "--months",
+            "13",
+            "--end-month",
+            "2026-10",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // A second run refuses: the database is not empty.
-    let again = m135().args(["sim", "--database-url", &url, "--retailers", "60", "--months", "13"]).output().unwrap();
+    let again = m135()
+        .args([
+            "sim",
+            "--database-url",
+            &url,
+            "--retailers",
+            "60",
+            "--months",
+            "13",
+        ])
+        .output()
+        .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("不是空的"));
-    let bad = m135().args(["sim", "--database-url", "mysql://x", "--retailers", "60"]).output().unwrap();
+    let bad = m135()
+        .args(["sim", "--database-url", "mysql://x", "--retailers", "60"])
+        .output()
+        .unwrap();
     assert!(!bad.status.success());
 
     let mut child = m135()
@@ -69,12 +153,21 @@ fn sim_then_serve() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
     let body = std::thread::spawn(move || {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
         let mut buf = String::new();
         s.read_to_string(&mut buf).unwrap();
         buf
