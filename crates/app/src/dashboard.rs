@@ -172,7 +172,7 @@ pub async fn retailer_warnings(
     let policy = app.policy().await?;
     let (ms, prev) = (m.to_string(), m.prev().to_string());
     let rows = sales::retailer_months(&app.db, scope, &[ms.clone(), prev.clone()]).await?;
-    let groups = sales::group_months(&app.db, scope.county_id, &[ms.clone(), prev.clone()]).await?;
+    let groups = sales::group_months(&app.db, scope, &[ms.clone(), prev.clone()]).await?;
     let mut gsum: HashMap<(i64, &str, &str), (i64, i64)> = HashMap::new();
     for g in &groups {
         let e = gsum
@@ -351,16 +351,32 @@ pub async fn market_manager_home(app: &App, user: &CurrentUser) -> AppResult<Mar
     .await?;
     let rep_vs = versus(&rep_rows, &ms, &ly, |k| k.to_string());
     let warnings = retailer_warnings(app, ids, m).await?;
+    // One grouped query each for the reps' market types and price classes (no per-rep loop).
+    let markets = store::repo::retailer::count_by_two(
+        &app.db,
+        ids,
+        GroupColumn::Rep,
+        GroupColumn::MarketType,
+    )
+    .await?;
+    let classes = sales::by_two_keys(
+        &app.db,
+        ids,
+        SalesKey::Rep,
+        SalesKey::PriceClass,
+        std::slice::from_ref(&ms),
+    )
+    .await?;
     let mut rows = Vec::new();
     for rep in &reps {
-        let rscope = Scope::Rep(rep.id).ids();
-        let markets =
-            store::repo::retailer::count_by(&app.db, rscope, GroupColumn::MarketType).await?;
-        let n: i64 = markets.iter().map(|(_, c)| c).sum();
-        let main_market = markets
+        let key = rep.id.to_string();
+        let mine: Vec<&(String, String, i64)> =
+            markets.iter().filter(|(r, _, _)| *r == key).collect();
+        let n: i64 = mine.iter().map(|(_, _, c)| c).sum();
+        let main_market = mine
             .iter()
-            .max_by_key(|(_, c)| *c)
-            .and_then(|(k, _)| MarketType::parse(k).ok())
+            .max_by_key(|(_, _, c)| *c)
+            .and_then(|(_, k, _)| MarketType::parse(k).ok())
             .unwrap_or(MarketType::Urban);
         let (lo, hi) = policy.staffing.band(main_market);
         let band_breach = if n < lo as i64 {
@@ -370,16 +386,17 @@ pub async fn market_manager_home(app: &App, user: &CurrentUser) -> AppResult<Mar
         } else {
             None
         };
-        let (classes, _) = by_price_class(app, rscope, m).await?;
-        let total: i64 = classes.iter().map(|c| c.qty).sum();
-        let c12: i64 = classes
-            .iter()
-            .filter(|c| c.key == PriceClass::Class1.code() || c.key == PriceClass::Class2.code())
-            .map(|c| c.qty)
-            .sum();
+        let rep_classes = classes.iter().filter(|c| c.key1 == key);
+        let (mut total, mut c12) = (0i64, 0i64);
+        for c in rep_classes {
+            total += c.qty;
+            if c.key2 == PriceClass::Class1.code() || c.key2 == PriceClass::Class2.code() {
+                c12 += c.qty;
+            }
+        }
         let mut volume = rep_vs
             .iter()
-            .find(|v| v.key == rep.id.to_string())
+            .find(|v| v.key == key)
             .cloned()
             .unwrap_or_default();
         volume.label = rep.name.clone();
@@ -484,37 +501,45 @@ pub async fn brand_manager_home(app: &App, user: &CurrentUser) -> AppResult<Bran
         my_brands.clone()
     };
     let units = store::repo::staff::org_units(&app.db).await?;
+    // One grouped query each for area × brand volume, active retailers per area and listing.
+    let area_brand = sales::by_two_keys(
+        &app.db,
+        company,
+        SalesKey::Area,
+        SalesKey::Brand,
+        std::slice::from_ref(&ms),
+    )
+    .await?;
+    let active = store::repo::retailer::count_by(&app.db, company, GroupColumn::Area).await?;
+    let listing = sales::brand_listing_by_area(&app.db, &m.plus(-2).to_string(), &ms).await?;
     let mut by_area = Vec::new();
     for a in units
         .iter()
         .filter(|u| u.kind == domain::org::OrgKind::Area.code())
     {
-        let scope = Scope::Area(a.id).ids();
-        let area_rows = sales::by_key(
-            &app.db,
-            scope,
-            SalesKey::Brand,
-            std::slice::from_ref(&ms),
-            false,
-        )
-        .await?;
-        let area_qty: i64 = area_rows.iter().map(|r| r.qty).sum();
-        let active: i64 = store::repo::retailer::count_by(&app.db, scope, GroupColumn::MarketType)
-            .await?
+        let key = a.id.to_string();
+        let area_qty: i64 = area_brand
             .iter()
-            .map(|(_, c)| c)
+            .filter(|r| r.key1 == key)
+            .map(|r| r.qty)
             .sum();
-        let listing = sales::brand_listing(&app.db, scope, &m.plus(-2).to_string(), &ms).await?;
+        let n_active = active
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0, |(_, n)| *n);
         for b in &focus {
-            let r = area_rows.iter().find(|r| &r.key == b);
-            let listed = listing.iter().find(|(k, _)| k == b).map_or(0, |(_, n)| *n);
+            let r = area_brand.iter().find(|r| r.key1 == key && &r.key2 == b);
+            let listed = listing
+                .iter()
+                .find(|(ar, k, _)| *ar == a.id && k == b)
+                .map_or(0, |(_, _, n)| *n);
             by_area.push(BrandArea {
                 brand: b.clone(),
                 area: a.name.clone(),
                 qty: r.map_or(0, |r| r.qty),
                 share_pct: pct(r.map_or(0, |r| r.qty), area_qty),
-                coverage_pct: pct(r.map_or(0, |r| r.retailers), active),
-                listing_pct: pct(listed, active),
+                coverage_pct: pct(r.map_or(0, |r| r.retailers), n_active),
+                listing_pct: pct(listed, n_active),
             });
         }
     }

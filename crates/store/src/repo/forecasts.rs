@@ -1,7 +1,7 @@
 //! 需求预测 records and the month's other person-made rows: submissions, supervisors' comments,
 //! POS credentials, feedback ticks, 135 plans, batch-job records (domain.md §5, §7, §9).
 //! Month columns hold the *target* month of the forecast (`YYYY-MM`), except `plan135` (working month).
-use super::{SCOPE_SQL, ScopeIds};
+use super::ScopeIds;
 use crate::{Db, Result, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -111,10 +111,11 @@ pub async fn demand_history(
     from: &str,
     to: &str,
 ) -> Result<Vec<(i64, i64, String, i64)>> {
+    let scope_sql = scope.sql();
     let q = format!(
         "SELECT s.retailer_id, s.product_id, s.month, s.demanded_qty FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
          JOIN product p ON p.id = s.product_id \
-         WHERE {SCOPE_SQL} AND s.month >= $4 AND s.month <= $5 AND r.business_status = 'OPERATING' AND p.status <> 'DELISTED' \
+         WHERE {scope_sql} AND s.month >= $4 AND s.month <= $5 AND r.business_status = 'OPERATING' AND p.status <> 'DELISTED' \
          ORDER BY s.retailer_id, s.product_id, s.month"
     );
     Ok(
@@ -148,12 +149,13 @@ pub struct ForecastView {
 }
 
 pub async fn list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ForecastView>> {
+    let scope_sql = scope.sql();
     let q = format!(
         "SELECT f.retailer_id, r.customer_code, r.name AS retailer_name, r.tier, r.account_manager_id AS rep_id, r.area_id, r.county_id, \
          f.product_id, p.sku_code, p.brand, p.price_class, p.supply_status, f.method, f.quantity, f.state, f.model_qty, f.interactive_qty, \
          f.self_report_qty, f.self_report_reviewed_qty, f.balanced_qty \
          FROM forecast f JOIN retailer r ON r.id = f.retailer_id JOIN product p ON p.id = f.product_id \
-         WHERE {SCOPE_SQL} AND f.month = $4 ORDER BY r.customer_code, p.sku_code"
+         WHERE {scope_sql} AND f.month = $4 ORDER BY r.customer_code, p.sku_code"
     );
     Ok(
         on_db!(db, p => sqlx::query_as::<_, ForecastView>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
@@ -284,13 +286,14 @@ pub struct FeedbackItem {
 }
 
 pub async fn feedback_list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<FeedbackItem>> {
+    let scope_sql = scope.sql();
     let q = format!(
         "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id AS rep_id, \
          CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS forecast_qty, CAST(COALESCE(SUM(f.balanced_qty), 0) AS BIGINT) AS balanced_qty, \
          COUNT(*) AS skus, MAX(fb.ticked_at) AS ticked_at, MAX(fb.note) AS note \
          FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
          LEFT JOIN forecast_feedback fb ON fb.month = f.month AND fb.retailer_id = f.retailer_id \
-         WHERE {SCOPE_SQL} AND f.month = $4 AND f.state = 'PUBLISHED' \
+         WHERE {scope_sql} AND f.month = $4 AND f.state = 'PUBLISHED' \
          GROUP BY r.id, r.customer_code, r.name, r.account_manager_id ORDER BY r.customer_code"
     );
     Ok(
@@ -410,9 +413,10 @@ pub async fn county_counts(db: &Db, county_id: i64, month: &str) -> Result<(i64,
 
 /// Actual demand-side and supplied quantities per retailer × SKU of a month in scope.
 pub async fn actuals(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let scope_sql = scope.sql();
     let q = format!(
         "SELECT s.retailer_id, s.product_id, s.demanded_qty, s.supplied_qty FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
-         WHERE {SCOPE_SQL} AND s.month = $4"
+         WHERE {scope_sql} AND s.month = $4"
     );
     Ok(
         on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
@@ -424,8 +428,9 @@ pub type RetailerKeys = std::collections::HashMap<i64, (String, Option<i64>, i64
 
 /// Retailers in scope: id → (customer code, rep id, area id).
 pub async fn retailer_keys(db: &Db, scope: ScopeIds) -> Result<RetailerKeys> {
+    let scope_sql = scope.sql();
     let q = format!(
-        "SELECT r.id, r.customer_code, r.account_manager_id, r.area_id FROM retailer r WHERE {SCOPE_SQL}"
+        "SELECT r.id, r.customer_code, r.account_manager_id, r.area_id FROM retailer r WHERE {scope_sql}"
     );
     let rows: Vec<(i64, String, Option<i64>, i64)> = on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?;
     Ok(rows.into_iter().map(|r| (r.0, (r.1, r.2, r.3))).collect())

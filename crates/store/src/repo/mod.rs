@@ -1,8 +1,10 @@
 //! Repositories by domain word. Each function is one query (or one transaction) on either backend.
 //!
 //! Row-level access: functions over retailers take a [`ScopeIds`] and put its three binds first
-//! (`$1` rep, `$2` area, `$3` county); `None` means "not restricted on that level".
+//! (`$1` rep, `$2` area, `$3` county) through [`ScopeIds::sql`]; `None` means "not restricted
+//! on that level".
 pub mod config;
+pub mod cultivation;
 pub mod forecasts;
 pub mod product;
 pub mod retailer;
@@ -20,5 +22,21 @@ pub struct ScopeIds {
     pub county_id: Option<i64>,
 }
 
-/// The SQL condition of a [`ScopeIds`] on the retailer alias `r`, binds `$1..$3`.
-pub const SCOPE_SQL: &str = "($1 IS NULL OR r.account_manager_id = $1) AND ($2 IS NULL OR r.area_id = $2) AND ($3 IS NULL OR r.county_id = $3)";
+impl ScopeIds {
+    /// The SQL condition of this scope on the retailer alias `r`, binds `$1..$3`. Only the
+    /// active restriction is a comparison, so the database can use its index (a generic
+    /// `($1 IS NULL OR col = $1)` makes SQLite scan); the inactive binds are still referenced,
+    /// as `CAST($n AS BIGINT) IS NULL`, so every query binds the same three values.
+    pub fn sql(&self) -> String {
+        let part = |v: Option<i64>, n: u8, col: &str| match v {
+            Some(_) => format!("r.{col} = ${n}"),
+            None => format!("CAST(${n} AS BIGINT) IS NULL"),
+        };
+        format!(
+            "{} AND {} AND {}",
+            part(self.rep_id, 1, "account_manager_id"),
+            part(self.area_id, 2, "area_id"),
+            part(self.county_id, 3, "county_id")
+        )
+    }
+}

@@ -1,5 +1,5 @@
 //! Retailers (零售客户): search, detail, history — always under a [`ScopeIds`].
-use super::{SCOPE_SQL, ScopeIds};
+use super::ScopeIds;
 use crate::model::{ClassHistory, Retailer, TierHistory};
 use crate::{Db, Result, on_db};
 
@@ -53,6 +53,7 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<RetailerListRow>, i64)> {
+    let scope_sql = scope.sql();
     let like = f.q.as_ref().map(|s| format!("%{}%", s.trim()));
     let list_q = format!(
         "SELECT r.id, r.customer_code, r.license_no, r.name, r.owner_name, r.address, r.tier, r.business_format, r.market_type, \
@@ -60,9 +61,9 @@ pub async fn search(
          s.username AS rep_username, s.name AS rep_name \
          FROM retailer r JOIN org_unit c ON c.id = r.county_id JOIN org_unit a ON a.id = r.area_id \
          LEFT JOIN staff s ON s.id = r.account_manager_id \
-         WHERE {SCOPE_SQL} AND {FILTER_SQL} ORDER BY r.tier DESC, r.customer_code LIMIT $13 OFFSET $14"
+         WHERE {scope_sql} AND {FILTER_SQL} ORDER BY r.tier DESC, r.customer_code LIMIT $13 OFFSET $14"
     );
-    let count_q = format!("SELECT COUNT(*) FROM retailer r WHERE {SCOPE_SQL} AND {FILTER_SQL}");
+    let count_q = format!("SELECT COUNT(*) FROM retailer r WHERE {scope_sql} AND {FILTER_SQL}");
     macro_rules! binds {
         ($q:expr) => {
             $q.bind(scope.rep_id)
@@ -91,7 +92,8 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Retailer>> {
 
 /// Whether the retailer with this id lies inside the scope.
 pub async fn in_scope(db: &Db, scope: ScopeIds, retailer_id: i64) -> Result<bool> {
-    let q = format!("SELECT COUNT(*) FROM retailer r WHERE {SCOPE_SQL} AND r.id = $4");
+    let scope_sql = scope.sql();
+    let q = format!("SELECT COUNT(*) FROM retailer r WHERE {scope_sql} AND r.id = $4");
     let n: i64 = on_db!(db, p => sqlx::query_scalar(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(retailer_id).fetch_one(p).await)?;
     Ok(n > 0)
 }
@@ -109,9 +111,10 @@ pub async fn class_history(db: &Db, retailer_id: i64) -> Result<Vec<ClassHistory
 
 /// Counts of retailers in scope by one grouping column (`tier`, `business_format`, `market_type`, …).
 pub async fn count_by(db: &Db, scope: ScopeIds, column: GroupColumn) -> Result<Vec<(String, i64)>> {
+    let scope_sql = scope.sql();
     let col = column.sql();
     let q = format!(
-        "SELECT CAST({col} AS TEXT) AS k, COUNT(*) AS n FROM retailer r WHERE {SCOPE_SQL} AND r.business_status <> 'CLOSED' GROUP BY {col} ORDER BY {col}"
+        "SELECT CAST({col} AS TEXT) AS k, COUNT(*) AS n FROM retailer r WHERE {scope_sql} AND r.business_status <> 'CLOSED' GROUP BY {col} ORDER BY {col}"
     );
     Ok(
         on_db!(db, p => sqlx::query_as::<_, (String, i64)>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?,
@@ -122,6 +125,8 @@ pub async fn count_by(db: &Db, scope: ScopeIds, column: GroupColumn) -> Result<V
 #[derive(Debug, Clone, Copy)]
 pub enum GroupColumn {
     Tier,
+    Rep,
+    Area,
     BusinessFormat,
     MarketType,
     BusinessScale,
@@ -131,6 +136,8 @@ impl GroupColumn {
     fn sql(self) -> &'static str {
         match self {
             GroupColumn::Tier => "r.tier",
+            GroupColumn::Rep => "COALESCE(r.account_manager_id, 0)",
+            GroupColumn::Area => "r.area_id",
             GroupColumn::BusinessFormat => "r.business_format",
             GroupColumn::MarketType => "r.market_type",
             GroupColumn::BusinessScale => "r.business_scale",
@@ -152,4 +159,21 @@ pub async fn place_names(
         None => None,
     };
     Ok((t.unwrap_or_default(), r))
+}
+
+/// Active retailers per (grouping value, key column) in scope, e.g. per rep and market type.
+pub async fn count_by_two(
+    db: &Db,
+    scope: ScopeIds,
+    first: GroupColumn,
+    second: GroupColumn,
+) -> Result<Vec<(String, String, i64)>> {
+    let scope_sql = scope.sql();
+    let (a, b) = (first.sql(), second.sql());
+    let q = format!(
+        "SELECT CAST({a} AS TEXT), CAST({b} AS TEXT), COUNT(*) FROM retailer r WHERE {scope_sql} AND r.business_status <> 'CLOSED' GROUP BY {a}, {b}"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?,
+    )
 }

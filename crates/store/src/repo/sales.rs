@@ -1,6 +1,6 @@
 //! Sales aggregates over the monthly roll-up (`sales_month`), always under a [`ScopeIds`].
 //! Volumes are supplied 条 (actual purchases); demand is reported separately where it matters.
-use super::{SCOPE_SQL, ScopeIds};
+use super::ScopeIds;
 use crate::{Db, Result, on_db};
 
 /// Volume and amount of one key (price class, brand, county, …) in one month.
@@ -51,6 +51,7 @@ pub async fn by_key(
     months: &[String],
     key_brands_only: bool,
 ) -> Result<Vec<KeyMonth>> {
+    let scope_sql = scope.sql();
     let k = key.sql();
     // PostgreSQL refuses a constant in GROUP BY: the total groups by month alone.
     let group = if key == SalesKey::Total {
@@ -66,7 +67,7 @@ pub async fn by_key(
              CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen, \
              COUNT(DISTINCT s.retailer_id) AS retailers \
              FROM sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id \
-             WHERE {SCOPE_SQL} AND s.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE) AND s.supplied_qty > 0 \
+             WHERE {scope_sql} AND s.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE) AND s.supplied_qty > 0 \
              GROUP BY {group}s.month ORDER BY qty DESC"
         );
         let rows = on_db!(db, p => sqlx::query_as::<_, KeyMonth>(&q)
@@ -98,13 +99,14 @@ pub async fn retailer_months(
     scope: ScopeIds,
     months: &[String],
 ) -> Result<Vec<RetailerMonth>> {
+    let scope_sql = scope.sql();
     let mut out = Vec::new();
     for m in months {
         let q = format!(
             "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month, \
              CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen \
              FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
-             WHERE {SCOPE_SQL} AND s.month = $4 \
+             WHERE {scope_sql} AND s.month = $4 \
              GROUP BY r.id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month"
         );
         out.extend(on_db!(db, p => sqlx::query_as::<_, RetailerMonth>(&q)
@@ -123,20 +125,67 @@ pub struct GroupMonth {
     pub qty: i64,
 }
 
-pub async fn group_months(
-    db: &Db,
-    county_id: Option<i64>,
-    months: &[String],
-) -> Result<Vec<GroupMonth>> {
+pub async fn group_months(db: &Db, scope: ScopeIds, months: &[String]) -> Result<Vec<GroupMonth>> {
+    let scope_sql = scope.sql();
     let mut out = Vec::new();
     for m in months {
-        let q = "SELECT r.county_id, r.business_format, r.market_type, s.month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty \
-                 FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
-                 WHERE ($1 IS NULL OR r.county_id = $1) AND s.month = $2 \
-                 GROUP BY r.county_id, r.business_format, r.market_type, s.month";
-        out.extend(on_db!(db, p => sqlx::query_as::<_, GroupMonth>(q).bind(county_id).bind(m).fetch_all(p).await)?);
+        // The groups of the counties the scope's retailers are in (all retailers of those counties).
+        let q = format!(
+            "SELECT g.county_id, g.business_format, g.market_type, s.month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty \
+             FROM sales_month s JOIN retailer g ON g.id = s.retailer_id \
+             WHERE g.county_id IN (SELECT DISTINCT r.county_id FROM retailer r WHERE {scope_sql}) AND s.month = $4 \
+             GROUP BY g.county_id, g.business_format, g.market_type, s.month"
+        );
+        out.extend(on_db!(db, p => sqlx::query_as::<_, GroupMonth>(&q)
+            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(p).await)?);
     }
     Ok(out)
+}
+
+/// Volume of two keys at once (e.g. rep × price class, area × brand) in one month.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct TwoKeyMonth {
+    pub key1: String,
+    pub key2: String,
+    pub month: String,
+    pub qty: i64,
+    pub amount_fen: i64,
+    pub retailers: i64,
+}
+
+/// Aggregate the months given by two keys in one query per month.
+pub async fn by_two_keys(
+    db: &Db,
+    scope: ScopeIds,
+    k1: SalesKey,
+    k2: SalesKey,
+    months: &[String],
+) -> Result<Vec<TwoKeyMonth>> {
+    let scope_sql = scope.sql();
+    let (a, b) = (k1.sql(), k2.sql());
+    let mut out = Vec::new();
+    for m in months {
+        let q = format!(
+            "SELECT {a} AS key1, {b} AS key2, s.month AS month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, \
+             CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen, COUNT(DISTINCT s.retailer_id) AS retailers \
+             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id \
+             WHERE {scope_sql} AND s.month = $4 AND s.supplied_qty > 0 GROUP BY {a}, {b}, s.month"
+        );
+        out.extend(on_db!(db, p => sqlx::query_as::<_, TwoKeyMonth>(&q)
+            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(p).await)?);
+    }
+    Ok(out)
+}
+
+/// Distinct retailers per area that bought each brand over a month range (上柜 / listing).
+pub async fn brand_listing_by_area(
+    db: &Db,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, String, i64)>> {
+    let q = "SELECT r.area_id, p.brand, COUNT(DISTINCT s.retailer_id) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+             JOIN product p ON p.id = s.product_id WHERE s.month >= $1 AND s.month <= $2 AND s.supplied_qty > 0 GROUP BY r.area_id, p.brand";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).fetch_all(p).await)?)
 }
 
 /// One retailer's months: (month, demanded, supplied, amount).
@@ -176,9 +225,10 @@ pub async fn brand_listing(
     from: &str,
     to: &str,
 ) -> Result<Vec<(String, i64)>> {
+    let scope_sql = scope.sql();
     let q = format!(
         "SELECT p.brand, COUNT(DISTINCT s.retailer_id) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
-         JOIN product p ON p.id = s.product_id WHERE {SCOPE_SQL} AND s.month >= $4 AND s.month <= $5 AND s.supplied_qty > 0 GROUP BY p.brand"
+         JOIN product p ON p.id = s.product_id WHERE {scope_sql} AND s.month >= $4 AND s.month <= $5 AND s.supplied_qty > 0 GROUP BY p.brand"
     );
     Ok(
         on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(from).bind(to).fetch_all(p).await)?,
