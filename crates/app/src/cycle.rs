@@ -248,3 +248,34 @@ fn due(p: Phase, month: Month, cal: &domain::config::MonthCalendar, today: Naive
         ],
     }
 }
+
+/// The county departments (code, name), for the calendar's county picker.
+pub async fn counties(app: &App) -> AppResult<Vec<(String, String)>> {
+    Ok(store::repo::staff::org_units(&app.db)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == OrgKind::County.code())
+        .map(|u| (u.code, u.name))
+        .collect())
+}
+
+/// The county department a person's calendar opens on: the county above their org unit, or the
+/// first county for company-wide roles.
+pub async fn home_county(app: &App, user: &CurrentUser) -> AppResult<String> {
+    let units = store::repo::staff::org_units(&app.db).await?;
+    let mut unit = user.org_unit_id;
+    for _ in 0..8 {
+        let Some(u) = unit.and_then(|id| units.iter().find(|u| u.id == id)) else {
+            break;
+        };
+        if u.kind == OrgKind::County.code() {
+            return Ok(u.code.clone());
+        }
+        unit = u.parent_id;
+    }
+    units
+        .iter()
+        .find(|u| u.kind == OrgKind::County.code())
+        .map(|u| u.code.clone())
+        .ok_or_else(|| AppError::NotFound("没有县级营销部".into()))
+}

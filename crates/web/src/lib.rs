@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod fmt;
 mod month;
+mod month_pages;
 mod pages;
 mod session_store;
 mod week;
@@ -51,6 +52,7 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
     Ok(Router::new()
         .merge(pages::router())
         .merge(month::router())
+        .merge(month_pages::router())
         .merge(week::router())
         .merge(api::router())
         .merge(assets::router())

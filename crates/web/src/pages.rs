@@ -68,7 +68,12 @@ impl Chrome {
             ("/", "首页", "home"),
             ("/retailers", "零售客户", "retailers"),
             ("/products", "卷烟规格", "products"),
+            ("/cycle", "月度日历", "cycle"),
+            ("/forecasts", "需求预测", "forecasts"),
         ];
+        if matches!(self.role, Role::Admin | Role::MarketingCenter) {
+            m.push(("/supply", "货源平衡", "supply"));
+        }
         if !matches!(self.role, Role::AccountManager) {
             m.push(("/staff", "人员", "staff"));
         }

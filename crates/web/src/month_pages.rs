@@ -1,0 +1,1040 @@
+//! The month's pages (issue 5; domain.md §5, §7): the calendar per county (月度日历), the rep's
+//! forecast pages and the supervisor's read-only view (需求预测), supply and balancing (货源平衡),
+//! feedback (预测反馈) and the forecast meeting (预测会). Handlers call the same application
+//! functions as the JSON API in `month.rs`; months in paths follow its convention (the calendar
+//! takes the working month, every other page the target month = working month + 1).
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{PageCtx, csrf_ok};
+use crate::pages::Chrome;
+use app::AppError;
+use app::accuracy::{AccuracyBy, AccuracyOut};
+use app::balancing::{Review, SupplyInput};
+use app::cycle::CycleOut;
+use app::forecasting::{TotalRow, TotalsBy};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use domain::Month;
+use domain::org::Role;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use store::repo::forecasts::{FeedbackItem, ForecastView};
+use tower_sessions::Session;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cycle", get(cycle_home))
+        .route("/cycle/{county}/{month}", get(cycle_page))
+        .route("/forecasts", get(forecasts_home))
+        .route("/forecasts/{month}", get(forecasts_page))
+        .route("/forecasts/{month}/submit", post(forecasts_submit))
+        .route("/forecasts/{month}/reps/{rep}/comment", post(rep_comment))
+        .route("/forecasts/{month}/reps/{rep}/return", post(rep_return))
+        .route(
+            "/forecasts/{month}/{retailer}",
+            get(retailer_page).post(retailer_save),
+        )
+        .route("/supply", get(supply_home))
+        .route("/supply/{month}", get(supply_page).post(supply_save))
+        .route("/supply/{month}/upload", post(supply_upload))
+        .route("/balance/{month}", get(balance_page))
+        .route("/balance/{month}/run", post(balance_run))
+        .route("/balance/{month}/publish", post(balance_publish))
+        .route("/feedback", get(feedback_home))
+        .route("/feedback/{month}", get(feedback_page))
+        .route("/feedback/{month}/{retailer}", post(feedback_tick))
+        .route("/meeting", get(meeting_home))
+        .route("/meeting/{month}", get(meeting_page))
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn chrome(ctx: &PageCtx, active: &'static str) -> Option<Chrome> {
+    Some(Chrome {
+        name: ctx.user.name.clone(),
+        role: ctx.user.role,
+        csrf: ctx.csrf.clone(),
+        active,
+    })
+}
+
+async fn check_csrf(session: &Session, token: &str) -> Result<(), PageError> {
+    if csrf_ok(session, token).await {
+        Ok(())
+    } else {
+        Err(PageError(AppError::Forbidden(
+            "页面已过期，请刷新后重试".into(),
+        )))
+    }
+}
+
+fn month_of(s: &str) -> Result<Month, AppError> {
+    Ok(Month::parse(s)?)
+}
+
+/// The month being forecast now (working month + 1).
+fn target_now(s: &AppState) -> Month {
+    Month::of(s.app.clock.today()).next()
+}
+
+fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// Errors a page shows in place (bad input, a refused state) rather than as an error page.
+fn inline_error(e: AppError) -> Result<(StatusCode, String), PageError> {
+    match e {
+        AppError::Invalid { .. } => Ok((StatusCode::BAD_REQUEST, e.to_string())),
+        AppError::Conflict(m) | AppError::Rule(m) => Ok((StatusCode::CONFLICT, m)),
+        other => Err(PageError(other)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct MsgQuery {
+    msg: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+struct TextForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// A forecast method in Chinese (the domain's names); `NONE` for demand without a forecast.
+pub fn method_zh(code: &str) -> &'static str {
+    match domain::cycle::ForecastMethod::parse(code) {
+        Ok(m) => m.zh(),
+        Err(_) if code == "NONE" => "无预测",
+        Err(_) => "—",
+    }
+}
+
+/// A forecast record's or a submission's state in Chinese.
+pub fn state_zh(code: &str) -> &'static str {
+    match code {
+        "RETURNED" => "已退回",
+        _ => domain::cycle::ForecastState::parse(code)
+            .map(|s| s.zh())
+            .unwrap_or("—"),
+    }
+}
+
+pub fn opt_pct(v: &Option<f64>) -> String {
+    v.map(|x| format!("{:.1}%", x * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+// ---------------------------------------------------------------- ① calendar
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_cycle.html")]
+struct CyclePage {
+    chrome: Option<Chrome>,
+    c: CycleOut,
+    counties: Vec<(String, String)>,
+    can_pick: bool,
+    role_code: &'static str,
+    prev: String,
+    next: String,
+}
+
+async fn cycle_home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    let county = app::cycle::home_county(&s.app, &ctx.user).await?;
+    let m = Month::of(s.app.clock.today());
+    Ok(see_other(&format!("/cycle/{county}/{m}")))
+}
+
+async fn cycle_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path((county, m)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let month = month_of(&m)?;
+    let can_pick = matches!(
+        ctx.user.role,
+        Role::MarketManager | Role::MarketingCenter | Role::Admin | Role::BrandManager
+    );
+    if !can_pick && app::cycle::home_county(&s.app, &ctx.user).await? != county {
+        return Err(PageError(AppError::Forbidden(
+            "只能查看本县级营销部的月度日历".into(),
+        )));
+    }
+    let c = app::cycle::status(&s.app, &ctx.user, &county, month).await?;
+    let counties = if can_pick {
+        app::cycle::counties(&s.app).await?
+    } else {
+        Vec::new()
+    };
+    Ok(CyclePage {
+        chrome: chrome(&ctx, "cycle"),
+        c,
+        counties,
+        can_pick,
+        role_code: ctx.user.role.code(),
+        prev: month.prev().to_string(),
+        next: month.next().to_string(),
+    }
+    .into_response())
+}
+
+// ---------------------------------------------------------------- ② forecasts
+
+/// One retailer's line on the rep's list.
+struct RetailerLine {
+    code: String,
+    name: String,
+    tier: i64,
+    key: bool,
+    skus: usize,
+    quantity: i64,
+    model: i64,
+    interactive: usize,
+    self_report: usize,
+    state: String,
+}
+
+/// One rep's submission as the supervisor sees it.
+struct RepLine {
+    username: String,
+    name: String,
+    retailers: usize,
+    pairs: usize,
+    quantity: i64,
+    status: String,
+    comments: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_forecasts.html")]
+struct ForecastsPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    is_rep: bool,
+    can_supervise: bool,
+    status: String,
+    locked: bool,
+    message: Option<String>,
+    retailers: Vec<RetailerLine>,
+    reps: Vec<RepLine>,
+    by_sku: Vec<TotalRow>,
+    by_brand: Vec<TotalRow>,
+    by_class: Vec<TotalRow>,
+    total: i64,
+    comments: Vec<(String, String)>,
+}
+
+async fn forecasts_home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
+    see_other(&format!("/forecasts/{}", target_now(&s)))
+}
+
+async fn staff_names(s: &AppState) -> Result<HashMap<i64, (String, String)>, AppError> {
+    Ok(store::repo::staff::list(&s.app.db, None, None)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, (p.username, p.name)))
+        .collect())
+}
+
+async fn comments_of(
+    s: &AppState,
+    m: &str,
+    rep_id: i64,
+    names: &HashMap<i64, (String, String)>,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(store::repo::forecasts::comments(&s.app.db, m, rep_id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let who = names
+                .get(&c.author_id)
+                .map(|n| n.1.clone())
+                .unwrap_or_default();
+            (who, c.body)
+        })
+        .collect())
+}
+
+async fn forecasts_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(m): Path<String>,
+    Query(q): Query<MsgQuery>,
+) -> Result<Response, PageError> {
+    let target = month_of(&m)?;
+    let u = &ctx.user;
+    let tm = target.to_string();
+    let list = app::forecasting::list(&s.app, u, target).await?;
+    let by_sku = app::forecasting::totals(&s.app, u, target, TotalsBy::Sku).await?;
+    let by_brand = app::forecasting::totals(&s.app, u, target, TotalsBy::Brand).await?;
+    let by_class = app::forecasting::totals(&s.app, u, target, TotalsBy::PriceClass).await?;
+    let total = list.iter().map(|f| f.quantity).sum();
+    let subs = store::repo::forecasts::submissions(&s.app.db, &tm)
+        .await
+        .map_err(AppError::from)?;
+    let names = staff_names(&s).await?;
+    let is_rep = u.role == Role::AccountManager;
+    let mut retailers = Vec::new();
+    let mut reps = Vec::new();
+    let mut status = String::new();
+    let mut comments = Vec::new();
+    if is_rep {
+        let keys = app::forecasting::key_customers(&s.app, u.id, target).await?;
+        let mut by: BTreeMap<i64, RetailerLine> = BTreeMap::new();
+        for f in &list {
+            let e = by.entry(f.retailer_id).or_insert_with(|| RetailerLine {
+                code: f.customer_code.clone(),
+                name: f.retailer_name.clone(),
+                tier: f.tier,
+                key: keys.contains(&f.retailer_id),
+                skus: 0,
+                quantity: 0,
+                model: 0,
+                interactive: 0,
+                self_report: 0,
+                state: f.state.clone(),
+            });
+            e.skus += 1;
+            e.quantity += f.quantity;
+            e.model += f.model_qty.unwrap_or(0);
+            e.interactive += usize::from(f.interactive_qty.is_some());
+            e.self_report += usize::from(f.self_report_qty.is_some());
+        }
+        retailers = by.into_values().collect();
+        retailers.sort_by(|a, b| b.key.cmp(&a.key).then(b.quantity.cmp(&a.quantity)));
+        status = subs
+            .iter()
+            .find(|x| x.rep_id == u.id)
+            .map(|x| x.status.clone())
+            .unwrap_or_else(|| "DRAFT".into());
+        comments = comments_of(&s, &tm, u.id, &names).await?;
+    } else {
+        let mut by: BTreeMap<i64, (std::collections::HashSet<i64>, usize, i64)> = BTreeMap::new();
+        for f in &list {
+            if let Some(r) = f.rep_id {
+                let e = by.entry(r).or_default();
+                e.0.insert(f.retailer_id);
+                e.1 += 1;
+                e.2 += f.quantity;
+            }
+        }
+        for (rep, (rs, pairs, qty)) in by {
+            let (username, name) = names.get(&rep).cloned().unwrap_or_default();
+            reps.push(RepLine {
+                username,
+                name,
+                retailers: rs.len(),
+                pairs,
+                quantity: qty,
+                status: subs
+                    .iter()
+                    .find(|x| x.rep_id == rep)
+                    .map(|x| x.status.clone())
+                    .unwrap_or_else(|| "DRAFT".into()),
+                comments: comments_of(&s, &tm, rep, &names).await?,
+            });
+        }
+    }
+    Ok(ForecastsPage {
+        chrome: chrome(&ctx, "forecasts"),
+        csrf: ctx.csrf.clone(),
+        month: tm,
+        is_rep,
+        can_supervise: matches!(u.role, Role::MarketManager | Role::MarketingDirector),
+        locked: status == "SUBMITTED",
+        status,
+        message: q.msg,
+        retailers,
+        reps,
+        by_sku,
+        by_brand,
+        by_class,
+        total,
+        comments,
+    }
+    .into_response())
+}
+
+async fn forecasts_submit(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(m): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let target = month_of(&m)?;
+    let msg = match app::forecasting::submit(&s.app, &ctx.user, target).await {
+        Ok(o) if o.already_submitted => "本月预测此前已提交，未作改动".to_string(),
+        Ok(o) => format!("已提交：{} 对，合计 {} 条", o.pairs, o.quantity),
+        Err(e) => inline_error(e)?.1,
+    };
+    Ok(see_other(&format!(
+        "/forecasts/{target}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
+}
+
+async fn rep_comment(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path((m, rep)): Path<(String, String)>,
+    Form(f): Form<TextForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let target = month_of(&m)?;
+    let msg = match app::forecasting::comment(&s.app, &ctx.user, target, &rep, &f.text).await {
+        Ok(_) => format!("已评论 {rep} 的预测"),
+        Err(e) => inline_error(e)?.1,
+    };
+    Ok(see_other(&format!(
+        "/forecasts/{target}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
+}
+
+async fn rep_return(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path((m, rep)): Path<(String, String)>,
+    Form(f): Form<TextForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let target = month_of(&m)?;
+    let msg =
+        match app::forecasting::return_submission(&s.app, &ctx.user, target, &rep, &f.text).await {
+            Ok(()) => format!("已退回 {rep} 的预测"),
+            Err(e) => inline_error(e)?.1,
+        };
+    Ok(see_other(&format!(
+        "/forecasts/{target}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
+}
+
+/// One SKU on the retailer's phone page.
+struct SkuInput {
+    f: ForecastView,
+    /// Demand of the last three complete months, oldest first.
+    history: Vec<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_retailer.html")]
+struct RetailerForecastPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    code: String,
+    name: String,
+    tier: i64,
+    key: bool,
+    sample_point: bool,
+    info_reporter: bool,
+    editable: bool,
+    months: Vec<String>,
+    lines: Vec<SkuInput>,
+    messages: Vec<String>,
+}
+
+async fn retailer_view(
+    s: &AppState,
+    ctx: &PageCtx,
+    target: Month,
+    code: &str,
+    messages: Vec<String>,
+) -> Result<RetailerForecastPage, PageError> {
+    let u = &ctx.user;
+    let list: Vec<ForecastView> = app::forecasting::list(&s.app, u, target)
+        .await?
+        .into_iter()
+        .filter(|f| f.customer_code == code)
+        .collect();
+    // Row-level access: the retailer's detail refuses what the person may not see.
+    let d = app::retailers::detail(&s.app, u, code).await?;
+    let last = app::forecasting::working_month(target).prev();
+    let months: Vec<String> = (0..3).rev().map(|i| last.plus(-i).to_string()).collect();
+    let mut hist: HashMap<i64, BTreeMap<String, i64>> = HashMap::new();
+    if let Some(rep) = d.retailer.account_manager_id {
+        let scope = store::repo::ScopeIds {
+            rep_id: Some(rep),
+            ..Default::default()
+        };
+        for (r, p, m, q) in
+            store::repo::forecasts::demand_history(&s.app.db, scope, &months[0], &months[2])
+                .await
+                .map_err(AppError::from)?
+        {
+            if r == d.retailer.id {
+                hist.entry(p).or_default().insert(m, q);
+            }
+        }
+    }
+    let key = match d.retailer.account_manager_id {
+        Some(rep) => app::forecasting::key_customers(&s.app, rep, target)
+            .await?
+            .contains(&d.retailer.id),
+        None => false,
+    };
+    let lines = list
+        .into_iter()
+        .map(|f| {
+            let h = hist.get(&f.product_id);
+            let history = months
+                .iter()
+                .map(|m| h.and_then(|h| h.get(m)).copied().unwrap_or(0))
+                .collect();
+            SkuInput { f, history }
+        })
+        .collect();
+    Ok(RetailerForecastPage {
+        chrome: chrome(ctx, "forecasts"),
+        csrf: ctx.csrf.clone(),
+        month: target.to_string(),
+        code: d.retailer.customer_code.clone(),
+        name: d.retailer.name.clone(),
+        tier: d.retailer.tier,
+        key,
+        sample_point: d.retailer.is_sample_point,
+        info_reporter: d.retailer.is_info_reporter,
+        editable: u.role == Role::AccountManager,
+        months,
+        lines,
+        messages,
+    })
+}
+
+async fn retailer_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path((m, code)): Path<(String, String)>,
+    Query(q): Query<MsgQuery>,
+) -> Result<Response, PageError> {
+    let target = month_of(&m)?;
+    let msgs = q.msg.into_iter().collect();
+    Ok(retailer_view(&s, &ctx, target, &code, msgs)
+        .await?
+        .into_response())
+}
+
+/// The phone form: one input `q_<sku>` per SKU; each changed figure goes through the same call
+/// as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` (双向互动). A supervisor's post is refused
+/// there (403, traced).
+async fn retailer_save(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path((m, code)): Path<(String, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let token = f
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    check_csrf(&session, token).await?;
+    let target = month_of(&m)?;
+    let current: HashMap<String, Option<i64>> = app::forecasting::list(&s.app, &ctx.user, target)
+        .await?
+        .into_iter()
+        .filter(|x| x.customer_code == code)
+        .map(|x| (x.sku_code, x.interactive_qty))
+        .collect();
+    let mut messages = Vec::new();
+    let mut status = StatusCode::OK;
+    let mut saved = 0;
+    for (k, v) in &f {
+        let Some(sku) = k.strip_prefix("q_") else {
+            continue;
+        };
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        let qty: i64 = match v.parse() {
+            Ok(q) => q,
+            Err(_) => {
+                messages.push(format!("{sku}: \"{v}\" 不是有效的整数"));
+                status = StatusCode::BAD_REQUEST;
+                continue;
+            }
+        };
+        if ctx.user.role == Role::AccountManager && current.get(sku).copied().flatten() == Some(qty)
+        {
+            continue;
+        }
+        match app::forecasting::put(
+            &s.app,
+            &ctx.user,
+            target,
+            &code,
+            sku,
+            qty,
+            "INTERACTIVE_VISIT",
+        )
+        .await
+        {
+            Ok(_) => saved += 1,
+            Err(e) => {
+                let (st, msg) = inline_error(e)?;
+                status = st;
+                messages.push(format!("{sku}: {msg}"));
+            }
+        }
+    }
+    if messages.is_empty() {
+        let msg = format!("已保存 {saved} 个规格的双向互动预测");
+        return Ok(see_other(&format!(
+            "/forecasts/{target}/{code}?msg={}",
+            crate::fmt::urlencode(&msg)
+        )));
+    }
+    if saved > 0 {
+        messages.insert(0, format!("已保存 {saved} 个规格；以下未保存："));
+    }
+    let page = retailer_view(&s, &ctx, target, &code, messages).await?;
+    Ok((status, page).into_response())
+}
+
+// ---------------------------------------------------------------- ③ supply and balancing
+
+const CENTER: &[Role] = &[Role::MarketingCenter, Role::Admin];
+
+struct SupplyRow {
+    sku: String,
+    name: String,
+    status_zh: String,
+    quantity: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_supply.html")]
+struct SupplyPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    published: bool,
+    rows: Vec<SupplyRow>,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+async fn supply_home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    ctx.user.require(CENTER)?;
+    Ok(see_other(&format!("/supply/{}", target_now(&s))))
+}
+
+async fn supply_view(
+    s: &AppState,
+    ctx: &PageCtx,
+    target: Month,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<SupplyPage, PageError> {
+    ctx.user.require(CENTER)?;
+    let tm = target.to_string();
+    let supply: HashMap<String, i64> = store::repo::supply::list(&s.app.db, &tm)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|x| (x.sku_code, x.quantity))
+        .collect();
+    let rows = app::products::list(&s.app, &Default::default())
+        .await?
+        .into_iter()
+        .filter(|p| p.product.status != "DELISTED")
+        .map(|p| SupplyRow {
+            quantity: supply.get(&p.product.sku_code).copied(),
+            sku: p.product.sku_code.clone(),
+            name: format!("{} {}", p.product.brand, p.product.spec_name),
+            status_zh: p.supply_status_zh.clone(),
+        })
+        .collect();
+    let published = store::repo::supply::run(&s.app.db, &tm)
+        .await
+        .map_err(AppError::from)?
+        .is_some_and(|r| r.state == "PUBLISHED");
+    Ok(SupplyPage {
+        chrome: chrome(ctx, "supply"),
+        csrf: ctx.csrf.clone(),
+        month: tm,
+        published,
+        rows,
+        message,
+        error,
+    })
+}
+
+async fn supply_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(m): Path<String>,
+    Query(q): Query<MsgQuery>,
+) -> Result<Response, PageError> {
+    let target = month_of(&m)?;
+    Ok(supply_view(&s, &ctx, target, q.msg, None)
+        .await?
+        .into_response())
+}
+
+async fn supply_done(
+    s: &AppState,
+    ctx: &PageCtx,
+    target: Month,
+    res: Result<String, AppError>,
+) -> Result<Response, PageError> {
+    match res {
+        Ok(msg) => Ok(see_other(&format!(
+            "/supply/{target}?msg={}",
+            crate::fmt::urlencode(&msg)
+        ))),
+        Err(e) => {
+            let (st, msg) = inline_error(e)?;
+            let page = supply_view(s, ctx, target, None, Some(msg)).await?;
+            Ok((st, page).into_response())
+        }
+    }
+}
+
+async fn supply_save(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(m): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let token = f
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    check_csrf(&session, token).await?;
+    ctx.user.require(CENTER)?;
+    let target = month_of(&m)?;
+    let mut lines = Vec::new();
+    let mut bad = None;
+    for (k, v) in &f {
+        let Some(sku) = k.strip_prefix("q_") else {
+            continue;
+        };
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match v.parse::<i64>() {
+            Ok(q) => lines.push(SupplyInput {
+                row: sku.to_string(),
+                sku: sku.to_string(),
+                quantity: q,
+            }),
+            Err(_) => {
+                bad = Some(AppError::invalid(
+                    sku,
+                    format!("\"{v}\" 不是有效的整数，未写入任何货源"),
+                ));
+                break;
+            }
+        }
+    }
+    let res = match bad {
+        Some(e) => Err(e),
+        None => app::balancing::set_supply(&s.app, &ctx.user, target, &lines)
+            .await
+            .map(|n| format!("已保存货源：{n} 个规格有改动")),
+    };
+    supply_done(&s, &ctx, target, res).await
+}
+
+async fn supply_upload(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(m): Path<String>,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
+    let mut csrf = String::new();
+    let mut file: Option<Vec<u8>> = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::invalid("file", format!("无法读取上传内容: {e}")))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                file = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|e| AppError::invalid("file", format!("无法读取文件: {e}")))?
+                        .to_vec(),
+                )
+            }
+            _ => {}
+        }
+    }
+    check_csrf(&session, &csrf).await?;
+    ctx.user.require(CENTER)?;
+    let target = month_of(&m)?;
+    let res = match file.filter(|b| !b.is_empty()) {
+        None => Err(AppError::invalid("file", "请选择 Excel 文件")),
+        Some(bytes) => match app::balancing::parse_supply_xlsx(&bytes) {
+            Err(e) => Err(e),
+            Ok(lines) => app::balancing::set_supply(&s.app, &ctx.user, target, &lines)
+                .await
+                .map(|n| format!("已导入 {} 行，{n} 个规格有改动", lines.len())),
+        },
+    };
+    supply_done(&s, &ctx, target, res).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_balance.html")]
+struct BalancePage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    can_act: bool,
+    review: Option<Review>,
+    message: Option<String>,
+}
+
+async fn balance_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(m): Path<String>,
+    Query(q): Query<MsgQuery>,
+) -> Result<Response, PageError> {
+    let target = month_of(&m)?;
+    let review = match app::balancing::review(&s.app, &ctx.user, target).await {
+        Ok(r) => Some(r),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    Ok(BalancePage {
+        chrome: chrome(&ctx, "supply"),
+        csrf: ctx.csrf.clone(),
+        month: target.to_string(),
+        can_act: CENTER.contains(&ctx.user.role),
+        review,
+        message: q.msg,
+    }
+    .into_response())
+}
+
+async fn balance_run(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(m): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let target = month_of(&m)?;
+    let msg = match app::balancing::run(&s.app, &ctx.user, target).await {
+        Ok(r) => format!("已运行修正平衡：{} 户，{} 条", r.retailers, r.lines),
+        Err(e) => inline_error(e)?.1,
+    };
+    Ok(see_other(&format!(
+        "/balance/{target}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
+}
+
+async fn balance_publish(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(m): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let target = month_of(&m)?;
+    let msg = match app::balancing::publish(&s.app, &ctx.user, target).await {
+        Ok(o) if o.already_published => "此前已发布，未作改动".to_string(),
+        Ok(o) => format!("已发布：写入 {} 条平衡后预测", o.written),
+        Err(e) => inline_error(e)?.1,
+    };
+    Ok(see_other(&format!(
+        "/balance/{target}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
+}
+
+// ---------------------------------------------------------------- ④ feedback
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_feedback.html")]
+struct FeedbackPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    is_rep: bool,
+    items: Vec<FeedbackItem>,
+    done: usize,
+    message: Option<String>,
+}
+
+async fn feedback_home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
+    see_other(&format!("/feedback/{}", target_now(&s)))
+}
+
+async fn feedback_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(m): Path<String>,
+    Query(q): Query<MsgQuery>,
+) -> Result<Response, PageError> {
+    let target = month_of(&m)?;
+    let items = app::balancing::feedback_list(&s.app, &ctx.user, target).await?;
+    Ok(FeedbackPage {
+        chrome: chrome(&ctx, "forecasts"),
+        csrf: ctx.csrf.clone(),
+        month: target.to_string(),
+        is_rep: ctx.user.role == Role::AccountManager,
+        done: items.iter().filter(|i| i.ticked_at.is_some()).count(),
+        items,
+        message: q.msg,
+    }
+    .into_response())
+}
+
+async fn feedback_tick(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path((m, code)): Path<(String, String)>,
+    Form(f): Form<TextForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let target = month_of(&m)?;
+    let msg = match app::balancing::tick(&s.app, &ctx.user, target, &code, &f.text).await {
+        Ok(o) if o.newly_ticked => {
+            format!("{}：已反馈，动销台帐记 {} 条", o.retailer, o.ledger_qty)
+        }
+        Ok(o) => format!("{} 此前已反馈", o.retailer),
+        Err(e) => inline_error(e)?.1,
+    };
+    Ok(see_other(&format!(
+        "/feedback/{target}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
+}
+
+// ---------------------------------------------------------------- ⑤ forecast meeting
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_meeting.html")]
+struct MeetingPage {
+    chrome: Option<Chrome>,
+    /// The month forecast at this meeting.
+    month: String,
+    /// The month whose accuracy is reported (the last complete month).
+    last: String,
+    by_area: Option<AccuracyOut>,
+    by_rep: Option<AccuracyOut>,
+    by_method: Option<AccuracyOut>,
+    not_ready: Option<String>,
+    definitions: Vec<&'static str>,
+    supply: Vec<SupplyRow>,
+    tight: Vec<SupplyRow>,
+}
+
+async fn meeting_home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
+    see_other(&format!("/meeting/{}", target_now(&s)))
+}
+
+async fn meeting_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(m): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.user.require(&[
+        Role::MarketManager,
+        Role::MarketingDirector,
+        Role::MarketingCenter,
+        Role::Admin,
+        Role::BrandManager,
+    ])?;
+    let target = month_of(&m)?;
+    let last = app::forecasting::working_month(target).prev();
+    let u = &ctx.user;
+    let mut not_ready = None;
+    let mut by_area = None;
+    let mut by_rep = None;
+    let mut by_method = None;
+    for (by, slot) in [
+        (AccuracyBy::Area, &mut by_area),
+        (AccuracyBy::Rep, &mut by_rep),
+        (AccuracyBy::Method, &mut by_method),
+    ] {
+        match app::accuracy::accuracy(&s.app, u, last, by).await {
+            Ok(a) => *slot = Some(a),
+            Err(AppError::Conflict(msg)) => not_ready = Some(msg),
+            Err(e) => return Err(PageError(e)),
+        }
+    }
+    let tm = target.to_string();
+    let supply: HashMap<String, i64> = store::repo::supply::list(&s.app.db, &tm)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|x| (x.sku_code, x.quantity))
+        .collect();
+    let products = app::products::list(&s.app, &Default::default()).await?;
+    let mut rows = Vec::new();
+    let mut tight = Vec::new();
+    for p in products
+        .into_iter()
+        .filter(|p| p.product.status != "DELISTED")
+    {
+        let row = SupplyRow {
+            quantity: supply.get(&p.product.sku_code).copied(),
+            sku: p.product.sku_code.clone(),
+            name: format!("{} {}", p.product.brand, p.product.spec_name),
+            status_zh: p.supply_status_zh.clone(),
+        };
+        if row.quantity.is_some() {
+            rows.push(row);
+        } else if p.product.supply_status == "TIGHT" {
+            tight.push(row);
+        }
+    }
+    Ok(MeetingPage {
+        chrome: chrome(&ctx, "forecasts"),
+        month: tm,
+        last: last.to_string(),
+        by_area,
+        by_rep,
+        by_method,
+        not_ready,
+        definitions: app::accuracy::DEFINITIONS.to_vec(),
+        supply: rows,
+        tight,
+    }
+    .into_response())
+}
+
+/// A grouping key as shown: a method code in Chinese, anything else as is.
+pub fn method_label(k: &str) -> String {
+    match method_zh(k) {
+        "—" => k.to_string(),
+        zh => zh.to_string(),
+    }
+}
