@@ -8,6 +8,7 @@ pub mod accuracy;
 pub mod auth;
 pub mod balancing;
 pub mod clock;
+pub mod cultivation;
 pub mod cycle;
 pub mod dashboard;
 pub mod error;

@@ -7,8 +7,9 @@
 //! ([`domain::one_sheet::weekly_share`]). Key-brand share takes the KPI target (§6), the average
 //! price per 条 last year's same month, visits one per active retailer per week (weekly routes),
 //! field hours the §2.3 minimum × working days. Carried-over problems come from last week's B4;
-//! proposed priorities from the §6 warnings and overdue visit cycles; the visit plan from the
-//! route weekdays.
+//! proposed priorities from the §6 warnings, overdue visit cycles and the brand managers'
+//! cultivation tasks ([`crate::cultivation`], proposed with their source, never ticked); the visit
+//! plan from the route weekdays.
 use crate::visits::{can_read_rep, staff_named};
 use crate::{App, AppError, AppResult, CurrentUser};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -280,6 +281,8 @@ pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetCont
             p.visit_cycle_days
         ));
     }
+    // Brand managers' cultivation tasks: proposed only, never ticked (the rep keeps ≤ 5 ticks).
+    proposed.extend(crate::cultivation::proposals(app, rep, week).await?);
     if let Some(c) = carried_over.first() {
         proposed.insert(0, format!("落实上周遗留：{c}"));
     }

@@ -36,6 +36,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut d = ApiDoc::openapi();
     d.merge(crate::week::WeekApi::openapi());
     d.merge(crate::month::MonthApi::openapi());
+    d.merge(crate::cultivation::CultivationApi::openapi());
     d
 }
 

@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 mod chart;
+mod cultivation;
 mod error;
 mod extract;
 mod fmt;
@@ -54,6 +55,7 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
         .merge(month::router())
         .merge(month_pages::router())
         .merge(week::router())
+        .merge(cultivation::router())
         .merge(api::router())
         .merge(assets::router())
         .layer(layer)

@@ -83,6 +83,7 @@ impl Chrome {
                 m.push(("/sheets", "一张纸", "sheet"));
             }
             Role::MarketManager => m.push(("/rollup", "周报汇总", "rollup")),
+            Role::BrandManager => m.push(("/cultivation", "品牌培育", "cultivation")),
             Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
             _ => {}
         }

@@ -1,0 +1,213 @@
+//! Issue 6 gaps: brand managers' cultivation tasks landing on the reps' one-sheet drafts
+//! (domain.md §9.2, design.md §1), managers' time in market on their pages (§2.3), and
+//! green-channel items to retailers recorded and closed on the sheet page (§8.2 B5).
+mod common;
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn post(t: &TestApp, c: &reqwest::Client, path: &str, body: &Value) -> (StatusCode, Value) {
+    json_of(c.post(t.url(path)).json(body).send().await.unwrap()).await
+}
+
+/// A brand manager with at least one assigned brand, and that brand.
+async fn brand_manager(t: &TestApp) -> (String, String) {
+    for u in t.users_of_role("brand_manager").await {
+        let s = store::repo::staff::by_username(t.db(), &u)
+            .await
+            .unwrap()
+            .unwrap();
+        let brands = store::repo::product::brands_of_manager(t.db(), s.id)
+            .await
+            .unwrap();
+        if let Some(b) = brands.first() {
+            return (u, b.clone());
+        }
+    }
+    panic!("no brand manager with a brand");
+}
+
+/// A brand that is not the manager's.
+async fn foreign_brand(t: &TestApp, bm: &str) -> String {
+    let s = store::repo::staff::by_username(t.db(), bm)
+        .await
+        .unwrap()
+        .unwrap();
+    let mine = store::repo::product::brands_of_manager(t.db(), s.id)
+        .await
+        .unwrap();
+    store::repo::cultivation::all_brands(t.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| !mine.contains(b))
+        .expect("a brand of someone else")
+}
+
+both_backends!(cultivation_task_lands_on_rep_draft, async |t: TestApp| {
+    let (bm, brand) = brand_manager(&t).await;
+    let rep = t.user_of_role("account_manager").await;
+    let c = t.login(&bm).await;
+
+    let (s, task) = post(
+        &t,
+        &c,
+        "/api/v1/cultivation-tasks",
+        &json!({
+            "brand": brand, "title": "新品陈列上柜", "method": "逐户摆放样品并讲解卖点",
+            "min_tier": 10, "from_week": "2026-W47", "to_week": "2026-W48"
+        }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{task}");
+    assert_eq!(task["category"], "INDUSTRY_COLLAB_INFO", "default category");
+    assert_eq!(task["scope"], "COMPANY");
+    assert_eq!(task["status"], "OPEN");
+
+    // The rep's draft for that week proposes it with its source; nothing is ticked for the rep.
+    let rc = t.login(&rep).await;
+    let (s, v) = t
+        .get_json(&rc, &format!("/api/v1/sheets/{rep}/2026-W47"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let bm_name = store::repo::staff::by_username(t.db(), &bm)
+        .await
+        .unwrap()
+        .unwrap()
+        .name;
+    let proposed: Vec<&str> = v["proposed_priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    let hit = proposed
+        .iter()
+        .find(|p| p.contains("新品陈列上柜"))
+        .unwrap_or_else(|| panic!("{proposed:?}"));
+    assert!(
+        hit.contains(&format!("品牌经理 {bm_name}")) && hit.contains(&brand),
+        "{hit}"
+    );
+    assert!(hit.contains("10 档及以上"), "{hit}");
+    assert!(
+        v["checklist"].as_array().unwrap().is_empty(),
+        "proposals are not ticks"
+    );
+    // Not in a week outside the task's weeks.
+    let (_, v) = t
+        .get_json(&rc, &format!("/api/v1/sheets/{rep}/2026-W49"))
+        .await;
+    assert!(
+        !v["proposed_priorities"]
+            .to_string()
+            .contains("新品陈列上柜")
+    );
+
+    // A rep cannot create tasks; a brand manager only for the assigned brands; bad weeks named.
+    let (s, _) = post(
+        &t,
+        &rc,
+        "/api/v1/cultivation-tasks",
+        &json!({"brand": brand, "title": "x", "method": "y", "from_week": "2026-W47"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let other = foreign_brand(&t, &bm).await;
+    let (s, e) = post(
+        &t,
+        &c,
+        "/api/v1/cultivation-tasks",
+        &json!({"brand": other, "title": "x", "method": "y", "from_week": "2026-W47"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    assert!(
+        e["detail"].as_str().unwrap().contains("不是您负责的品牌"),
+        "{e}"
+    );
+    let (s, e) = post(
+        &t,
+        &c,
+        "/api/v1/cultivation-tasks",
+        &json!({"brand": brand, "title": "x", "method": "y", "from_week": "2026-W60"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["field"], "from_week");
+    let (s, e) = post(&t, &c, "/api/v1/cultivation-tasks", &json!({"brand": brand, "title": "x", "method": "y", "from_week": "2026-W47", "scope": "AREA"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["field"], "org_unit_code");
+
+    // The list, the page with its menu item and form, a task created and closed through the page.
+    let (s, l) = t.get_json(&c, "/api/v1/cultivation-tasks").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(l.as_array().unwrap().len(), 1);
+    let f = t.login_form(&bm).await;
+    let (s, page) = t.get_html(&f, "/cultivation").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("品牌培育") && page.contains("新品陈列上柜") && page.contains("具体做法")
+    );
+    let csrf = hidden(&page, "csrf");
+    let r = f
+        .post(t.url("/cultivation"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("brand", brand.as_str()),
+            ("title", "终端宣传"),
+            ("method", "张贴宣传页"),
+            ("category", "TERMINAL_BUILDING"),
+            ("scope", "COMPANY"),
+            ("from_week", "2026-W47"),
+            ("to_week", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = f
+        .post(t.url("/cultivation"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("brand", brand.as_str()),
+            ("title", "t"),
+            ("method", "m"),
+            ("from_week", "2026-W60"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("from_week"));
+    let id = task["id"].as_i64().unwrap();
+    let r = f
+        .post(t.url(&format!("/cultivation/{id}/close")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, v) = t
+        .get_json(&rc, &format!("/api/v1/sheets/{rep}/2026-W47"))
+        .await;
+    let p = v["proposed_priorities"].to_string();
+    assert!(!p.contains("新品陈列上柜") && p.contains("终端宣传"), "{p}");
+    let (s, _) = post(
+        &t,
+        &c,
+        &format!("/api/v1/cultivation-tasks/{id}/close"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let n = t
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'cultivation_task'",
+            &[],
+        )
+        .await;
+    assert_eq!(n, 3, "create, create, close");
+    let (_, doc) = t.get_json(&c, "/api/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/cultivation-tasks"]["post"].is_object());
+});
