@@ -267,8 +267,15 @@ pub struct RepHome {
 }
 
 pub async fn rep_home(app: &App, user: &CurrentUser) -> AppResult<RepHome> {
-    let scope = Scope::of(&app.db, user).await?.ids();
     let m = last_complete_month(app).await?;
+    let key = format!("rep_home:{}:{m}", user.id);
+    app.cache
+        .get_or_try(key, || compute_rep_home(app, user, m))
+        .await
+}
+
+async fn compute_rep_home(app: &App, user: &CurrentUser, m: Month) -> AppResult<RepHome> {
+    let scope = Scope::of(&app.db, user).await?.ids();
     let by_tier = counts(app, scope, GroupColumn::Tier, |k| format!("{k}档")).await?;
     let mut by_tier = by_tier;
     by_tier.sort_by_key(|c| std::cmp::Reverse(c.key.parse::<i64>().unwrap_or(0)));
@@ -330,13 +337,24 @@ pub struct MarketManagerHome {
 }
 
 pub async fn market_manager_home(app: &App, user: &CurrentUser) -> AppResult<MarketManagerHome> {
+    let m = last_complete_month(app).await?;
+    let key = format!("market_manager_home:{}:{m}", user.id);
+    app.cache
+        .get_or_try(key, || compute_market_manager_home(app, user, m))
+        .await
+}
+
+async fn compute_market_manager_home(
+    app: &App,
+    user: &CurrentUser,
+    m: Month,
+) -> AppResult<MarketManagerHome> {
     let scope = Scope::of(&app.db, user).await?;
     let Scope::Area(area_id) = scope else {
         return Err(AppError::Forbidden("仅市场经理可查看本页".into()));
     };
     let ids = scope.ids();
     let policy = app.policy().await?;
-    let m = last_complete_month(app).await?;
     let (ms, ly) = (m.to_string(), m.same_month_last_year().to_string());
     let area = store::repo::staff::org_unit(&app.db, area_id).await?;
     let reps =
@@ -469,6 +487,17 @@ pub struct BrandManagerHome {
 
 pub async fn brand_manager_home(app: &App, user: &CurrentUser) -> AppResult<BrandManagerHome> {
     let m = last_complete_month(app).await?;
+    let key = format!("brand_manager_home:{}:{m}", user.id);
+    app.cache
+        .get_or_try(key, || compute_brand_manager_home(app, user, m))
+        .await
+}
+
+async fn compute_brand_manager_home(
+    app: &App,
+    user: &CurrentUser,
+    m: Month,
+) -> AppResult<BrandManagerHome> {
     let (ms, ly) = (m.to_string(), m.same_month_last_year().to_string());
     let company = ScopeIds::default();
     let policy = app.policy().await?;
@@ -596,8 +625,15 @@ pub struct CenterHome {
     pub people: Vec<Count>,
 }
 
-pub async fn center_home(app: &App, _user: &CurrentUser) -> AppResult<CenterHome> {
+pub async fn center_home(app: &App, user: &CurrentUser) -> AppResult<CenterHome> {
     let m = last_complete_month(app).await?;
+    let key = format!("center_home:{}:{m}", user.id);
+    app.cache
+        .get_or_try(key, || compute_center_home(app, user, m))
+        .await
+}
+
+async fn compute_center_home(app: &App, _user: &CurrentUser, m: Month) -> AppResult<CenterHome> {
     let (ms, ly) = (m.to_string(), m.same_month_last_year().to_string());
     let company = ScopeIds::default();
     let (by_class, total) = by_price_class(app, company, m).await?;

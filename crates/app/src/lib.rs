@@ -7,6 +7,7 @@ pub mod access;
 pub mod accuracy;
 pub mod auth;
 pub mod balancing;
+pub mod cache;
 pub mod clock;
 pub mod cultivation;
 pub mod cycle;
@@ -30,6 +31,8 @@ use store::Db;
 pub struct App {
     pub db: Db,
     pub clock: Clock,
+    /// Figures that change only when sales data is loaded (role homes), for 10 minutes.
+    pub cache: cache::Cache,
 }
 
 impl App {
@@ -37,6 +40,7 @@ impl App {
         App {
             db,
             clock: Clock::system(),
+            cache: cache::Cache::new(std::time::Duration::from_secs(600)),
         }
     }
 

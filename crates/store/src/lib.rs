@@ -144,6 +144,22 @@ impl Db {
         })
     }
 
+    /// Refresh the query planner's statistics (after a bulk load): without them SQLite scans a
+    /// whole month of `sales_month` where an index on the retailer side would do.
+    pub async fn analyze(&self) -> Result<()> {
+        on_db!(self, p => sqlx::query("ANALYZE").execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Cheap planner upkeep at start-up (SQLite `PRAGMA optimize`; nothing on PostgreSQL,
+    /// whose autovacuum keeps statistics).
+    pub async fn optimize(&self) -> Result<()> {
+        if let Db::Sqlite(p) = self {
+            sqlx::query("PRAGMA optimize").execute(p).await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         on_db!(self, p => p.close().await)
     }

@@ -116,6 +116,7 @@ async fn open(url: &str) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("无法连接数据库 {url}"))?;
     db.migrate().await.context("数据库迁移失败")?;
+    db.optimize().await.context("数据库维护失败")?;
     store::repo::config::seed_defaults(&db)
         .await
         .context("写入默认配置失败")?;
@@ -189,6 +190,8 @@ async fn generate(db: &Db, city: &CityArgs) -> anyhow::Result<()> {
     let stats = sim::generate_into(db, &cfg, &progress)
         .await
         .context("生成模拟城市失败")?;
+    progress("更新统计信息", 0, 1);
+    db.analyze().await.context("更新统计信息失败")?;
     bar.finish_and_clear();
     eprintln!(
         "模拟城市已生成（{:.1} 秒）: {stats:?}",
