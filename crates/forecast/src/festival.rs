@@ -7,85 +7,17 @@
 //! moving average, removes it before a method is fitted and [`restore`] puts it back on the
 //! forecast.
 
-/// Gregorian date (month, day) of the first day of the lunar year, 1990–2050 (正月初一).
-const DATES: [(u8, u8); 61] = [
-    (1, 27),
-    (2, 15),
-    (2, 4),
-    (1, 23),
-    (2, 10),
-    (1, 31),
-    (2, 19),
-    (2, 7),
-    (1, 28),
-    (2, 16), // 1990
-    (2, 5),
-    (1, 24),
-    (2, 12),
-    (2, 1),
-    (1, 22),
-    (2, 9),
-    (1, 29),
-    (2, 18),
-    (2, 7),
-    (1, 26), // 2000
-    (2, 14),
-    (2, 3),
-    (1, 23),
-    (2, 10),
-    (1, 31),
-    (2, 19),
-    (2, 8),
-    (1, 28),
-    (2, 16),
-    (2, 5), // 2010
-    (1, 25),
-    (2, 12),
-    (2, 1),
-    (1, 22),
-    (2, 10),
-    (1, 29),
-    (2, 17),
-    (2, 6),
-    (1, 26),
-    (2, 13), // 2020
-    (2, 3),
-    (1, 23),
-    (2, 11),
-    (1, 31),
-    (2, 19),
-    (2, 8),
-    (1, 28),
-    (2, 15),
-    (2, 4),
-    (1, 24), // 2030
-    (2, 12),
-    (2, 1),
-    (1, 22),
-    (2, 10),
-    (1, 30),
-    (2, 17),
-    (2, 6),
-    (1, 26),
-    (2, 14),
-    (2, 2),  // 2040
-    (1, 23), // 2050
-];
-
 /// First year of the table.
-pub const FIRST_YEAR: i32 = 1990;
+pub const FIRST_YEAR: i32 = domain::calendar::SPRING_FESTIVAL_YEARS.0;
 /// Last year of the table.
-pub const LAST_YEAR: i32 = 2050;
+pub const LAST_YEAR: i32 = domain::calendar::SPRING_FESTIVAL_YEARS.1;
 /// Length of the pre-festival buying window in days.
 pub const WINDOW_DAYS: i64 = 21;
 
 /// The festival's Gregorian (month, day) in `year`, if the table covers it.
 pub fn spring_festival(year: i32) -> Option<(u32, u32)> {
-    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
-        return None;
-    }
-    let (m, d) = DATES[(year - FIRST_YEAR) as usize];
-    Some((u32::from(m), u32::from(d)))
+    // One table for the platform: domain::calendar.
+    domain::calendar::spring_festival_md(year)
 }
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
