@@ -279,3 +279,52 @@ pub async fn home_county(app: &App, user: &CurrentUser) -> AppResult<String> {
         .map(|u| u.code.clone())
         .ok_or_else(|| AppError::NotFound("没有县级营销部".into()))
 }
+
+/// A person's 135 plan and improvement measures of a working month (§9), if written.
+pub async fn plan135(
+    app: &App,
+    user: &CurrentUser,
+    month: Month,
+) -> AppResult<Option<repo::Plan135>> {
+    Ok(repo::plan135(&app.db, &month.to_string(), user.id).await?)
+}
+
+/// Write the person's own 135 plan and improvement measures of `month` (traced in the audit
+/// trail with the text before and after).
+pub async fn save_plan135(
+    app: &App,
+    user: &CurrentUser,
+    month: Month,
+    plan: &str,
+    improvement: &str,
+) -> AppResult<repo::Plan135> {
+    let m = month.to_string();
+    let before = repo::plan135(&app.db, &m, user.id).await?;
+    let p = repo::Plan135 {
+        month: m.clone(),
+        staff_id: user.id,
+        plan: plan.trim().to_string(),
+        improvement: improvement.trim().to_string(),
+        updated_at: app.clock.now(),
+    };
+    if before
+        .as_ref()
+        .is_some_and(|b| b.plan == p.plan && b.improvement == p.improvement)
+    {
+        return Ok(before.unwrap_or(p));
+    }
+    let mut tx = app.db.begin().await?;
+    repo::put_plan135(&mut tx, &p).await?;
+    store::audit::record(
+        &mut tx,
+        &user.actor(),
+        "plan135.save",
+        "plan135",
+        &format!("{m}/{}", user.username),
+        before.as_ref(),
+        Some(&p),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(p)
+}

@@ -50,6 +50,11 @@ pub fn router() -> Router<AppState> {
         .route("/feedback/{month}/{retailer}", post(feedback_tick))
         .route("/meeting", get(meeting_home))
         .route("/meeting/{month}", get(meeting_page))
+        .route("/method135", get(method135_home))
+        .route(
+            "/method135/{month}",
+            get(method135_page).post(method135_save),
+        )
 }
 
 // ---------------------------------------------------------------- helpers
@@ -1037,4 +1042,249 @@ pub fn method_label(k: &str) -> String {
         "—" => k.to_string(),
         zh => zh.to_string(),
     }
+}
+
+// ---------------------------------------------------------------- ⑥ the 135 cycle per role
+
+#[derive(Template, WebTemplate)]
+#[template(path = "month_method135.html")]
+struct Method135Page {
+    chrome: Option<Chrome>,
+    csrf: String,
+    /// The working month.
+    month: String,
+    prev: String,
+    /// The month forecast in it.
+    target: String,
+    role_zh: &'static str,
+    /// 分析: pre-filled lines per heading.
+    analysis: Vec<(&'static str, Vec<String>)>,
+    last_improvement: Option<String>,
+    plan: String,
+    improvement: String,
+    updated_at: Option<String>,
+    /// 评估: last month's forecast accuracy and order fill in the person's scope.
+    evaluation: Option<app::accuracy::AccuracyRow>,
+    evaluation_note: Option<String>,
+    message: Option<String>,
+}
+
+async fn method135_home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
+    see_other(&format!("/method135/{}", Month::of(s.app.clock.today())))
+}
+
+fn versus_line(v: &app::dashboard::Versus) -> String {
+    format!(
+        "{}：{} 条，同比 {}",
+        v.label,
+        crate::fmt::qty(v.qty),
+        crate::fmt::growth(&v.yoy_pct)
+    )
+}
+
+async fn analysis_of(
+    s: &AppState,
+    u: &app::CurrentUser,
+) -> Result<Vec<(&'static str, Vec<String>)>, AppError> {
+    let warn = |w: &[app::dashboard::RetailerWarning]| -> Vec<String> {
+        let mut v: Vec<String> = w
+            .iter()
+            .take(10)
+            .map(|w| {
+                format!(
+                    "{}（{}）：{} 条，上月 {} 条",
+                    w.name, w.customer_code, w.qty, w.prev_qty
+                )
+            })
+            .collect();
+        if w.len() > 10 {
+            v.push(format!("……共 {} 户预警", w.len()));
+        }
+        v
+    };
+    Ok(match u.role {
+        Role::AccountManager => {
+            let h = app::dashboard::rep_home(&s.app, u).await?;
+            vec![
+                (
+                    "客户分析",
+                    vec![format!(
+                        "服务客户 {} 户；{} 销量 {} 条，同比 {}",
+                        h.retailers,
+                        h.month,
+                        crate::fmt::qty(h.total.qty),
+                        crate::fmt::growth(&h.total.yoy_pct)
+                    )],
+                ),
+                ("品牌分析", h.top_brands.iter().map(versus_line).collect()),
+                (
+                    "市场分析（按价类）",
+                    h.by_class.iter().map(versus_line).collect(),
+                ),
+                ("预警客户", warn(&h.warnings)),
+            ]
+        }
+        Role::MarketManager => {
+            let h = app::dashboard::market_manager_home(&s.app, u).await?;
+            vec![
+                (
+                    "市场部分析",
+                    vec![format!(
+                        "{} {}：{} 条，同比 {}",
+                        h.area_name,
+                        h.month,
+                        crate::fmt::qty(h.total.qty),
+                        crate::fmt::growth(&h.total.yoy_pct)
+                    )],
+                ),
+                (
+                    "客户经理",
+                    h.reps
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "{}：{} 户，{} 条，同比 {}，预警 {} 户{}",
+                                r.name,
+                                r.retailers,
+                                crate::fmt::qty(r.volume.qty),
+                                crate::fmt::growth(&r.volume.yoy_pct),
+                                r.warnings,
+                                r.band_breach
+                                    .as_ref()
+                                    .map(|b| format!("；{b}"))
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .collect(),
+                ),
+                ("品牌", h.top_brands.iter().map(versus_line).collect()),
+                ("预警客户", warn(&h.warnings)),
+            ]
+        }
+        Role::BrandManager => {
+            let h = app::dashboard::brand_manager_home(&s.app, u).await?;
+            vec![
+                (
+                    "品牌分析",
+                    std::iter::once(format!(
+                        "重点品牌占比 {:.1}%（目标 {:.1}%）",
+                        h.key_brand_share_pct, h.key_brand_target_pct
+                    ))
+                    .chain(h.key_brands.iter().map(versus_line))
+                    .collect(),
+                ),
+                (
+                    "市场分析",
+                    h.by_area
+                        .iter()
+                        .take(20)
+                        .map(|b| {
+                            format!(
+                                "{} · {}：{} 条，占比 {:.1}%，覆盖率 {:.1}%，上柜率 {:.1}%",
+                                b.brand, b.area, b.qty, b.share_pct, b.coverage_pct, b.listing_pct
+                            )
+                        })
+                        .collect(),
+                ),
+                (
+                    "工业企业",
+                    h.manufacturers
+                        .iter()
+                        .map(|m| versus_line(&m.volume).replacen(&m.volume.label, &m.name, 1))
+                        .collect(),
+                ),
+            ]
+        }
+        _ => {
+            let h = app::dashboard::center_home(&s.app, u).await?;
+            vec![
+                ("总体", vec![versus_line(&h.total)]),
+                ("县级营销部", h.by_county.iter().map(versus_line).collect()),
+                ("品牌", h.top_brands.iter().map(versus_line).collect()),
+            ]
+        }
+    })
+}
+
+async fn method135_view(
+    s: &AppState,
+    ctx: &PageCtx,
+    month: Month,
+    message: Option<String>,
+) -> Result<Method135Page, PageError> {
+    let u = &ctx.user;
+    let analysis = analysis_of(s, u).await?;
+    let last_improvement = app::cycle::plan135(&s.app, u, month.prev())
+        .await?
+        .map(|p| p.improvement)
+        .filter(|t| !t.is_empty());
+    let mine = app::cycle::plan135(&s.app, u, month).await?;
+    let (evaluation, evaluation_note) =
+        match app::accuracy::accuracy(&s.app, u, month.prev(), AccuracyBy::Total).await {
+            Ok(a) => (a.rows.into_iter().next(), None),
+            Err(AppError::Conflict(m)) => (None, Some(m)),
+            Err(e) => return Err(e.into()),
+        };
+    Ok(Method135Page {
+        chrome: chrome(ctx, "method135"),
+        csrf: ctx.csrf.clone(),
+        month: month.to_string(),
+        prev: month.prev().to_string(),
+        target: month.next().to_string(),
+        role_zh: u.role.zh(),
+        analysis,
+        last_improvement,
+        plan: mine.as_ref().map(|p| p.plan.clone()).unwrap_or_default(),
+        improvement: mine
+            .as_ref()
+            .map(|p| p.improvement.clone())
+            .unwrap_or_default(),
+        updated_at: mine.map(|p| {
+            p.updated_at
+                .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+        evaluation,
+        evaluation_note,
+        message,
+    })
+}
+
+async fn method135_page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(m): Path<String>,
+    Query(q): Query<MsgQuery>,
+) -> Result<Response, PageError> {
+    let month = month_of(&m)?;
+    Ok(method135_view(&s, &ctx, month, q.msg)
+        .await?
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct PlanForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    plan: String,
+    #[serde(default)]
+    improvement: String,
+}
+
+async fn method135_save(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(m): Path<String>,
+    Form(f): Form<PlanForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let month = month_of(&m)?;
+    app::cycle::save_plan135(&s.app, &ctx.user, month, &f.plan, &f.improvement).await?;
+    Ok(see_other(&format!(
+        "/method135/{month}?msg={}",
+        crate::fmt::urlencode("已保存计划与改进措施")
+    )))
 }

@@ -70,6 +70,7 @@ impl Chrome {
             ("/products", "卷烟规格", "products"),
             ("/cycle", "月度日历", "cycle"),
             ("/forecasts", "需求预测", "forecasts"),
+            ("/method135", "135工作法", "method135"),
         ];
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {
             m.push(("/supply", "货源平衡", "supply"));
