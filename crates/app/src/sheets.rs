@@ -1024,6 +1024,122 @@ pub struct Rollup {
     pub reps: usize,
     pub rows: Vec<RollupRow>,
     pub trend: Vec<TrendRow>,
+    /// Time in market in the week (§2.3): the market manager first, then each rep.
+    pub field_time: Vec<FieldTime>,
+}
+
+/// A person's time in market over days against the §2.3 minimum of their role: reps 5 h each
+/// working day, market managers 2 days a week (a day counts from `market_day_min_hours`),
+/// brand managers 1/3 of working time. Only working days up to today count.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldTime {
+    pub username: String,
+    pub name: String,
+    pub role_zh: &'static str,
+    pub working_days: usize,
+    pub hours: f64,
+    /// Days meeting the role's day minimum (reps: the daily hours; managers: a market day).
+    pub days: usize,
+    pub required: String,
+    pub actual: String,
+    pub met: bool,
+}
+
+/// Time in market of a person over China-time days `[from, to]` (see [`FieldTime`]).
+pub async fn field_time(
+    app: &App,
+    person: &Staff,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<FieldTime> {
+    let policy = app.policy().await?;
+    let to = to.min(app.clock.today());
+    let rows = vrepo::of_person(
+        &app.db,
+        person.id,
+        visit::china_day_start(from),
+        visit::china_day_start(to + Duration::days(1)),
+    )
+    .await?;
+    let closed: Vec<_> = rows
+        .iter()
+        .filter_map(|v| v.ended_at.map(|e| (v.started_at, e)))
+        .collect();
+    let by_day = visit::field_hours_by_day(&closed);
+    let by_day: std::collections::BTreeMap<NaiveDate, f64> = by_day
+        .into_iter()
+        .filter(|(d, _)| *d >= from && *d <= to)
+        .collect();
+    let wd = if to >= from {
+        visit::working_days(from, to)
+    } else {
+        Vec::new()
+    };
+    // `+ 0.0`: an empty float sum is −0.0.
+    let total = by_day.values().sum::<f64>() + 0.0;
+    let hours = (total * 10.0).round() / 10.0 + 0.0;
+    let role = Role::parse(&person.role).unwrap_or(Role::AccountManager);
+    let s = &policy.staffing;
+    let (days, required, actual, met) = match role {
+        Role::MarketManager => {
+            let need = s.market_manager_days_per_week * wd.len() as f64 / 5.0;
+            let n = visit::market_days(&by_day, policy.one_sheet.market_day_min_hours);
+            (
+                n,
+                format!(
+                    "每周 ≥ {} 天（满 {} 小时算 1 天）",
+                    s.market_manager_days_per_week, policy.one_sheet.market_day_min_hours
+                ),
+                format!("在市场 {n} 天，{hours:.1} 小时"),
+                n as f64 + 1e-9 >= need,
+            )
+        }
+        Role::BrandManager => {
+            let share = visit::field_share(total, wd.len(), policy.one_sheet.hours_per_working_day);
+            let n = visit::market_days(&by_day, policy.one_sheet.market_day_min_hours);
+            (
+                n,
+                format!(
+                    "≥ {:.0}% 工作时间（1/3）",
+                    s.brand_manager_field_share * 100.0
+                ),
+                format!("占比 {:.1}%，{hours:.1} 小时", share * 100.0),
+                share + 1e-9 >= s.brand_manager_field_share,
+            )
+        }
+        _ => {
+            let d = visit::rep_days_in_market(&by_day, &wd, s.min_daily_field_hours);
+            let n = d.iter().filter(|x| x.met).count();
+            (
+                n,
+                format!("每个工作日 ≥ {} 小时", s.min_daily_field_hours),
+                format!("达标 {n}/{} 天，{hours:.1} 小时", wd.len()),
+                n == wd.len(),
+            )
+        }
+    };
+    Ok(FieldTime {
+        username: person.username.clone(),
+        name: person.name.clone(),
+        role_zh: role.zh(),
+        working_days: wd.len(),
+        hours,
+        days,
+        required,
+        actual,
+        met,
+    })
+}
+
+/// The signed-in person's own time in market over `[from, to]`.
+pub async fn own_field_time(
+    app: &App,
+    user: &CurrentUser,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<FieldTime> {
+    let me = staff_named(app, &user.username).await?;
+    field_time(app, &me, from, to).await
 }
 
 pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<Rollup> {
@@ -1079,6 +1195,14 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
         }
         w = w.next();
     }
+    let (monday, sunday) = (week.monday(), week.day(6));
+    let mut field = Vec::new();
+    if user.role == Role::MarketManager {
+        field.push(own_field_time(app, user, monday, sunday).await?);
+    }
+    for rep in &reps {
+        field.push(field_time(app, rep, monday, sunday).await?);
+    }
     Ok(Rollup {
         week: week.to_string(),
         prev_week: week.prev().to_string(),
@@ -1086,6 +1210,7 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
         reps: reps.len(),
         rows,
         trend,
+        field_time: field,
     })
 }
 

@@ -98,6 +98,9 @@ struct CultivationPage {
     o: FormOptions,
     can_create: bool,
     message: Option<String>,
+    /// A brand manager's own time in market this month (§2.3, ≥ 1/3).
+    field: Option<app::sheets::FieldTime>,
+    field_period: String,
 }
 
 async fn render(
@@ -108,6 +111,15 @@ async fn render(
 ) -> Result<Response, PageError> {
     let tasks = app::cultivation::list(&s.app, &ctx.user).await?;
     let o = app::cultivation::form_options(&s.app, &ctx.user).await?;
+    let month = domain::Month::of(s.app.clock.today());
+    let field = if ctx.user.role == domain::org::Role::BrandManager {
+        Some(
+            app::sheets::own_field_time(&s.app, &ctx.user, month.first_day(), month.last_day())
+                .await?,
+        )
+    } else {
+        None
+    };
     let page = CultivationPage {
         chrome: Some(Chrome {
             name: ctx.user.name.clone(),
@@ -125,6 +137,8 @@ async fn render(
         tasks,
         o,
         message,
+        field,
+        field_period: format!("{month} 月初至今"),
     };
     Ok((status, page).into_response())
 }

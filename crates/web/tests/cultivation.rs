@@ -211,3 +211,62 @@ both_backends!(cultivation_task_lands_on_rep_draft, async |t: TestApp| {
     let (_, doc) = t.get_json(&c, "/api/openapi.json").await;
     assert!(doc["paths"]["/api/v1/cultivation-tasks"]["post"].is_object());
 });
+
+both_backends!(managers_time_in_market_on_pages, async |t: TestApp| {
+    let rep = t.user_of_role("account_manager").await;
+    let rs = store::repo::staff::by_username(t.db(), &rep)
+        .await
+        .unwrap()
+        .unwrap();
+    let mm = store::repo::staff::by_id(t.db(), rs.supervisor_id.expect("supervisor"))
+        .await
+        .unwrap()
+        .unwrap();
+    let code: String = store::on_db!(t.db(), p => sqlx::query_scalar::<_, String>("SELECT customer_code FROM retailer WHERE account_manager_id = $1 ORDER BY customer_code LIMIT 1").bind(rs.id).fetch_one(p).await.unwrap());
+    // Monday 09:00–09:40 China time; the clock stands at 10:00.
+    let c = t.login(&rep).await;
+    let (s, v) = post(&t, &c, "/api/v1/visits", &json!({"retailer_code": code, "started_at": "2026-11-16T01:00:00Z", "ended_at": "2026-11-16T01:40:00Z"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+
+    // The market manager's roll-up: a line for the manager and one per rep, against the minimum.
+    let f = t.login_form(&mm.username).await;
+    let (s, page) = t.get_html(&f, "/rollup?week=2026-W47").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("在市场时间"), "section shown");
+    assert!(page.contains("每周 ≥ 2 天"), "the manager's minimum");
+    assert!(
+        page.contains(&mm.name) && page.contains("在市场 0 天，0.0 小时"),
+        "the manager's own line"
+    );
+    assert!(page.contains("每个工作日 ≥ 5 小时"), "the reps' minimum");
+    assert!(
+        page.contains("达标 0/1 天，0.7 小时"),
+        "the rep's 40 minutes"
+    );
+    let (s, r) = t
+        .get_json(&t.login(&mm.username).await, "/api/v1/rollup/2026-W47")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let line = r["field_time"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["username"] == rep.as_str())
+        .unwrap()
+        .clone();
+    assert!(
+        (line["hours"].as_f64().unwrap() - 0.7).abs() < 1e-9,
+        "{line}"
+    );
+    assert_eq!(line["met"], false);
+    assert_eq!(r["field_time"][0]["username"], mm.username.as_str());
+
+    // The brand manager sees their own share on their page.
+    let (bm, _) = brand_manager(&t).await;
+    let (s, page) = t.get_html(&t.login_form(&bm).await, "/cultivation").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("我的在市场时间") && page.contains("占比 0.0%") && page.contains("1/3"),
+        "brand manager share shown"
+    );
+});
