@@ -573,6 +573,8 @@ struct SheetPage {
     v: SheetView,
     can_edit: bool,
     can_review: bool,
+    /// The rep's own sheet: items to retailers (who have no account) are handled here.
+    is_rep: bool,
     message: Option<String>,
     prev: String,
     next: String,
@@ -665,6 +667,7 @@ async fn render_sheet(
             .collect(),
         kinds: GreenKind::ALL.iter().map(|c| (c.code(), c.zh())).collect(),
         tick_rows,
+        is_rep: ctx.user.username == v.username,
         v,
         can_edit,
         can_review,

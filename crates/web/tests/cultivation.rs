@@ -270,3 +270,113 @@ both_backends!(managers_time_in_market_on_pages, async |t: TestApp| {
         "brand manager share shown"
     );
 });
+
+both_backends!(
+    green_items_to_retailers_on_the_sheet_page,
+    async |t: TestApp| {
+        let reps = t.users_of_role("account_manager").await;
+        let rep = reps[0].clone();
+        let code_of = async |u: &str| -> String {
+            let id = store::repo::staff::by_username(t.db(), u)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            store::on_db!(t.db(), p => sqlx::query_scalar::<_, String>("SELECT customer_code FROM retailer WHERE account_manager_id = $1 ORDER BY customer_code LIMIT 1").bind(id).fetch_one(p).await.unwrap())
+        };
+        let own = code_of(&rep).await;
+        let foreign = code_of(&reps[1]).await;
+        let f = t.login_form(&rep).await;
+        let sheet = format!("/sheets/{rep}/2026-W47");
+        let (s, page) = t.get_html(&f, &sheet).await;
+        assert_eq!(s, StatusCode::OK);
+        let csrf = hidden(&page, "csrf");
+        let send = async |code: &str, content: &str| {
+            f.post(t.url(&format!("{sheet}/green")))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("counterpart", "RETAILER"),
+                    ("kind", "NOTICE"),
+                    ("channel", "IN_PERSON"),
+                    ("retailer_code", code),
+                    ("content", content),
+                ])
+                .send()
+                .await
+                .unwrap()
+        };
+        // Refusals are shown on the page: no code, another rep's retailer.
+        let r = send("", "下周调整订货日").await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("请填写零售客户编码"));
+        let r = send(&foreign, "下周调整订货日").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // Recorded, then answered and closed from the sheet page.
+        let r = send(&own, "下周调整订货日").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (s, page) = t.get_html(&f, &sheet).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains("下周调整订货日") && page.contains("记录答复"),
+            "item with its handling forms"
+        );
+        let (_, v) = t
+            .get_json(&f, &format!("/api/v1/sheets/{rep}/2026-W47"))
+            .await;
+        let g = v["green_channel"][0].clone();
+        assert_eq!(g["counterpart"], "RETAILER");
+        assert_eq!(g["retailer_code"], own.as_str());
+        assert!(g["recipient_id"].is_null());
+        let id = g["id"].as_i64().unwrap();
+        let back = format!("{sheet}#b5");
+        let r = f
+            .post(t.url(&format!("/inbox/{id}")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("status", "ANSWERED"),
+                ("answer", "店主已知悉"),
+                ("back", back.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], back.as_str());
+        let r = f
+            .post(t.url(&format!("/inbox/{id}")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("status", "CLOSED"),
+                ("back", back.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, v) = t
+            .get_json(&f, &format!("/api/v1/sheets/{rep}/2026-W47"))
+            .await;
+        let g = &v["green_channel"][0];
+        assert_eq!(g["status"], "CLOSED");
+        assert_eq!(g["answer"], "店主已知悉");
+        assert!(
+            !g["answered_at"].is_null() && !g["closed_at"].is_null() && !g["received_at"].is_null()
+        );
+        let (_, page) = t.get_html(&f, &sheet).await;
+        assert!(
+            page.contains("已关闭") && !page.contains("记录答复"),
+            "closed items offer no more handling"
+        );
+        // Another rep cannot handle it.
+        let o = t.login_form(&reps[1]).await;
+        let (_, op) = t.get_html(&o, "/inbox").await;
+        let ocsrf = hidden(&op, "csrf");
+        let r = o
+            .post(t.url(&format!("/inbox/{id}")))
+            .form(&[("csrf", ocsrf.as_str()), ("status", "CLOSED")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+);
