@@ -314,33 +314,14 @@ fn simulate_chunk(model: &Model, range: std::ops::Range<usize>) -> Chunk {
     Chunk { parts }
 }
 
-/// `INSERT INTO table (cols) VALUES ($1, …), …` for `rows` rows; with anonymous `?` placeholders
-/// when `numbered` is false (SQLite: sqlx looks every named parameter up by name, which SQLite
-/// answers with a linear scan — quadratic for 32,000 parameters; anonymous ones bind in order).
+/// `head VALUES …` for `rows` rows, `?` placeholders on SQLite and `$n` on PostgreSQL.
 fn insert_sql(head: &str, cols: usize, rows: usize, numbered: bool) -> String {
-    let mut s = String::with_capacity(head.len() + rows * cols * 7);
-    s.push_str(head);
-    s.push_str(" VALUES ");
-    let mut n = 0;
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
-            }
-            n += 1;
-            if numbered {
-                let _ = write!(s, "${n}");
-            } else {
-                s.push('?');
-            }
-        }
-        s.push(')');
-    }
-    s
+    let backend = if numbered {
+        store::Backend::Postgres
+    } else {
+        store::Backend::Sqlite
+    };
+    store::bulk::insert_sql(head, cols, rows, backend)
 }
 
 const LINE_HEAD: &str = "INSERT INTO order_line (retailer_id, order_date, product_id, demanded_qty, quota_qty, ordered_qty, supplied_qty, amount_fen)";

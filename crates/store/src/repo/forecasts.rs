@@ -68,24 +68,24 @@ pub async fn put_model_batch(
     rows: &[(i64, i64, i64)],
     now: DateTime<Utc>,
 ) -> Result<u64> {
+    let backend = tx.backend();
     let mut written = 0;
-    for chunk in rows.chunks(1000) {
-        let mut q = String::from(
-            "INSERT INTO forecast (month, retailer_id, product_id, method, quantity, state, model_qty, updated_at) VALUES ",
+    for chunk in rows.chunks(crate::bulk::rows_per_statement(6)) {
+        let mut q = crate::bulk::insert_sql_row(
+            "INSERT INTO forecast (month, retailer_id, product_id, method, quantity, state, model_qty, updated_at)",
+            &[
+                None,
+                None,
+                None,
+                Some("'MODEL'"),
+                None,
+                Some("'DRAFT'"),
+                None,
+                None,
+            ],
+            chunk.len(),
+            backend,
         );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                q.push(',');
-            }
-            let b = 3 + i * 3;
-            q.push_str(&format!(
-                "($1, ${}, ${}, 'MODEL', ${}, 'DRAFT', ${}, $2)",
-                b,
-                b + 1,
-                b + 2,
-                b + 2
-            ));
-        }
         q.push_str(
             " ON CONFLICT (month, retailer_id, product_id) DO UPDATE SET model_qty = excluded.model_qty, \
              quantity = CASE WHEN forecast.method = 'MODEL' THEN excluded.model_qty ELSE forecast.quantity END, \
@@ -93,9 +93,9 @@ pub async fn put_model_batch(
              WHERE forecast.state = 'DRAFT' AND (forecast.model_qty IS NULL OR forecast.model_qty <> excluded.model_qty)",
         );
         written += on_tx!(tx, c => {
-            let mut s = sqlx::query(&q).bind(month).bind(now);
+            let mut s = sqlx::query(&q);
             for (r, p, v) in chunk {
-                s = s.bind(*r).bind(*p).bind(*v);
+                s = s.bind(month).bind(*r).bind(*p).bind(*v).bind(*v).bind(now);
             }
             s.execute(c).await.map(|r| r.rows_affected())
         })?;

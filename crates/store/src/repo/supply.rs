@@ -77,30 +77,18 @@ pub async fn replace_run(
     now: DateTime<Utc>,
 ) -> Result<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM balance_line WHERE month = $1").bind(month).execute(c).await.map(|r| r.rows_affected()))?;
-    for chunk in lines.chunks(1000) {
-        let mut q = String::from(
-            "INSERT INTO balance_line (month, retailer_id, product_id, tier, forecast_qty, final_qty, capped, flagged) VALUES ",
+    let backend = tx.backend();
+    for chunk in lines.chunks(crate::bulk::rows_per_statement(8)) {
+        let q = crate::bulk::insert_sql(
+            "INSERT INTO balance_line (month, retailer_id, product_id, tier, forecast_qty, final_qty, capped, flagged)",
+            8,
+            chunk.len(),
+            backend,
         );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                q.push(',');
-            }
-            let b = 2 + i * 7;
-            q.push_str(&format!(
-                "($1, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b,
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            ));
-        }
         on_tx!(tx, c => {
-            let mut s = sqlx::query(&q).bind(month);
+            let mut s = sqlx::query(&q);
             for l in chunk {
-                s = s.bind(l.0).bind(l.1).bind(l.2).bind(l.3).bind(l.4).bind(l.5).bind(l.6);
+                s = s.bind(month).bind(l.0).bind(l.1).bind(l.2).bind(l.3).bind(l.4).bind(l.5).bind(l.6);
             }
             s.execute(c).await.map(|r| r.rows_affected())
         })?;
