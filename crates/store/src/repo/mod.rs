@@ -5,7 +5,6 @@
 //! on that level".
 pub mod config;
 pub mod cultivation;
-pub mod cultivation;
 pub mod forecasts;
 pub mod product;
 pub mod retailer;
