@@ -3,7 +3,8 @@
 //! (see `app::cultivation`).
 use crate::AppState;
 use crate::error::{ApiError, PageError, Problem};
-use crate::extract::{ApiUser, PageCtx, csrf_ok};
+use crate::extract::check_csrf;
+use crate::extract::{ApiUser, PageCtx};
 use crate::pages::Chrome;
 use app::AppError;
 use app::cultivation::{FormOptions, TaskInput, TaskView};
@@ -145,16 +146,6 @@ async fn render(
 
 async fn page(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
     render(&s, &ctx, None, StatusCode::OK).await
-}
-
-async fn check_csrf(session: &Session, token: &str) -> Result<(), PageError> {
-    if csrf_ok(session, token).await {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden(
-            "页面已过期，请刷新后重试".into(),
-        )))
-    }
 }
 
 fn status_of(e: &AppError) -> StatusCode {

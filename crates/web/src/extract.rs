@@ -26,6 +26,17 @@ pub async fn csrf_token(session: &Session) -> String {
     t
 }
 
+/// Refuse a form whose token does not match the session's (an expired or forged page).
+pub async fn check_csrf(session: &Session, token: &str) -> Result<(), crate::error::PageError> {
+    if csrf_ok(session, token).await {
+        Ok(())
+    } else {
+        Err(crate::error::PageError(AppError::Forbidden(
+            "页面已过期，请刷新后重试".into(),
+        )))
+    }
+}
+
 /// Whether a submitted form token matches the session's.
 pub async fn csrf_ok(session: &Session, submitted: &str) -> bool {
     matches!(session.get::<String>(CSRF_KEY).await, Ok(Some(t)) if !t.is_empty() && t == submitted)

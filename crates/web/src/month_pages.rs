@@ -5,7 +5,8 @@
 //! takes the working month, every other page the target month = working month + 1).
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::{PageCtx, csrf_ok};
+use crate::extract::PageCtx;
+use crate::extract::check_csrf;
 use crate::pages::Chrome;
 use app::AppError;
 use app::accuracy::{AccuracyBy, AccuracyOut};
@@ -66,16 +67,6 @@ fn chrome(ctx: &PageCtx, active: &'static str) -> Option<Chrome> {
         csrf: ctx.csrf.clone(),
         active,
     })
-}
-
-async fn check_csrf(session: &Session, token: &str) -> Result<(), PageError> {
-    if csrf_ok(session, token).await {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden(
-            "页面已过期，请刷新后重试".into(),
-        )))
-    }
 }
 
 fn month_of(s: &str) -> Result<Month, AppError> {

@@ -3,7 +3,8 @@
 //! inbox (待办) and the market manager's roll-up (周报汇总) and month close.
 use crate::AppState;
 use crate::error::{ApiError, PageError, Problem};
-use crate::extract::{ApiUser, PageCtx, csrf_ok};
+use crate::extract::check_csrf;
+use crate::extract::{ApiUser, PageCtx};
 use crate::pages::Chrome;
 use app::AppError;
 use app::sheets::{GreenInput, GreenView, MonthClose, Rollup, SheetView};
@@ -144,16 +145,6 @@ fn chrome(ctx: &PageCtx, active: &'static str) -> Option<Chrome> {
         csrf: ctx.csrf.clone(),
         active,
     })
-}
-
-async fn check_csrf(session: &Session, token: &str) -> Result<(), PageError> {
-    if csrf_ok(session, token).await {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden(
-            "页面已过期，请刷新后重试".into(),
-        )))
-    }
 }
 
 // ---------------------------------------------------------------- API: sheets
