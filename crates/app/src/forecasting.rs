@@ -217,14 +217,7 @@ pub async fn self_report(
     target: Month,
     lines: &[SelfReportLine],
 ) -> AppResult<Vec<ForecastOut>> {
-    let r = retailer(app, retailer_code).await?;
-    let ok = match repo::credential(&app.db, r.id).await? {
-        Some(h) => verify_token(token, &h),
-        None => false,
-    };
-    if !ok {
-        return Err(AppError::Unauthorized);
-    }
+    let r = pos_retailer(app, retailer_code, token).await?;
     if lines.is_empty() {
         return Err(AppError::invalid("lines", "至少提报一个规格"));
     }
@@ -280,6 +273,95 @@ pub async fn self_report(
     }
     tx.commit().await?;
     Ok(outs)
+}
+
+/// The retailer a POS credential belongs to; an unknown code and a wrong token are refused alike
+/// (401), so the answer does not tell which customer codes exist.
+async fn pos_retailer(app: &App, code: &str, token: &str) -> AppResult<store::model::Retailer> {
+    let Some(r) = store::repo::retailer::by_code(&app.db, code.trim()).await? else {
+        return Err(AppError::Unauthorized);
+    };
+    let ok = match repo::credential(&app.db, r.id).await? {
+        Some(h) => verify_token(token.trim(), &h),
+        None => false,
+    };
+    if ok {
+        Ok(r)
+    } else {
+        Err(AppError::Unauthorized)
+    }
+}
+
+/// One SKU on the retailer's self-report page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PosSheetLine {
+    pub sku: String,
+    pub name: String,
+    /// Demand of the months of [`PosSheet::months`], oldest first.
+    pub history: Vec<i64>,
+    /// The retailer's current self-report for the target month, if any.
+    pub self_report_qty: Option<i64>,
+}
+
+/// What the retailer's self-report page (客户提报) shows once its credential is checked: the
+/// SKUs it usually buys (demand in the last three complete months, or a forecast record of the
+/// target month) with those months' demand for guidance.
+#[derive(Debug, Clone, Serialize)]
+pub struct PosSheet {
+    pub code: String,
+    pub name: String,
+    pub months: Vec<String>,
+    pub lines: Vec<PosSheetLine>,
+}
+
+/// The self-report sheet of a retailer, behind its POS credential (401 otherwise).
+pub async fn pos_sheet(
+    app: &App,
+    retailer_code: &str,
+    token: &str,
+    target: Month,
+) -> AppResult<PosSheet> {
+    let r = pos_retailer(app, retailer_code, token).await?;
+    let last = working_month(target).prev();
+    let months: Vec<String> = (0..3).rev().map(|i| last.plus(-i).to_string()).collect();
+    let mut by: std::collections::BTreeMap<String, PosSheetLine> = Default::default();
+    for (sku, brand, spec, m, q) in
+        repo::retailer_demand(&app.db, r.id, &months[0], &months[2]).await?
+    {
+        let e = by.entry(sku.clone()).or_insert_with(|| PosSheetLine {
+            sku,
+            name: format!("{brand} {spec}"),
+            history: vec![0; months.len()],
+            self_report_qty: None,
+        });
+        if let Some(i) = months.iter().position(|x| *x == m) {
+            e.history[i] += q;
+        }
+    }
+    for (sku, brand, spec, sr) in repo::retailer_records(&app.db, r.id, &target.to_string()).await?
+    {
+        let e = by.entry(sku.clone()).or_insert_with(|| PosSheetLine {
+            sku,
+            name: format!("{brand} {spec}"),
+            history: vec![0; months.len()],
+            self_report_qty: None,
+        });
+        e.self_report_qty = sr;
+    }
+    let mut lines: Vec<PosSheetLine> = by.into_values().collect();
+    lines.sort_by(|a, b| {
+        b.history
+            .iter()
+            .sum::<i64>()
+            .cmp(&a.history.iter().sum::<i64>())
+            .then_with(|| a.sku.cmp(&b.sku))
+    });
+    Ok(PosSheet {
+        code: r.customer_code,
+        name: r.name,
+        months,
+        lines,
+    })
 }
 
 fn verify_token(token: &str, hash: &str) -> bool {

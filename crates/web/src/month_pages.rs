@@ -51,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .route("/feedback/{month}/{retailer}", post(feedback_tick))
         .route("/meeting", get(meeting_home))
         .route("/meeting/{month}", get(meeting_page))
+        .route("/pos", get(pos_home))
+        .route("/pos/{month}", get(pos_page).post(pos_post))
         .route("/method135", get(method135_home))
         .route(
             "/method135/{month}",
@@ -606,6 +608,133 @@ async fn retailer_save(
     }
     let page = retailer_view(&s, &ctx, target, &code, messages).await?;
     Ok((status, page).into_response())
+}
+
+// ---------------------------------------------------------------- ② bis: the retailer's self-report
+
+/// The retailer's own page (客户提报): no staff session; the customer code and the POS credential
+/// (the token of `POST /api/v1/retailers/{code}/pos-token`) open the sheet, whose figures go
+/// through the same call as `POST /api/v1/pos/forecasts/{month}`. The session's CSRF token
+/// protects the forms as on the login page.
+#[derive(Template, WebTemplate)]
+#[template(path = "month_pos.html")]
+struct PosPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    code: String,
+    token: String,
+    sheet: Option<app::forecasting::PosSheet>,
+    done: bool,
+    error: Option<String>,
+}
+
+const POS_REFUSED: &str = "客户编码或凭证不正确，未写入任何数据；请向客户经理索取 POS 凭证";
+
+async fn pos_home(State(s): State<AppState>) -> Response {
+    see_other(&format!("/pos/{}", target_now(&s)))
+}
+
+async fn pos_page(session: Session, Path(m): Path<String>) -> Result<Response, PageError> {
+    let target = month_of(&m)?;
+    Ok(PosPage {
+        chrome: None,
+        csrf: crate::extract::csrf_token(&session).await,
+        month: target.to_string(),
+        code: String::new(),
+        token: String::new(),
+        sheet: None,
+        done: false,
+        error: None,
+    }
+    .into_response())
+}
+
+/// Without `q_<sku>` fields: check the credential and show the sheet. With them: submit the
+/// self-report (all lines or none), then show the sheet as stored.
+async fn pos_post(
+    State(s): State<AppState>,
+    session: Session,
+    Path(m): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let field = |name: &str| {
+        f.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    check_csrf(&session, &field("csrf")).await?;
+    let target = month_of(&m)?;
+    let (code, token) = (field("code"), field("token"));
+    let mut page = PosPage {
+        chrome: None,
+        csrf: crate::extract::csrf_token(&session).await,
+        month: target.to_string(),
+        code: code.clone(),
+        token: String::new(),
+        sheet: None,
+        done: false,
+        error: None,
+    };
+    let mut lines = Vec::new();
+    let mut bad = None;
+    for (k, v) in &f {
+        let Some(sku) = k.strip_prefix("q_") else {
+            continue;
+        };
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match v.parse::<i64>() {
+            Ok(q) => lines.push(app::forecasting::SelfReportLine {
+                sku: sku.to_string(),
+                quantity: q,
+            }),
+            Err(_) => {
+                bad.get_or_insert(AppError::invalid(
+                    sku,
+                    format!("{sku}: \"{v}\" 不是有效的整数，未写入任何数据"),
+                ));
+            }
+        }
+    }
+    let submitting = f.iter().any(|(k, _)| k.starts_with("q_"));
+    let res = match bad {
+        Some(e) => Err(e),
+        None if submitting => app::forecasting::self_report(&s.app, &code, &token, target, &lines)
+            .await
+            .map(|_| true),
+        None => Ok(false),
+    };
+    let status = match res {
+        Ok(done) => {
+            page.done = done;
+            StatusCode::OK
+        }
+        Err(AppError::Unauthorized) => {
+            page.error = Some(POS_REFUSED.into());
+            return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+        }
+        Err(e) => {
+            let (st, msg) = inline_error(e)?;
+            page.error = Some(msg);
+            st
+        }
+    };
+    match app::forecasting::pos_sheet(&s.app, &code, &token, target).await {
+        Ok(sheet) => {
+            page.sheet = Some(sheet);
+            page.token = token;
+            Ok((status, page).into_response())
+        }
+        Err(AppError::Unauthorized) => {
+            page.error = Some(POS_REFUSED.into());
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---------------------------------------------------------------- ③ supply and balancing

@@ -123,6 +123,29 @@ pub async fn demand_history(
     )
 }
 
+/// One retailer's monthly demand per SKU over `from..=to`: (sku_code, brand, spec, month, demanded).
+pub async fn retailer_demand(
+    db: &Db,
+    retailer_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, String, String, String, i64)>> {
+    let q = "SELECT p.sku_code, p.brand, p.spec_name, s.month, s.demanded_qty FROM sales_month s JOIN product p ON p.id = s.product_id \
+             WHERE s.retailer_id = $1 AND s.month >= $2 AND s.month <= $3 AND p.status <> 'DELISTED' ORDER BY p.sku_code, s.month";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?)
+}
+
+/// One retailer's forecast records of a month: (sku_code, brand, spec, self_report_qty).
+pub async fn retailer_records(
+    db: &Db,
+    retailer_id: i64,
+    month: &str,
+) -> Result<Vec<(String, String, String, Option<i64>)>> {
+    let q = "SELECT p.sku_code, p.brand, p.spec_name, f.self_report_qty FROM forecast f JOIN product p ON p.id = f.product_id \
+             WHERE f.retailer_id = $1 AND f.month = $2 ORDER BY p.sku_code";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(month).fetch_all(p).await)?)
+}
+
 /// A forecast record with the names the pages and the aggregates need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ForecastView {

@@ -1,0 +1,166 @@
+//! Issue 5's remaining pages, walked through HTTP: the retailer's self-report page (客户提报)
+//! behind its POS credential, the rep accepting a self-report on the phone page, the brand plan on
+//! the forecast meeting and the retailer's stock on the phone page.
+mod common;
+use chrono::{TimeZone, Utc};
+use common::*;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+fn at(t: &TestApp, y: i32, m: u32, d: u32) {
+    t.app.clock.set(Some(
+        Utc.with_ymd_and_hms(y, m, d, 2, 0, 0)
+            .single()
+            .expect("time"),
+    ));
+}
+
+const TARGET: &str = "2026-10";
+
+async fn post_form(
+    t: &TestApp,
+    c: &Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let r = c.post(t.url(path)).form(form).send().await.expect("post");
+    let s = r.status();
+    (s, r.text().await.expect("text"))
+}
+
+/// The model's forecasts for TARGET, then the first rep signed in (form) and their records.
+async fn setup(t: &TestApp) -> (Client, Vec<Value>) {
+    at(t, 2026, 9, 2);
+    let center = t.login("yxzx01").await;
+    let r = center
+        .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let rep = t.users_of_role("account_manager").await.remove(0);
+    let rc = t.login_form(&rep).await;
+    let (s, list) = t
+        .get_json(&rc, &format!("/api/v1/forecasts/{TARGET}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    (rc, list.as_array().unwrap().clone())
+}
+
+async fn pair(t: &TestApp, c: &Client, code: &str, sku: &str) -> Value {
+    let (_, l) = t.get_json(c, &format!("/api/v1/forecasts/{TARGET}")).await;
+    l.as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["customer_code"] == code && f["sku_code"] == sku)
+        .cloned()
+        .unwrap()
+}
+
+/// The retailer opens its sheet with code + credential and self-reports; the POS token goes
+/// through the same function as the POS API; a wrong token is refused and writes nothing.
+async fn self_report_via_page(t: &TestApp, rc: &Client, code: &str, sku: &str, qty: &str) {
+    let r = rc
+        .post(t.url(&format!("/api/v1/retailers/{code}/pos-token")))
+        .send()
+        .await
+        .unwrap();
+    let (s, tok) = json_of(r).await;
+    assert_eq!(s, StatusCode::OK, "{tok}");
+    let token = tok["token"].as_str().unwrap().to_string();
+
+    let shop = t.client();
+    let r = shop.get(t.url("/pos")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, page) = t.get_html(&shop, &format!("/pos/{TARGET}")).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("客户提报") && page.contains("POS 凭证"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let path = format!("/pos/{TARGET}");
+
+    // A forged form (no session token) is refused.
+    let (s, _) = post_form(
+        t,
+        &shop,
+        &path,
+        &[("csrf", "x"), ("code", code), ("token", &token)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A wrong credential: a clear message, no sheet.
+    let (s, page) = post_form(
+        t,
+        &shop,
+        &path,
+        &[("csrf", &csrf), ("code", code), ("token", "wrong")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("客户编码或凭证不正确"), "{page}");
+    assert!(!page.contains(&format!("name=\"q_{sku}\"")));
+    // The right one: the sheet with last months' demand.
+    let (s, page) = post_form(
+        t,
+        &shop,
+        &path,
+        &[("csrf", &csrf), ("code", code), ("token", &token)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains(&format!("name=\"q_{sku}\"")), "{page}");
+    assert!(
+        page.contains("2026-08") && page.contains("2026-06"),
+        "{page}"
+    );
+    assert_eq!(hidden(&page, "token"), token);
+    let field = format!("q_{sku}");
+    // Submitting with a wrong token writes nothing.
+    let (s, page) = post_form(
+        t,
+        &shop,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("code", code),
+            ("token", "wrong"),
+            (&field, "99"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("未写入任何数据"), "{page}");
+    assert_eq!(pair(t, rc, code, sku).await["self_report_qty"], Value::Null);
+    // Submitting with the right one.
+    let (s, page) = post_form(
+        t,
+        &shop,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("code", code),
+            ("token", &token),
+            (&field, qty),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("已提报"), "{page}");
+    assert!(
+        page.contains(&format!("name=\"q_{sku}\" value=\"{qty}\"")),
+        "{page}"
+    );
+}
+
+both_backends!(pos_page_self_report, async |t: TestApp| {
+    let (rc, list) = setup(&t).await;
+    let code = list[0]["customer_code"].as_str().unwrap().to_string();
+    let sku = list[0]["sku_code"].as_str().unwrap().to_string();
+    self_report_via_page(&t, &rc, &code, &sku, "7").await;
+    let f = pair(&t, &rc, &code, &sku).await;
+    assert_eq!(f["self_report_qty"], 7, "{f}");
+    // Not reviewed yet: the model's figure stays in force (§5.1).
+    assert_eq!(f["method"], "MODEL", "{f}");
+});
