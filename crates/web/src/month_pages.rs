@@ -40,6 +40,10 @@ pub fn router() -> Router<AppState> {
             "/forecasts/{month}/{retailer}",
             get(retailer_page).post(retailer_save),
         )
+        .route(
+            "/forecasts/{month}/{retailer}/accept",
+            post(retailer_accept),
+        )
         .route("/supply", get(supply_home))
         .route("/supply/{month}", get(supply_page).post(supply_save))
         .route("/supply/{month}/upload", post(supply_upload))
@@ -608,6 +612,57 @@ async fn retailer_save(
     }
     let page = retailer_view(&s, &ctx, target, &code, messages).await?;
     Ok((status, page).into_response())
+}
+
+/// The rep accepts a retailer's self-report for one SKU (button `accept=<sku>` on the phone
+/// page): the same call as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` with method
+/// `CUSTOMER_SELF_REPORT` and the retailer's own figure as the reviewed one.
+async fn retailer_accept(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path((m, code)): Path<(String, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let field = |name: &str| {
+        f.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    check_csrf(&session, &field("csrf")).await?;
+    let target = month_of(&m)?;
+    let sku = field("accept");
+    let reported = app::forecasting::list(&s.app, &ctx.user, target)
+        .await?
+        .into_iter()
+        .find(|x| x.customer_code == code && x.sku_code == sku)
+        .and_then(|x| x.self_report_qty);
+    let res = match reported {
+        None => Err(AppError::invalid(
+            "accept",
+            format!("{sku}: 该客户没有客户提报数"),
+        )),
+        Some(q) => app::forecasting::put(
+            &s.app,
+            &ctx.user,
+            target,
+            &code,
+            &sku,
+            q,
+            "CUSTOMER_SELF_REPORT",
+        )
+        .await
+        .map(|_| format!("已采纳 {sku} 的客户提报：{q} 条")),
+    };
+    let msg = match res {
+        Ok(m) => m,
+        Err(e) => format!("{sku}: {}", inline_error(e)?.1),
+    };
+    Ok(see_other(&format!(
+        "/forecasts/{target}/{code}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
 }
 
 // ---------------------------------------------------------------- ② bis: the retailer's self-report

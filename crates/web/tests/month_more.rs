@@ -164,3 +164,65 @@ both_backends!(pos_page_self_report, async |t: TestApp| {
     // Not reviewed yet: the model's figure stays in force (§5.1).
     assert_eq!(f["method"], "MODEL", "{f}");
 });
+
+both_backends!(phone_page_accepts_self_report, async |t: TestApp| {
+    let (rc, list) = setup(&t).await;
+    let code = list[0]["customer_code"].as_str().unwrap().to_string();
+    let sku = list[0]["sku_code"].as_str().unwrap().to_string();
+    let page_path = format!("/forecasts/{TARGET}/{code}");
+    let (s, page) = t.get_html(&rc, &page_path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!page.contains("采纳客户提报"), "no self-report yet");
+    self_report_via_page(&t, &rc, &code, &sku, "9").await;
+    let (s, page) = t.get_html(&rc, &page_path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("采纳客户提报"), "{page}");
+    assert!(
+        page.contains(&format!("form=\"accept-{sku}\""))
+            && page.contains(&format!("name=\"accept\" value=\"{sku}\"")),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let (s, _) = post_form(
+        &t,
+        &rc,
+        &format!("{page_path}/accept"),
+        &[("csrf", "forged"), ("accept", &sku)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        pair(&t, &rc, &code, &sku).await["self_report_reviewed_qty"],
+        Value::Null
+    );
+    let r = rc
+        .post(t.url(&format!("{page_path}/accept")))
+        .form(&[("csrf", csrf.as_str()), ("accept", sku.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let f = pair(&t, &rc, &code, &sku).await;
+    assert_eq!(f["self_report_reviewed_qty"], 9, "{f}");
+    assert_eq!(f["method"], "CUSTOMER_SELF_REPORT", "{f}");
+    assert_eq!(f["quantity"], 9, "{f}");
+    let (_, page) = t.get_html(&rc, &page_path).await;
+    assert!(page.contains("已采纳客户提报"), "{page}");
+    // A SKU without a self-report: refused in place, nothing written.
+    let other = list
+        .iter()
+        .find(|f| f["customer_code"] == code.as_str() && f["sku_code"] != sku.as_str())
+        .map(|f| f["sku_code"].as_str().unwrap().to_string());
+    if let Some(o) = other {
+        let r = rc
+            .post(t.url(&format!("{page_path}/accept")))
+            .form(&[("csrf", csrf.as_str()), ("accept", o.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let loc = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(loc.contains("msg="), "{loc}");
+        assert_eq!(pair(&t, &rc, &code, &o).await["method"], "MODEL");
+    }
+});
