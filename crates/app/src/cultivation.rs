@@ -77,6 +77,18 @@ impl TaskView {
         }
     }
 
+    /// Whether the task is open and one of its weeks overlaps the month (the forecast meeting's
+    /// brand plan).
+    pub fn open_in(&self, m: domain::Month) -> bool {
+        let (Ok(from), Ok(to)) = (
+            IsoWeek::parse(&self.row.from_week),
+            IsoWeek::parse(&self.row.to_week),
+        ) else {
+            return false;
+        };
+        self.row.status == "OPEN" && from.monday() <= m.last_day() && to.day(6) >= m.first_day()
+    }
+
     /// The target retailers in words.
     pub fn criteria(&self) -> String {
         let mut s = Vec::new();

@@ -1134,6 +1134,8 @@ struct MeetingPage {
     definitions: Vec<&'static str>,
     supply: Vec<SupplyRow>,
     tight: Vec<SupplyRow>,
+    /// 品牌培育计划: open cultivation tasks with a week in the target month.
+    brand_plan: Vec<app::cultivation::TaskView>,
 }
 
 async fn meeting_home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
@@ -1207,6 +1209,11 @@ async fn meeting_page(
         definitions: app::accuracy::DEFINITIONS.to_vec(),
         supply: rows,
         tight,
+        brand_plan: app::cultivation::list(&s.app, u)
+            .await?
+            .into_iter()
+            .filter(|t| t.open_in(target))
+            .collect(),
     }
     .into_response())
 }

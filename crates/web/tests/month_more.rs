@@ -226,3 +226,68 @@ both_backends!(phone_page_accepts_self_report, async |t: TestApp| {
         assert_eq!(pair(&t, &rc, &code, &o).await["method"], "MODEL");
     }
 });
+
+both_backends!(meeting_shows_brand_plan, async |t: TestApp| {
+    at(&t, 2026, 9, 20);
+    let center = t.login("yxzx01").await;
+    let brand = store::repo::cultivation::all_brands(t.db())
+        .await
+        .unwrap()
+        .remove(0);
+    let task = |title: &str, from: &str, to: &str| {
+        serde_json::json!({
+            "brand": brand, "title": title, "method": "逐户摆放样品并讲解卖点",
+            "scope": "COUNTY", "org_unit_code": "CTY01", "min_tier": 10, "from_week": from, "to_week": to
+        })
+    };
+    let mut ids = Vec::new();
+    for (title, from, to) in [
+        ("十月新品上柜", "2026-W39", "2026-W41"),
+        ("十一月陈列", "2026-W45", "2026-W46"),
+        ("十月已关闭", "2026-W42", "2026-W42"),
+    ] {
+        let r = center
+            .post(t.url("/api/v1/cultivation-tasks"))
+            .json(&task(title, from, to))
+            .send()
+            .await
+            .unwrap();
+        let (s, v) = json_of(r).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    let r = center
+        .post(t.url(&format!("/api/v1/cultivation-tasks/{}/close", ids[2])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let mm = t.login_form(&t.user_of_role("market_manager").await).await;
+    let (s, page) = t.get_html(&mm, &format!("/meeting/{TARGET}")).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("品牌培育计划"), "{page}");
+    let plan = &page[page.find("品牌培育计划").unwrap()..];
+    for w in [
+        "十月新品上柜",
+        brand.as_str(),
+        "逐户摆放样品并讲解卖点",
+        "县级营销部",
+        "10 档及以上",
+        "2026-W39",
+    ] {
+        assert!(plan.contains(w), "brand plan lacks {w}: {plan}");
+    }
+    assert!(
+        !plan.contains("十一月陈列"),
+        "a November task is not October's"
+    );
+    assert!(!plan.contains("十月已关闭"), "a closed task is not shown");
+    // The author's name.
+    let author = store::repo::staff::by_username(t.db(), "yxzx01")
+        .await
+        .unwrap()
+        .unwrap()
+        .name;
+    assert!(plan.contains(&author), "{plan}");
+});
