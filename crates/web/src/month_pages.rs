@@ -453,6 +453,8 @@ struct RetailerForecastPage {
     months: Vec<String>,
     lines: Vec<SkuInput>,
     messages: Vec<String>,
+    /// The latest stock observations: (source in Chinese, date collected, lines).
+    stock: Vec<(&'static str, String, Vec<store::repo::visits::StockRow>)>,
 }
 
 async fn retailer_view(
@@ -494,6 +496,28 @@ async fn retailer_view(
             .contains(&d.retailer.id),
         None => false,
     };
+    let mut stock: Vec<(&'static str, String, Vec<store::repo::visits::StockRow>)> = Vec::new();
+    for r in store::repo::visits::latest_stock(&s.app.db, d.retailer.id, s.app.clock.now())
+        .await
+        .map_err(AppError::from)?
+    {
+        let src = if r.source == "SAMPLE" {
+            "样本点采集"
+        } else {
+            "拜访观察"
+        };
+        match stock.last_mut() {
+            Some(g) if g.0 == src => g.2.push(r),
+            _ => stock.push((
+                src,
+                r.collected_at
+                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+                    .format("%Y-%m-%d")
+                    .to_string(),
+                vec![r],
+            )),
+        }
+    }
     let lines = list
         .into_iter()
         .map(|f| {
@@ -519,6 +543,7 @@ async fn retailer_view(
         months,
         lines,
         messages,
+        stock,
     })
 }
 

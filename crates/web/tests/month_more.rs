@@ -291,3 +291,77 @@ both_backends!(meeting_shows_brand_plan, async |t: TestApp| {
         .name;
     assert!(plan.contains(&author), "{plan}");
 });
+
+both_backends!(phone_page_shows_stock, async |t: TestApp| {
+    at(&t, 2026, 9, 2);
+    // A sample point of the test city with its rep, collected in August.
+    let (code, rep_id): (String, i64) = store::on_db!(t.db(), p => sqlx::query_as(
+        "SELECT r.customer_code, r.account_manager_id FROM retailer r WHERE r.account_manager_id IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM sample_collection c WHERE c.retailer_id = r.id AND c.month = '2026-08') ORDER BY r.id LIMIT 1"
+    ).fetch_one(p).await.unwrap());
+    let rep = store::repo::staff::list(t.db(), Some("account_manager"), None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == rep_id)
+        .unwrap()
+        .username;
+    let (sku, stock): (String, i64) = store::on_db!(t.db(), p => sqlx::query_as(
+        "SELECT p.sku_code, c.stock_qty FROM sample_collection c JOIN product p ON p.id = c.product_id \
+         JOIN retailer r ON r.id = c.retailer_id WHERE r.customer_code = $1 AND c.month = '2026-08' ORDER BY p.sku_code LIMIT 1"
+    ).bind(&code).fetch_one(p).await.unwrap());
+    let rc = t.login_form(&rep).await;
+    let path = format!("/forecasts/{TARGET}/{code}");
+    let (s, page) = t.get_html(&rc, &path).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let st = &page[page.find("<h2>库存</h2>").expect("stock section")..];
+    assert!(
+        st.contains("样本点采集") && st.contains("2026-08-26"),
+        "{st}"
+    );
+    assert!(
+        !st.contains("2026-09-26"),
+        "a collection after today is not shown"
+    );
+    assert!(
+        st.contains(&sku) && st.contains(&format!("<td class=\"n\">{stock}</td>")),
+        "{st}"
+    );
+    assert!(!st.contains("暂无库存采集"));
+
+    // A visit with observations adds the rep's own figures with the visit's date.
+    let r = rc
+        .post(t.url("/api/v1/visits"))
+        .json(&serde_json::json!({"retailer_code": code}))
+        .send()
+        .await
+        .unwrap();
+    let (s, v) = json_of(r).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let r = rc
+        .post(t.url(&format!("/api/v1/visits/{}/checkout", v["id"])))
+        .json(&serde_json::json!({"observations": [{"sku_code": sku, "stock_qty": 4321, "retail_price_fen": 2300}]}))
+        .send()
+        .await
+        .unwrap();
+    let (s, v) = json_of(r).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, page) = t.get_html(&rc, &path).await;
+    let st = &page[page.find("<h2>库存</h2>").unwrap()..];
+    assert!(
+        st.contains("拜访观察") && st.contains("2026-09-02") && st.contains("4321"),
+        "{st}"
+    );
+
+    // A retailer of the rep without any collection or observation.
+    let plain: String = store::on_db!(t.db(), p => sqlx::query_scalar(
+        "SELECT r.customer_code FROM retailer r WHERE r.account_manager_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM sample_collection c WHERE c.retailer_id = r.id) AND NOT EXISTS \
+         (SELECT 1 FROM visit v JOIN visit_observation o ON o.visit_id = v.id WHERE v.retailer_id = r.id) ORDER BY r.id LIMIT 1"
+    ).bind(rep_id).fetch_one(p).await.unwrap());
+    let (s, page) = t
+        .get_html(&rc, &format!("/forecasts/{TARGET}/{plain}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("暂无库存采集"), "{page}");
+});

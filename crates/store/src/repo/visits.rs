@@ -1,6 +1,6 @@
 //! 拜访 — visits with their traces (domain.md §7) and sample-point observations.
 use crate::{Db, Result, Tx, on_db, on_tx};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 
 /// A visit as stored, with the retailer's code and name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
@@ -104,6 +104,48 @@ pub async fn observations(
     let q = "SELECT p.sku_code, p.brand, p.spec_name, o.stock_qty, o.retail_price_fen FROM visit_observation o \
              JOIN product p ON p.id = o.product_id WHERE o.visit_id = $1 ORDER BY p.sku_code";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(visit_id).fetch_all(p).await)?)
+}
+
+/// One stock figure of a retailer as last collected.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct StockRow {
+    /// SAMPLE (样本点采集, `sample_collection`) or VISIT (拜访观察, `visit_observation`).
+    pub source: String,
+    pub sku_code: String,
+    pub brand: String,
+    pub spec_name: String,
+    pub stock_qty: i64,
+    pub collected_at: DateTime<Utc>,
+    /// The collection's month (sample points only).
+    pub month: Option<String>,
+}
+
+/// A retailer's latest stock observations as of `now`: its latest sample-point collection (of
+/// the month of `now` or the one before, collected by `now`) and its latest visit with
+/// observations, each with its time.
+pub async fn latest_stock(db: &Db, retailer_id: i64, now: DateTime<Utc>) -> Result<Vec<StockRow>> {
+    let this = now.format("%Y-%m").to_string();
+    let prev = (now.date_naive().with_day(1).expect("day 1") - chrono::Duration::days(1))
+        .format("%Y-%m")
+        .to_string();
+    let sample = "SELECT 'SAMPLE' AS source, p.sku_code, p.brand, p.spec_name, c.stock_qty, c.collected_at, c.month \
+         FROM sample_collection c JOIN product p ON p.id = c.product_id WHERE c.retailer_id = $1 AND c.month >= $2 AND c.month <= $3 \
+         ORDER BY c.month DESC, p.sku_code";
+    let visit = "SELECT 'VISIT' AS source, p.sku_code, p.brand, p.spec_name, o.stock_qty, v.started_at AS collected_at, NULL AS month \
+         FROM visit_observation o JOIN visit v ON v.id = o.visit_id JOIN product p ON p.id = o.product_id WHERE o.visit_id = \
+         (SELECT v2.id FROM visit v2 WHERE v2.retailer_id = $1 AND EXISTS (SELECT 1 FROM visit_observation o2 WHERE o2.visit_id = v2.id) \
+          ORDER BY v2.started_at DESC, v2.id DESC LIMIT 1) ORDER BY p.sku_code";
+    let mut rows: Vec<StockRow> = on_db!(db, p => sqlx::query_as::<_, StockRow>(sample).bind(retailer_id).bind(&prev).bind(&this).fetch_all(p).await)?
+        .into_iter()
+        .filter(|r| r.collected_at <= now)
+        .collect();
+    if let Some(m) = rows.first().and_then(|r| r.month.clone()) {
+        rows.retain(|r| r.month.as_deref() == Some(m.as_str()));
+    }
+    rows.extend(
+        on_db!(db, p => sqlx::query_as::<_, StockRow>(visit).bind(retailer_id).fetch_all(p).await)?,
+    );
+    Ok(rows)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<VisitRow>> {
