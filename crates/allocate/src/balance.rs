@@ -21,6 +21,11 @@ pub struct BalanceRetailer {
     pub id: String,
     pub tier: Tier,
     pub forecast: u64,
+    /// This retailer's own cap (条), e.g. its sub-market's tier quota for a tight SKU (§4.5:
+    /// "clip to the tier quota ladder of §4.3 … for each region"). Combined with the tier cap
+    /// by taking the smaller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,13 +117,16 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
     let rs = &p.retailers;
     let n = rs.len();
     let demand: u64 = rs.iter().map(|r| r.forecast).sum();
-    let cap_of = |i: usize| p.tier_caps[rs[i].tier.get() as usize - 1];
+    let cap_of = |i: usize| match (p.tier_caps[rs[i].tier.get() as usize - 1], rs[i].cap) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let mut fin = vec![0u64; n];
     let mut capped = vec![false; n];
     let mut active: Vec<u32> = (0..n as u32)
         .filter(|&i| rs[i as usize].forecast > 0)
         .collect();
-    let any_cap = p.tier_caps.iter().any(|c| c.is_some());
+    let any_cap = p.tier_caps.iter().any(|c| c.is_some()) || rs.iter().any(|r| r.cap.is_some());
     let mut s_a = p.supply;
     loop {
         let f_a: u64 = active.iter().map(|&i| rs[i as usize].forecast).sum();
@@ -256,6 +264,7 @@ mod tests {
 
     fn r(id: &str, tier: i64, f: u64) -> BalanceRetailer {
         BalanceRetailer {
+            cap: None,
             id: id.into(),
             tier: Tier::new(tier).unwrap(),
             forecast: f,
@@ -291,6 +300,28 @@ mod tests {
             (2, 3)
         );
         assert!(s.allocations[0].flagged);
+    }
+
+    #[test]
+    fn retailer_caps_combine_with_tier_caps() {
+        // §4.5: per-region ladders arrive as retailer caps; the smaller of the two holds.
+        let mut caps = [None; TIERS];
+        caps[29] = Some(30);
+        let mut a = r("A", 30, 100);
+        a.cap = Some(20);
+        let mut b = r("B", 30, 100);
+        b.cap = Some(50);
+        let p = BalanceProblem {
+            sku: "X".into(),
+            supply: 120,
+            retailers: vec![a, b, r("C", 10, 100)],
+            tier_caps: caps,
+        };
+        let s = balance(&p, &BalanceConfig::default()).unwrap();
+        let f: Vec<u64> = s.allocations.iter().map(|a| a.final_qty).collect();
+        assert_eq!(f, vec![20, 30, 70]);
+        assert!(s.allocations[0].capped && s.allocations[1].capped);
+        assert_eq!(s.total, 120);
     }
 
     #[test]

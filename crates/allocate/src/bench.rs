@@ -114,6 +114,7 @@ pub fn balance_problems(
                         id: format!("R{i:06}"),
                         tier: t,
                         forecast: f.min(40),
+                        cap: None,
                     });
                 }
             }

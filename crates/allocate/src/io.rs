@@ -204,7 +204,16 @@ pub fn balance_problem(v: &Value, path: &str) -> Result<BalanceProblem, AllocErr
             }
         };
         let forecast = req_u64(ro, &rp, "forecast")?;
-        retailers.push(BalanceRetailer { id, tier, forecast });
+        let cap = match ro.get("cap") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(as_u64(v, &field(&rp, "cap"))?),
+        };
+        retailers.push(BalanceRetailer {
+            id,
+            tier,
+            forecast,
+            cap,
+        });
     }
     let tier_caps = tier_map(o, path, "tier_caps")?;
     let p = BalanceProblem {

@@ -175,7 +175,7 @@ proptest! {
         caps in prop::collection::vec((0usize..TIERS, 0u64..30), 0..4),
     ) {
         let retailers: Vec<BalanceRetailer> = fs.iter().enumerate()
-            .map(|(i, &(t, f))| BalanceRetailer { id: format!("R{i:02}"), tier: Tier::new(t).unwrap(), forecast: f })
+            .map(|(i, &(t, f))| BalanceRetailer { id: format!("R{i:02}"), tier: Tier::new(t).unwrap(), forecast: f, cap: None })
             .collect();
         let mut tier_caps = [None; TIERS];
         for &(j, c) in &caps { tier_caps[j] = Some(c); }

@@ -158,6 +158,8 @@ pub struct Review {
     pub lines: usize,
     /// SKUs forecast but without supply entered: kept at their forecasts.
     pub skus_without_supply: Vec<String>,
+    /// Tier-quota ladders that held tight SKUs (§4.3 within §4.5).
+    pub ladders: Vec<Ladder>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,9 +204,45 @@ pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Revi
             "{m} 还没有已提交的预测可供平衡"
         )));
     }
-    let lines = balance_lines(&forecasts, &supply, &cfg)?;
+    let skus: BTreeMap<i64, SkuInfo> = store::repo::product::list(&app.db, &Default::default())
+        .await?
+        .into_iter()
+        .map(|p| {
+            let info = SkuInfo {
+                tight: p.supply_status == domain::product::SupplyStatus::Tight.code(),
+                mode: domain::product::AllocationMode::parse(&p.allocation_mode)
+                    .unwrap_or(domain::product::AllocationMode::UniformByTier),
+                sku: p.sku_code,
+            };
+            (p.id, info)
+        })
+        .collect();
+    let county_names: std::collections::HashMap<i64, String> =
+        store::repo::staff::org_units(&app.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+    let Balanced { lines, ladders } = balance_lines(
+        &forecasts,
+        &supply,
+        &skus,
+        &county_names,
+        &policy.allocation,
+        &cfg,
+    )?;
+    let ladders_json =
+        serde_json::to_string(&ladders).map_err(|e| AppError::invalid("ladders", e.to_string()))?;
     let mut tx = app.db.begin().await?;
-    repo::replace_run(&mut tx, &m, &lines, user.id, app.clock.now()).await?;
+    repo::replace_run(
+        &mut tx,
+        &m,
+        &lines,
+        Some(&ladders_json),
+        user.id,
+        app.clock.now(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         &user.actor(),
@@ -212,53 +250,351 @@ pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Revi
         "balance_run",
         &m,
         None::<&()>,
-        Some(&serde_json::json!({"lines": lines.len(), "skus_with_supply": supply.len()})),
+        Some(&serde_json::json!({"lines": lines.len(), "skus_with_supply": supply.len(), "tier_ladders": ladders.len()})),
     )
     .await?;
     tx.commit().await?;
     review(app, user, target).await
 }
 
-/// Pure part: submitted forecasts (retailer, product, tier, qty) sorted by product, supply per
-/// product → one line per forecast. A SKU without supply keeps its forecasts.
-pub fn balance_lines(
-    forecasts: &[(i64, i64, i64, i64)],
-    supply: &BTreeMap<i64, i64>,
-    cfg: &allocate::balance::BalanceConfig,
-) -> AppResult<Vec<store::repo::supply::Line>> {
-    let mut lines = Vec::with_capacity(forecasts.len());
-    for group in forecasts.chunk_by(|a, b| a.1 == b.1) {
-        let pid = group[0].1;
-        let Some(&s) = supply.get(&pid) else {
-            lines.extend(
-                group
+/// What balancing needs to know of a SKU (domain.md §3.3 supply status and §4.2 mode).
+#[derive(Debug, Clone)]
+pub struct SkuInfo {
+    pub sku: String,
+    pub tight: bool,
+    pub mode: domain::product::AllocationMode,
+}
+
+/// One tier of a ladder: its forecasting retailers and the per-retailer cap (条).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LadderTier {
+    pub tier: i64,
+    pub retailers: u64,
+    pub cap: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LadderSubmarket {
+    pub name: String,
+    /// Tiers 30 → 1 that have forecasting retailers.
+    pub tiers: Vec<LadderTier>,
+}
+
+impl LadderSubmarket {
+    /// The ladder as runs of equal caps, tiers 30 → 1: `[("30", 5), ("29–9", 1), ("8–1", 0)]`.
+    pub fn runs(&self) -> Vec<(String, u64)> {
+        let mut out: Vec<(i64, i64, u64)> = Vec::new();
+        for t in &self.tiers {
+            match out.last_mut() {
+                Some(last) if last.2 == t.cap => last.1 = t.tier,
+                _ => out.push((t.tier, t.tier, t.cap)),
+            }
+        }
+        out.into_iter()
+            .map(|(a, b, c)| {
+                if a == b {
+                    (format!("{a}"), c)
+                } else {
+                    (format!("{a}–{b}"), c)
+                }
+            })
+            .collect()
+    }
+
+    pub fn retailers(&self) -> u64 {
+        self.tiers.iter().map(|t| t.retailers).sum()
+    }
+}
+
+/// The tier-quota ladder (§4.3) a tight SKU was held to in balancing (§4.5): per sub-market of
+/// its allocation mode, a non-increasing cap per tier. `planned_release` is the release the
+/// ladder was solved for: the smallest found whose capped forecasts still take up the supply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Ladder {
+    pub sku: String,
+    pub mode: String,
+    pub mode_label: String,
+    pub supply: i64,
+    pub demand: i64,
+    pub planned_release: i64,
+    pub submarkets: Vec<LadderSubmarket>,
+    /// Why no ladder could be applied (then the SKU is balanced proportionally).
+    pub note: Option<String>,
+}
+
+/// Lines of a run and the ladders applied.
+#[derive(Debug, Clone)]
+pub struct Balanced {
+    pub lines: Vec<store::repo::supply::Line>,
+    pub ladders: Vec<Ladder>,
+}
+
+/// The sub-market of a retailer under a mode (§4.2); `None` for on-demand (C).
+fn submarket_of(
+    mode: domain::product::AllocationMode,
+    f: &repo::Submitted,
+    county_names: &std::collections::HashMap<i64, String>,
+) -> Option<String> {
+    use domain::product::AllocationMode as M;
+    let county = || {
+        county_names
+            .get(&f.county_id)
+            .cloned()
+            .unwrap_or_else(|| format!("区县{}", f.county_id))
+    };
+    let market = || match f.market_type.as_str() {
+        "URBAN" => "城网".to_string(),
+        "RURAL" => "农网".to_string(),
+        other => other.to_string(),
+    };
+    let label = |r: Result<&'static str, domain::ParseError>, raw: &str| {
+        r.map(str::to_string).unwrap_or_else(|_| raw.to_string())
+    };
+    Some(match mode {
+        M::UniformByTier => "全市".to_string(),
+        M::ByTierCounty => county(),
+        M::ByTierMarketType => market(),
+        M::ByTierCountyMarketType => format!("{}·{}", county(), market()),
+        M::ByTierUrbanRural => label(
+            domain::retailer::UrbanRuralCode::parse(&f.urban_rural_code).map(|c| c.zh()),
+            &f.urban_rural_code,
+        ),
+        M::ByTierFormat => label(
+            domain::retailer::BusinessFormat::parse(&f.business_format).map(|c| c.zh()),
+            &f.business_format,
+        ),
+        M::OnDemand => return None,
+    })
+}
+
+fn engine_mode(m: domain::product::AllocationMode) -> allocate::tier_quota::AllocationMode {
+    use allocate::tier_quota::AllocationMode as E;
+    use domain::product::AllocationMode as M;
+    match m {
+        M::UniformByTier => E::A,
+        M::ByTierCounty => E::B1,
+        M::ByTierMarketType => E::B2,
+        M::ByTierCountyMarketType => E::B3,
+        M::ByTierUrbanRural => E::B4,
+        M::ByTierFormat => E::B5,
+        M::OnDemand => E::C,
+    }
+}
+
+/// The ladder for a tight SKU that is cut (Σf > S), §4.5 "clip to the tier quota ladder of
+/// §4.3 … for each region": the exact tier-quota solver (`allocate::tier_quota`) over the
+/// forecasting retailers per sub-market, for the smallest release T′ ≥ S (bisection) at which
+/// Σ min(f, cap) still reaches S — the tightest fair ladder that places the whole supply.
+/// Returns the ladder and each forecast's cap (`None` where the forecast is 0).
+fn tight_ladder(
+    group: &[repo::Submitted],
+    supply: u64,
+    info: &SkuInfo,
+    county_names: &std::collections::HashMap<i64, String>,
+    qpolicy: &allocate::tier_quota::QuotaPolicy,
+) -> Result<Option<(Ladder, Vec<Option<u64>>)>, allocate::AllocError> {
+    use allocate::tier_quota::{QuotaProblem, Submarket, allocate as solve};
+    let demand: u64 = group.iter().map(|f| f.quantity.max(0) as u64).sum();
+    if demand <= supply {
+        return Ok(None);
+    }
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut keys: Vec<Option<usize>> = Vec::with_capacity(group.len());
+    for f in group {
+        if f.quantity <= 0 {
+            keys.push(None);
+            continue;
+        }
+        let Some(name) = submarket_of(info.mode, f, county_names) else {
+            return Ok(None);
+        };
+        let n = names.len();
+        keys.push(Some(*names.entry(name).or_insert(n)));
+    }
+    let mut subs: Vec<Submarket> = vec![Submarket::new("", [0; allocate::TIERS]); names.len()];
+    for (name, &i) in &names {
+        subs[i].name = name.clone();
+    }
+    for (f, k) in group.iter().zip(&keys) {
+        if let Some(i) = k {
+            subs[*i].counts[(f.tier - 1).clamp(0, 29) as usize] += 1;
+        }
+    }
+    let problem = |t: u64| QuotaProblem {
+        sku: info.sku.clone(),
+        planned_release: t,
+        mode: engine_mode(info.mode),
+        submarkets: subs.clone(),
+    };
+    // Σ min(f, cap) under the ladder solved for release t.
+    let placed =
+        |t: u64| -> Result<(u64, allocate::tier_quota::QuotaSolution), allocate::AllocError> {
+            let sol = solve(&problem(t), qpolicy)?;
+            let table = sol.table();
+            let g = group
+                .iter()
+                .zip(&keys)
+                .filter_map(|(f, k)| {
+                    k.map(|i| (f.quantity as u64).min(table[i][(f.tier - 1).clamp(0, 29) as usize]))
+                })
+                .sum();
+            Ok((g, sol))
+        };
+    let (mut g_hi, mut sol_hi) = placed(supply)?;
+    let mut hi = supply;
+    if g_hi < supply {
+        // find a release that places the supply, doubling from the demand
+        let max_f = group
+            .iter()
+            .map(|f| f.quantity.max(0) as u64)
+            .max()
+            .unwrap_or(0);
+        let n: u64 = keys.iter().flatten().count() as u64;
+        let limit = max_f.saturating_mul(n).max(demand);
+        let mut lo = supply;
+        let mut t = demand.max(supply + 1);
+        loop {
+            let (g, sol) = placed(t)?;
+            if g >= supply || t >= limit {
+                (hi, g_hi, sol_hi) = (t, g, sol);
+                break;
+            }
+            lo = t;
+            t = t.saturating_mul(2).min(limit);
+        }
+        if g_hi >= supply {
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                let (g, sol) = placed(mid)?;
+                if g >= supply {
+                    (hi, g_hi, sol_hi) = (mid, g, sol);
+                } else {
+                    lo = mid;
+                }
+            }
+        }
+    }
+    let _ = g_hi;
+    let table = sol_hi.table();
+    let caps = group
+        .iter()
+        .zip(&keys)
+        .map(|(f, k)| k.map(|i| table[i][(f.tier - 1).clamp(0, 29) as usize]))
+        .collect();
+    let ladder = Ladder {
+        sku: info.sku.clone(),
+        mode: info.mode.code().to_string(),
+        mode_label: info.mode.zh().to_string(),
+        supply: supply as i64,
+        demand: demand as i64,
+        planned_release: hi as i64,
+        submarkets: sol_hi
+            .submarkets
+            .iter()
+            .map(|s| LadderSubmarket {
+                name: s.name.clone(),
+                tiers: s
+                    .tiers
                     .iter()
-                    .map(|f| (f.0, f.1, f.2, f.3, f.3, false, false)),
-            );
+                    .filter(|q| q.retailers > 0)
+                    .map(|q| LadderTier {
+                        tier: q.tier.get() as i64,
+                        retailers: q.retailers,
+                        cap: q.per_retailer.unwrap_or(0),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        note: None,
+    };
+    Ok(Some((ladder, caps)))
+}
+
+/// Pure part: submitted forecasts sorted by product, supply per product → one line per
+/// forecast. A SKU without supply keeps its forecasts. A TIGHT SKU that is cut is first held to
+/// its tier-quota ladder (see [`tight_ladder`]) when the policy says so.
+pub fn balance_lines(
+    forecasts: &[repo::Submitted],
+    supply: &BTreeMap<i64, i64>,
+    skus: &BTreeMap<i64, SkuInfo>,
+    county_names: &std::collections::HashMap<i64, String>,
+    policy: &domain::config::AllocationPolicy,
+    cfg: &allocate::balance::BalanceConfig,
+) -> AppResult<Balanced> {
+    let qpolicy = allocate::tier_quota::QuotaPolicy {
+        b2_urban_percent: policy.b2_urban_percent,
+        ..Default::default()
+    };
+    let mut lines = Vec::with_capacity(forecasts.len());
+    let mut ladders = Vec::new();
+    for group in forecasts.chunk_by(|a, b| a.product_id == b.product_id) {
+        let pid = group[0].product_id;
+        let Some(&s) = supply.get(&pid) else {
+            lines.extend(group.iter().map(|f| {
+                (
+                    f.retailer_id,
+                    f.product_id,
+                    f.tier,
+                    f.quantity,
+                    f.quantity,
+                    false,
+                    false,
+                )
+            }));
             continue;
         };
+        let s = s.max(0) as u64;
+        let mut caps: Vec<Option<u64>> = vec![None; group.len()];
+        if let Some(info) = skus.get(&pid).filter(|i| i.tight && policy.tight_tier_caps) {
+            match tight_ladder(group, s, info, county_names, &qpolicy) {
+                Ok(Some((ladder, c))) => {
+                    caps = c;
+                    ladders.push(ladder);
+                }
+                Ok(None) => {}
+                Err(e) => ladders.push(Ladder {
+                    sku: info.sku.clone(),
+                    mode: info.mode.code().to_string(),
+                    mode_label: info.mode.zh().to_string(),
+                    supply: s as i64,
+                    demand: group.iter().map(|f| f.quantity.max(0)).sum(),
+                    planned_release: 0,
+                    submarkets: Vec::new(),
+                    note: Some(format!("档位限量无法求解，已按比例平衡: {e}")),
+                }),
+            }
+        }
         let mut retailers = Vec::with_capacity(group.len());
-        for f in group {
+        for (f, cap) in group.iter().zip(&caps) {
             retailers.push(allocate::balance::BalanceRetailer {
                 // Zero-padded so the engine's id tie-break follows the retailer id.
-                id: format!("{:012}", f.0),
-                tier: domain::Tier::new(f.2)?,
-                forecast: f.3.max(0) as u64,
+                id: format!("{:012}", f.retailer_id),
+                tier: domain::Tier::new(f.tier)?,
+                forecast: f.quantity.max(0) as u64,
+                cap: *cap,
             });
         }
         let problem = allocate::balance::BalanceProblem {
             sku: pid.to_string(),
-            supply: s.max(0) as u64,
+            supply: s,
             retailers,
             tier_caps: [None; allocate::TIERS],
         };
         let sol = allocate::balance::balance(&problem, cfg)
             .map_err(|e| AppError::invalid("balance", e.to_string()))?;
         for (f, a) in group.iter().zip(&sol.allocations) {
-            lines.push((f.0, f.1, f.2, f.3, a.final_qty as i64, a.capped, a.flagged));
+            lines.push((
+                f.retailer_id,
+                f.product_id,
+                f.tier,
+                f.quantity,
+                a.final_qty as i64,
+                a.capped,
+                a.flagged,
+            ));
         }
     }
-    Ok(lines)
+    Ok(Balanced { lines, ladders })
 }
 
 /// The review of the latest run.
@@ -326,6 +662,11 @@ pub async fn review(app: &App, user: &CurrentUser, target: Month) -> AppResult<R
         retailers: retailers.len(),
         lines: lines.len(),
         skus_without_supply,
+        ladders: run
+            .ladders
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default(),
     })
 }
 

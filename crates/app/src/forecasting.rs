@@ -433,7 +433,7 @@ pub struct ModelRun {
 /// History ends with the last complete month before the working month, so the target is two
 /// steps ahead. Returns ((retailer, product, qty) rows, failures).
 pub fn model_forecasts(
-    history: &[(i64, i64, String, i64)],
+    history: &[(i64, i64, i32, i64)],
     target: Month,
     progress: Progress<'_>,
 ) -> (Vec<(i64, i64, i64)>, usize) {
@@ -450,14 +450,12 @@ pub fn model_forecasts(
         let mut first_idx = n;
         let mut recent = 0i64;
         while i < history.len() && history[i].0 == r && history[i].1 == p {
-            if let Ok(m) = Month::parse(&history[i].2) {
-                let idx = m.index() - first.index();
-                if (0..n as i32).contains(&idx) {
-                    series[idx as usize] = history[i].3 as f64;
-                    first_idx = first_idx.min(idx as usize);
-                    if idx >= recent_from {
-                        recent += history[i].3;
-                    }
+            let idx = history[i].2 - first.index();
+            if (0..n as i32).contains(&idx) {
+                series[idx as usize] = history[i].3 as f64;
+                first_idx = first_idx.min(idx as usize);
+                if idx >= recent_from {
+                    recent += history[i].3;
                 }
             }
             i += 1;
@@ -525,11 +523,18 @@ pub async fn run_model(
     let last = working_month(target).prev();
     let first = last.plus(-23);
     let history =
-        repo::demand_history(&app.db, scope, &first.to_string(), &last.to_string()).await?;
+        repo::demand_history_indexed(&app.db, scope, &first.to_string(), &last.to_string()).await?;
+    let t_fetch = t0.elapsed().as_secs_f64();
     let (rows, failed) = model_forecasts(&history, target, progress);
+    let t_engine = t0.elapsed().as_secs_f64();
     let mut tx = app.db.begin().await?;
     let written =
         repo::put_model_batch(&mut tx, &target.to_string(), &rows, app.clock.now()).await?;
+    tracing::debug!(
+        "model timing: fetch {t_fetch:.1}s engine {:.1}s write {:.1}s",
+        t_engine - t_fetch,
+        t0.elapsed().as_secs_f64() - t_engine
+    );
     audit::record(
         &mut tx,
         actor,

@@ -158,6 +158,25 @@ impl Default for ForecastPolicy {
     }
 }
 
+/// §4.2–§4.5 allocation policy used by balancing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AllocationPolicy {
+    /// Hold SKUs whose supply status is TIGHT (紧俏) to a tier-quota ladder (§4.3) in each
+    /// sub-market of the SKU's allocation mode when balancing cuts them (§4.5).
+    pub tight_tier_caps: bool,
+    /// B2 城网 share of the release in percent (§4.2 default 40 %; 农网 gets the rest).
+    pub b2_urban_percent: u64,
+}
+impl Default for AllocationPolicy {
+    fn default() -> Self {
+        Self {
+            tight_tier_caps: true,
+            b2_urban_percent: 40,
+        }
+    }
+}
+
 /// The whole policy; each field is one configuration row.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -169,6 +188,7 @@ pub struct Policy {
     pub month_calendar: MonthCalendar,
     pub forecast: ForecastPolicy,
     pub one_sheet: crate::one_sheet::SheetPolicy,
+    pub allocation: AllocationPolicy,
 }
 
 /// Configuration keys and their Chinese descriptions, in display order.
@@ -180,6 +200,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("month_calendar", "月度工作日历"),
     ("forecast", "需求预测与修正平衡"),
     ("one_sheet", "一张纸工作法与客户拜访"),
+    ("allocation", "货源投放与紧俏规格档位限量"),
 ];
 
 impl Policy {

@@ -257,8 +257,36 @@ both_backends!(month_walk, async |t: TestApp| {
     }
     let mut by_demand: Vec<(String, i64)> = demand.into_iter().collect();
     by_demand.sort_by_key(|a| std::cmp::Reverse(a.1));
-    let (tight, tight_d) = by_demand[0].clone();
-    let (ample, ample_d) = by_demand[1].clone();
+    // The busiest TIGHT (紧俏) SKU is cut to half its demand and held to a tier ladder (§4.5);
+    // the busiest other SKU gets more than its demand.
+    let (_, tight_products) = t
+        .get_json(&center, "/api/v1/products?supply_status=TIGHT")
+        .await;
+    let modes: std::collections::BTreeMap<String, String> = tight_products
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["sku_code"].as_str().unwrap().to_string(),
+                p["allocation_mode"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let busiest = |tight: bool, mode_a: bool| {
+        by_demand
+            .iter()
+            .find(|(k, _)| {
+                modes.contains_key(k) == tight
+                    && (!mode_a || modes.get(k).is_some_and(|m| m == "A"))
+            })
+            .cloned()
+    };
+    let (tight, tight_d) = busiest(true, true)
+        .or_else(|| busiest(true, false))
+        .expect("a tight SKU is forecast");
+    let tight_mode = modes[&tight].clone();
+    let (ample, ample_d) = busiest(false, false).expect("another SKU is forecast");
     let r = center
         .put(t.url(&format!("/api/v1/supply/{TARGET}")))
         .json(&json!({"lines": [{"sku": tight, "quantity": 1}, {"sku": "NOSUCH", "quantity": 5}]}))
@@ -317,26 +345,109 @@ both_backends!(month_walk, async |t: TestApp| {
     assert_eq!(sku_row(&ample)["total"], ample_d);
     assert_eq!(sku_row(&ample)["cut"], 0);
 
-    // The engine's own answer for the tight SKU, computed here from the submitted records.
-    let tight_rows: Vec<(i64, i64, i64, i64)> = {
-        let mut v: Vec<(i64, i64, i64, i64)> = all
+    // The tight SKU's forecasts as submitted: (retailer, tier, forecast).
+    let tight_rows: Vec<(i64, i64, i64)> = all
+        .iter()
+        .filter(|f| f["sku_code"] == tight.as_str())
+        .map(|f| {
+            (
+                f["retailer_id"].as_i64().unwrap(),
+                f["tier"].as_i64().unwrap(),
+                f["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let pid = all
+        .iter()
+        .find(|f| f["sku_code"] == tight.as_str())
+        .unwrap()["product_id"]
+        .as_i64()
+        .unwrap();
+    let supply_t = tight_d / 2;
+    // Its ladder: one per sub-market of its mode, non-increasing from tier 30 down, covering
+    // every retailer that forecast it.
+    let ladder = review["ladders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["sku"] == tight.as_str())
+        .unwrap_or_else(|| panic!("no ladder for {tight}: {review}"))
+        .clone();
+    assert_eq!(ladder["mode"], tight_mode.as_str());
+    assert!(ladder["note"].is_null(), "{ladder}");
+    let release = ladder["planned_release"].as_u64().unwrap();
+    assert!(release >= supply_t as u64, "{ladder}");
+    let mut covered = 0;
+    for sm in ladder["submarkets"].as_array().unwrap() {
+        let caps: Vec<(i64, u64, u64)> = sm["tiers"]
+            .as_array()
+            .unwrap()
             .iter()
-            .filter(|f| f["sku_code"] == tight.as_str())
-            .map(|f| {
+            .map(|q| {
                 (
-                    f["retailer_id"].as_i64().unwrap(),
-                    f["product_id"].as_i64().unwrap(),
-                    f["tier"].as_i64().unwrap(),
-                    f["quantity"].as_i64().unwrap(),
+                    q["tier"].as_i64().unwrap(),
+                    q["retailers"].as_u64().unwrap(),
+                    q["cap"].as_u64().unwrap(),
                 )
             })
             .collect();
-        v.sort();
-        v
+        assert!(
+            caps.windows(2).all(|w| w[0].0 > w[1].0 && w[0].2 >= w[1].2),
+            "{sm}"
+        );
+        covered += caps.iter().map(|c| c.1).sum::<u64>();
+    }
+    let forecasting = tight_rows.iter().filter(|r| r.2 > 0).count() as u64;
+    assert_eq!(covered, forecasting);
+    if tight_mode == "A" {
+        // Mode A: the ladder is the §4.3 solver's exact table for the forecasting retailers per
+        // tier at the release, and the tightest one that still places the supply.
+        let mut counts = [0u64; allocate::TIERS];
+        for r in tight_rows.iter().filter(|r| r.2 > 0) {
+            counts[r.1 as usize - 1] += 1;
+        }
+        let table = |t: u64| {
+            allocate::tier_quota::allocate(
+                &allocate::tier_quota::QuotaProblem {
+                    sku: tight.clone(),
+                    planned_release: t,
+                    mode: allocate::tier_quota::AllocationMode::A,
+                    submarkets: vec![allocate::tier_quota::Submarket::new("全市", counts)],
+                },
+                &Default::default(),
+            )
+            .unwrap()
+            .table()[0]
+        };
+        let placed = |x: &[u64; allocate::TIERS]| -> i64 {
+            tight_rows
+                .iter()
+                .map(|r| r.2.min(x[r.1 as usize - 1] as i64))
+                .sum()
+        };
+        let x = table(release);
+        for q in ladder["submarkets"][0]["tiers"].as_array().unwrap() {
+            assert_eq!(
+                q["cap"].as_u64().unwrap(),
+                x[q["tier"].as_i64().unwrap() as usize - 1]
+            );
+        }
+        assert!(placed(&x) >= supply_t);
+        if release > supply_t as u64 {
+            assert!(placed(&table(release - 1)) < supply_t);
+        }
+    }
+    let cap_of = |tier: i64| -> u64 {
+        ladder["submarkets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|sm| sm["tiers"].as_array().unwrap().iter())
+            .filter(|q| q["tier"] == tier)
+            .map(|q| q["cap"].as_u64().unwrap())
+            .max()
+            .unwrap_or(0)
     };
-    let pid = tight_rows[0].1;
-    let supply = std::collections::BTreeMap::from([(pid, tight_d / 2)]);
-    let expected = app::balancing::balance_lines(&tight_rows, &supply, &allocate_cfg()).unwrap();
 
     // Publish once; the second publish changes nothing.
     let r = center
@@ -356,22 +467,23 @@ both_backends!(month_walk, async |t: TestApp| {
     assert_eq!(p2["already_published"], true);
     assert_eq!(p2["written"], 0);
     assert_eq!(audit_count(&t, "balance.publish").await, 1);
-    for (rid, p, _, _, fin, _, _) in &expected {
+    // The published figures: the whole supply placed, nobody above its forecast or its tier's
+    // cap (the proportional rule itself is proven in the allocate crate's property tests).
+    let mut fins = Vec::new();
+    for &(rid, tier, f) in &tight_rows {
         let got = t
             .scalar_i64(
                 &format!("SELECT balanced_qty FROM forecast WHERE month = '{TARGET}' AND retailer_id = $1 AND product_id = $2"),
-                &[*rid, *p],
+                &[rid, pid],
             )
             .await;
-        assert_eq!(got, *fin);
+        assert!(
+            got <= f && got as u64 <= cap_of(tier),
+            "{rid}: {got} > {f} or cap"
+        );
+        fins.push(got);
     }
-    let sum_tight = t
-        .scalar_i64(
-            &format!("SELECT CAST(SUM(balanced_qty) AS BIGINT) FROM forecast WHERE month = '{TARGET}' AND product_id = $1"),
-            &[pid],
-        )
-        .await;
-    assert_eq!(sum_tight, tight_d / 2);
+    assert_eq!(fins.iter().sum::<i64>(), supply_t);
 
     // ⑤ feedback: the rep ticks a retailer off once.
     at(&t, 2026, 9, 21);
@@ -464,9 +576,3 @@ both_backends!(month_walk, async |t: TestApp| {
     );
     assert_eq!(by_method["comparison"]["retailers"], 1);
 });
-
-fn allocate_cfg() -> allocate::balance::BalanceConfig {
-    allocate::balance::BalanceConfig {
-        flag_threshold_bp: 3000,
-    }
-}

@@ -46,6 +46,9 @@ pub struct BalanceRun {
     pub run_at: DateTime<Utc>,
     pub published_by: Option<i64>,
     pub published_at: Option<DateTime<Utc>>,
+    /// The tier-quota ladders applied to tight SKUs (JSON), kept out of the audit trail's copy.
+    #[serde(skip)]
+    pub ladders: Option<String>,
 }
 
 pub async fn run(db: &Db, month: &str) -> Result<Option<BalanceRun>> {
@@ -58,11 +61,25 @@ pub async fn run_tx(tx: &mut Tx, month: &str) -> Result<Option<BalanceRun>> {
     Ok(on_tx!(tx, c => sqlx::query_as::<_, BalanceRun>(q).bind(month).fetch_optional(c).await)?)
 }
 
-/// The submitted forecasts of a month to balance: (retailer_id, product_id, tier, quantity).
-pub async fn submitted(db: &Db, month: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
-    let q = "SELECT f.retailer_id, f.product_id, r.tier, f.quantity FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+/// A submitted forecast to balance, with what places its retailer in a sub-market (§4.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Submitted {
+    pub retailer_id: i64,
+    pub product_id: i64,
+    pub tier: i64,
+    pub quantity: i64,
+    pub county_id: i64,
+    pub market_type: String,
+    pub urban_rural_code: String,
+    pub business_format: String,
+}
+
+/// The submitted forecasts of a month to balance, sorted by product, then retailer.
+pub async fn submitted(db: &Db, month: &str) -> Result<Vec<Submitted>> {
+    let q = "SELECT f.retailer_id, f.product_id, r.tier, f.quantity, r.county_id, r.market_type, r.urban_rural_code, r.business_format \
+             FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
              WHERE f.month = $1 AND f.state = 'SUBMITTED' ORDER BY f.product_id, f.retailer_id";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(month).fetch_all(p).await)?)
+    Ok(on_db!(db, p => sqlx::query_as::<_, Submitted>(q).bind(month).fetch_all(p).await)?)
 }
 
 /// One line of a run: (retailer_id, product_id, tier, forecast, final, capped, flagged).
@@ -73,6 +90,7 @@ pub async fn replace_run(
     tx: &mut Tx,
     month: &str,
     lines: &[Line],
+    ladders: Option<&str>,
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -93,9 +111,10 @@ pub async fn replace_run(
             s.execute(c).await.map(|r| r.rows_affected())
         })?;
     }
-    let q = "INSERT INTO balance_run (month, state, run_by, run_at) VALUES ($1, 'DRAFT', $2, $3) \
-             ON CONFLICT (month) DO UPDATE SET state = 'DRAFT', run_by = excluded.run_by, run_at = excluded.run_at, published_by = NULL, published_at = NULL";
-    on_tx!(tx, c => sqlx::query(q).bind(month).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    let q = "INSERT INTO balance_run (month, state, run_by, run_at, ladders) VALUES ($1, 'DRAFT', $2, $3, $4) \
+             ON CONFLICT (month) DO UPDATE SET state = 'DRAFT', run_by = excluded.run_by, run_at = excluded.run_at, \
+             published_by = NULL, published_at = NULL, ladders = excluded.ladders";
+    on_tx!(tx, c => sqlx::query(q).bind(month).bind(by).bind(now).bind(ladders).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
