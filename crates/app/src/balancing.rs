@@ -381,6 +381,9 @@ fn engine_mode(m: domain::product::AllocationMode) -> allocate::tier_quota::Allo
     }
 }
 
+/// Each forecast's cap from a ladder (`None` where the forecast is 0).
+type RetailerCaps = Vec<Option<u64>>;
+
 /// The ladder for a tight SKU that is cut (Σf > S), §4.5 "clip to the tier quota ladder of
 /// §4.3 … for each region": the exact tier-quota solver (`allocate::tier_quota`) over the
 /// forecasting retailers per sub-market, for the smallest release T′ ≥ S (bisection) at which
@@ -392,7 +395,7 @@ fn tight_ladder(
     info: &SkuInfo,
     county_names: &std::collections::HashMap<i64, String>,
     qpolicy: &allocate::tier_quota::QuotaPolicy,
-) -> Result<Option<(Ladder, Vec<Option<u64>>)>, allocate::AllocError> {
+) -> Result<Option<(Ladder, RetailerCaps)>, allocate::AllocError> {
     use allocate::tier_quota::{QuotaProblem, Submarket, allocate as solve};
     let demand: u64 = group.iter().map(|f| f.quantity.max(0) as u64).sum();
     if demand <= supply {

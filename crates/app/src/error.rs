@@ -17,6 +17,9 @@ pub enum AppError {
     /// A business rule refuses the request (422 不符合规则), e.g. a sixth priority on the one-sheet.
     #[error("{0}")]
     Rule(String),
+    /// Too many failed attempts: refused until the lockout ends (429).
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("内部错误")]
     Store(#[from] store::StoreError),
 }

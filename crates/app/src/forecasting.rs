@@ -275,21 +275,65 @@ pub async fn self_report(
     Ok(outs)
 }
 
-/// The retailer a POS credential belongs to; an unknown code and a wrong token are refused alike
-/// (401), so the answer does not tell which customer codes exist.
-async fn pos_retailer(app: &App, code: &str, token: &str) -> AppResult<store::model::Retailer> {
-    let Some(r) = store::repo::retailer::by_code(&app.db, code.trim()).await? else {
-        return Err(AppError::Unauthorized);
-    };
-    let ok = match repo::credential(&app.db, r.id).await? {
-        Some(h) => verify_token(token.trim(), &h),
-        None => false,
-    };
-    if ok {
-        Ok(r)
-    } else {
-        Err(AppError::Unauthorized)
+/// Customer code → (failures, first failure of the window).
+type FailureMap = std::collections::HashMap<String, (u32, chrono::DateTime<chrono::Utc>)>;
+
+/// Failed POS credential attempts per customer code.
+#[derive(Clone, Default)]
+pub struct PosFailures {
+    inner: std::sync::Arc<std::sync::Mutex<FailureMap>>,
+}
+
+impl PosFailures {
+    fn with<R>(&self, f: impl FnOnce(&mut FailureMap) -> R) -> R {
+        f(&mut self.inner.lock().unwrap_or_else(|e| e.into_inner()))
     }
+}
+
+/// The retailer a POS credential belongs to; an unknown code and a wrong token are refused alike
+/// (401), so the answer does not tell which customer codes exist. After
+/// `pos_max_failed_attempts` wrong credentials for a code within `pos_lockout_minutes`, the code
+/// is refused (429) until that window ends, even with the right token, so tokens cannot be
+/// guessed by trying.
+async fn pos_retailer(app: &App, code: &str, token: &str) -> AppResult<store::model::Retailer> {
+    let policy = app.policy().await?.forecast;
+    let key = code.trim().to_uppercase();
+    let now = app.clock.now();
+    let window = chrono::Duration::minutes(i64::from(policy.pos_lockout_minutes));
+    let locked = app.pos_failures.with(|m| match m.get(&key) {
+        Some(&(n, since)) if now - since < window => n >= policy.pos_max_failed_attempts.max(1),
+        _ => false,
+    });
+    if locked {
+        return Err(AppError::TooManyRequests(format!(
+            "客户编码 {} 的凭证连续错误 {} 次，已锁定 {} 分钟，请稍后再试或联系客户经理重新发放凭证",
+            code.trim(),
+            policy.pos_max_failed_attempts,
+            policy.pos_lockout_minutes
+        )));
+    }
+    let found = match store::repo::retailer::by_code(&app.db, code.trim()).await? {
+        Some(r) => match repo::credential(&app.db, r.id).await? {
+            Some(h) if verify_token(token.trim(), &h) => Some(r),
+            _ => None,
+        },
+        None => None,
+    };
+    app.pos_failures.with(|m| {
+        if found.is_some() {
+            m.remove(&key);
+            return;
+        }
+        if m.len() > 10_000 {
+            m.retain(|_, (_, since)| now - *since < window);
+        }
+        let e = m.entry(key).or_insert((0, now));
+        if now - e.1 >= window {
+            *e = (0, now);
+        }
+        e.0 += 1;
+    });
+    found.ok_or(AppError::Unauthorized)
 }
 
 /// One SKU on the retailer's self-report page.
@@ -518,6 +562,19 @@ pub async fn run_model(
     scope: ScopeIds,
     progress: Progress<'_>,
 ) -> AppResult<ModelRun> {
+    run_model_phased(app, actor, target, scope, progress, &|_| {}).await
+}
+
+/// [`run_model`], naming each phase as it starts.
+pub async fn run_model_phased(
+    app: &App,
+    actor: &Actor,
+    target: Month,
+    scope: ScopeIds,
+    progress: Progress<'_>,
+    phase: &(dyn Fn(&str) + Sync),
+) -> AppResult<ModelRun> {
+    phase("读取需求历史");
     let started = app.clock.now();
     let t0 = std::time::Instant::now();
     let last = working_month(target).prev();
@@ -525,8 +582,10 @@ pub async fn run_model(
     let history =
         repo::demand_history_indexed(&app.db, scope, &first.to_string(), &last.to_string()).await?;
     let t_fetch = t0.elapsed().as_secs_f64();
+    phase("模型预测");
     let (rows, failed) = model_forecasts(&history, target, progress);
     let t_engine = t0.elapsed().as_secs_f64();
+    phase("写入预测");
     let mut tx = app.db.begin().await?;
     let written =
         repo::put_model_batch(&mut tx, &target.to_string(), &rows, app.clock.now()).await?;
@@ -569,10 +628,77 @@ pub async fn run_model(
     })
 }
 
-/// The marketing center (or admin) runs the model for the whole company.
+/// The marketing center (or admin) runs the model for the whole company, waiting for it.
 pub async fn run_model_as(app: &App, user: &CurrentUser, target: Month) -> AppResult<ModelRun> {
     user.require(&[Role::MarketingCenter, Role::Admin])?;
+    if app
+        .jobs
+        .latest(MODEL_JOB, &target.to_string())
+        .is_some_and(|j| j.state == crate::jobs::JobState::Running)
+    {
+        return Err(AppError::Conflict(format!(
+            "{target} 的模型预测正在后台运行，请等待其完成"
+        )));
+    }
     run_model(app, &user.actor(), target, ScopeIds::default(), &|_, _| {}).await
+}
+
+/// Kind of the MODEL forecast job.
+pub const MODEL_JOB: &str = "MODEL_FORECAST";
+
+/// Start the company-wide MODEL forecast as a background job (§5.1 "a job that reports
+/// progress"). Returns the job and whether it was newly started: while one runs for the month,
+/// starting again returns that one.
+pub async fn start_model_job(
+    app: &App,
+    user: &CurrentUser,
+    target: Month,
+) -> AppResult<(crate::jobs::Job, bool)> {
+    user.require(&[Role::MarketingCenter, Role::Admin])?;
+    let (job, new) = app.jobs.start(
+        MODEL_JOB,
+        &target.to_string(),
+        &user.username,
+        app.clock.now(),
+    );
+    if new {
+        let app = app.clone();
+        let actor = user.actor();
+        let id = job.id;
+        tokio::spawn(async move {
+            app.jobs.phase(id, "读取需求历史");
+            let jobs = app.jobs.clone();
+            let progress = move |done: usize, total: usize| {
+                jobs.progress(id, done, total);
+            };
+            let out =
+                run_model_phased(&app, &actor, target, ScopeIds::default(), &progress, &|p| {
+                    app.jobs.phase(id, p)
+                })
+                .await;
+            let outcome = match out {
+                Ok(r) => serde_json::to_value(&r).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = &outcome {
+                tracing::error!("model forecast job {id} failed: {e}");
+            }
+            app.jobs.finish(id, app.clock.now(), outcome);
+        });
+    }
+    Ok((job, new))
+}
+
+/// A job of the MODEL kind, for the center (or the person who started it).
+pub fn model_job(app: &App, user: &CurrentUser, id: u64) -> AppResult<crate::jobs::Job> {
+    let job = app
+        .jobs
+        .get(id)
+        .ok_or_else(|| AppError::NotFound(format!("后台任务 {id} 不存在（或已过期）")))?;
+    if job.actor != user.username {
+        user.require(&[Role::MarketingCenter, Role::Admin])?;
+    }
+    Ok(job)
 }
 
 /// A rep's key customers for `target` (§5.1): the top `key_customer_share` by demand over the

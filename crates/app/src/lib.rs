@@ -14,6 +14,7 @@ pub mod cycle;
 pub mod dashboard;
 pub mod error;
 pub mod forecasting;
+pub mod jobs;
 pub mod products;
 pub mod retailers;
 pub mod sheets;
@@ -33,6 +34,10 @@ pub struct App {
     pub clock: Clock,
     /// Figures that change only when sales data is loaded (role homes), for 10 minutes.
     pub cache: cache::Cache,
+    /// Background jobs (the company-wide MODEL forecast) with their progress.
+    pub jobs: jobs::Jobs,
+    /// Failed POS credential attempts per retailer, for the lockout of §5.1's POS endpoint.
+    pub pos_failures: forecasting::PosFailures,
 }
 
 impl App {
@@ -41,6 +46,8 @@ impl App {
             db,
             clock: Clock::system(),
             cache: cache::Cache::new(std::time::Duration::from_secs(600)),
+            jobs: jobs::Jobs::default(),
+            pos_failures: Default::default(),
         }
     }
 

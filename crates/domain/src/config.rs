@@ -148,12 +148,18 @@ pub struct ForecastPolicy {
     pub key_customer_share: f64,
     /// Balancing: flag a retailer whose cut exceeds this share of its forecast.
     pub balance_flag_cut_share: f64,
+    /// 客户提报: wrong POS credentials allowed per customer code before it is locked [INF].
+    pub pos_max_failed_attempts: u32,
+    /// … and for how long (minutes) [INF].
+    pub pos_lockout_minutes: u32,
 }
 impl Default for ForecastPolicy {
     fn default() -> Self {
         Self {
             key_customer_share: 0.5,
             balance_flag_cut_share: 0.3,
+            pos_max_failed_attempts: 5,
+            pos_lockout_minutes: 15,
         }
     }
 }

@@ -16,6 +16,7 @@ fn status_and_title(e: &AppError) -> (StatusCode, &'static str) {
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "未找到"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "冲突"),
         AppError::Rule(_) => (StatusCode::UNPROCESSABLE_ENTITY, "不符合规则"),
+        AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "尝试次数过多"),
         AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误"),
     }
 }

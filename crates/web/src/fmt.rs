@@ -81,3 +81,11 @@ mod tests {
         assert_eq!(urlencode("/retailers?q=张"), "/retailers%3Fq%3D%E5%BC%A0");
     }
 }
+
+/// A moment in China time (UTC+8): `2026-11-24 09:30`.
+pub fn datetime(t: impl Borrow<chrono::DateTime<chrono::Utc>>) -> String {
+    t.borrow()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

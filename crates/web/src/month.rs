@@ -19,7 +19,7 @@ use app::forecasting::{SelfReportLine, TotalsBy};
 use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -36,6 +36,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         forecast_submit,
         forecast_totals,
         forecast_model,
+        job_status,
         forecast_comment,
         forecast_return,
         pos_token,
@@ -69,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/forecasts/{month}/submit", post(forecast_submit))
         .route("/api/v1/forecasts/{month}/totals", get(forecast_totals))
         .route("/api/v1/forecasts/{month}/model", post(forecast_model))
+        .route("/api/v1/jobs/{id}", get(job_status))
         .route(
             "/api/v1/forecasts/{month}/reps/{rep}/comments",
             post(forecast_comment),
@@ -214,14 +216,47 @@ async fn forecast_totals(
     Ok(Json(app::forecasting::totals(&s.app, &u, month(&m)?, by).await?).into_response())
 }
 
-/// Run the MODEL forecast for the whole company (marketing center).
-#[utoipa::path(post, path = "/api/v1/forecasts/{month}/model", params(("month" = String, Path)), responses((status = 200, description = "运行结果"), (status = 403, body = Problem)))]
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ModelParams {
+    /// `true`: run in the request and answer with the result (scripts); otherwise a background
+    /// job is started and answered at once (202, `Location: /api/v1/jobs/{id}`).
+    pub wait: Option<bool>,
+}
+
+/// Run the MODEL forecast for the whole company (marketing center): a background job that
+/// reports progress at `/api/v1/jobs/{id}`; while one runs for the month, the same job is
+/// answered again. With `?wait=true` it runs in the request (409 while a job runs).
+#[utoipa::path(post, path = "/api/v1/forecasts/{month}/model", params(("month" = String, Path), ModelParams), responses((status = 202, description = "后台任务已启动（或正在运行）"), (status = 200, description = "wait=true 时的运行结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn forecast_model(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
     Path(m): Path<String>,
+    q: Result<Query<ModelParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(app::forecasting::run_model_as(&s.app, &u, month(&m)?).await?).into_response())
+    let target = month(&m)?;
+    if query(q)?.wait == Some(true) {
+        return Ok(Json(app::forecasting::run_model_as(&s.app, &u, target).await?).into_response());
+    }
+    let (job, _) = app::forecasting::start_model_job(&s.app, &u, target).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/jobs/{}", job.id),
+        )],
+        Json(job),
+    )
+        .into_response())
+}
+
+/// A background job: state (RUNNING, DONE, FAILED), phase, progress and result.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", params(("id" = u64, Path)), responses((status = 200, description = "任务状态"), (status = 404, body = Problem)))]
+async fn job_status(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<u64>,
+) -> Result<Response, ApiError> {
+    Ok(Json(app::forecasting::model_job(&s.app, &u, id)?).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/forecasts", get(forecasts_home))
         .route("/forecasts/{month}", get(forecasts_page))
         .route("/forecasts/{month}/submit", post(forecasts_submit))
+        .route("/forecasts/{month}/model", post(forecasts_model))
+        .route("/jobs/{id}", get(job_fragment))
         .route("/forecasts/{month}/reps/{rep}/comment", post(rep_comment))
         .route("/forecasts/{month}/reps/{rep}/return", post(rep_return))
         .route(
@@ -93,6 +95,7 @@ fn inline_error(e: AppError) -> Result<(StatusCode, String), PageError> {
     match e {
         AppError::Invalid { .. } => Ok((StatusCode::BAD_REQUEST, e.to_string())),
         AppError::Conflict(m) | AppError::Rule(m) => Ok((StatusCode::CONFLICT, m)),
+        AppError::TooManyRequests(m) => Ok((StatusCode::TOO_MANY_REQUESTS, m)),
         other => Err(PageError(other)),
     }
 }
@@ -238,6 +241,70 @@ struct ForecastsPage {
     by_class: Vec<TotalRow>,
     total: i64,
     comments: Vec<(String, String)>,
+    /// The marketing center's MODEL forecast panel.
+    model: Option<ModelPanel>,
+}
+
+/// The MODEL forecast panel: the running or latest job, or the latest recorded run.
+struct ModelPanel {
+    job: Option<app::jobs::Job>,
+    last: Option<store::repo::forecasts::MonthJob>,
+}
+
+/// The progress of a background job, polled by the page every second while it runs.
+#[derive(Template, WebTemplate)]
+#[template(path = "job_progress.html")]
+struct JobProgress {
+    job: app::jobs::Job,
+}
+
+/// The MODEL job's result in a line.
+pub fn job_result_line(job: &app::jobs::Job) -> String {
+    {
+        let r = match &job.result {
+            Some(r) => r,
+            None => return String::new(),
+        };
+        format!(
+            "{} 对（历史 {}–{}），写入 {} 条，失败 {}，用时 {:.1} 秒",
+            r["pairs"],
+            r["history_from"].as_str().unwrap_or(""),
+            r["history_to"].as_str().unwrap_or(""),
+            r["written"],
+            r["failed"],
+            r["seconds"].as_f64().unwrap_or(0.0)
+        )
+    }
+}
+
+async fn job_fragment(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<u64>,
+) -> Result<Response, PageError> {
+    let job = app::forecasting::model_job(&s.app, &ctx.user, id)?;
+    Ok(JobProgress { job }.into_response())
+}
+
+async fn forecasts_model(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(m): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &f.csrf).await?;
+    let target = month_of(&m)?;
+    let (job, new) = app::forecasting::start_model_job(&s.app, &ctx.user, target).await?;
+    let msg = if new {
+        format!("已启动 {target} 模型预测（后台任务 {}）", job.id)
+    } else {
+        format!("{target} 模型预测已在运行（后台任务 {}）", job.id)
+    };
+    Ok(see_other(&format!(
+        "/forecasts/{target}?msg={}",
+        crate::fmt::urlencode(&msg)
+    )))
 }
 
 async fn forecasts_home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
@@ -351,7 +418,18 @@ async fn forecasts_page(
             });
         }
     }
+    let model = if matches!(u.role, Role::MarketingCenter | Role::Admin) {
+        Some(ModelPanel {
+            job: s.app.jobs.latest(app::forecasting::MODEL_JOB, &tm),
+            last: store::repo::forecasts::last_job(&s.app.db, app::forecasting::MODEL_JOB, &tm)
+                .await
+                .map_err(AppError::from)?,
+        })
+    } else {
+        None
+    };
     Ok(ForecastsPage {
+        model,
         chrome: chrome(&ctx, "forecasts"),
         csrf: ctx.csrf.clone(),
         month: tm,
@@ -812,6 +890,10 @@ async fn pos_post(
         Err(AppError::Unauthorized) => {
             page.error = Some(POS_REFUSED.into());
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(AppError::TooManyRequests(m)) => {
+            page.error = Some(m);
+            Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
         }
         Err(e) => Err(e.into()),
     }

@@ -58,20 +58,35 @@ both_backends!(month_walk, async |t: TestApp| {
     assert_eq!(run["phases"].as_array().unwrap().len(), 6);
     assert_eq!(run["phases"][1]["to"], "2026-09-08");
 
+    // The model runs as a background job that reports progress; asking again while it runs
+    // answers the same job.
     let r = center
         .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model")))
         .send()
         .await
         .unwrap();
-    let (s, model) = json_of(r).await;
-    assert_eq!(s, StatusCode::OK, "{model}");
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, job) = json_of(r).await;
+    assert_eq!(location, format!("/api/v1/jobs/{}", job["id"]));
+    let rep_c = t.login(&t.users_of_role("account_manager").await[0]).await;
+    let (s, _) = t.get_json(&rep_c, &location).await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a rep may not read the center's job"
+    );
+    let job = poll_job(&t, &center, &location).await;
+    assert_eq!(job["state"], "DONE", "{job}");
+    assert_eq!(job["done"], job["total"]);
+    let model = job["result"].clone();
     let pairs = model["pairs"].as_u64().unwrap();
     assert!(pairs > 100, "{model}");
     assert_eq!(model["history_to"], "2026-08");
     assert_eq!(model["written"].as_u64().unwrap(), pairs);
     // Re-running the model changes nothing.
     let r = center
-        .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model")))
+        .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model?wait=true")))
         .send()
         .await
         .unwrap();

@@ -33,7 +33,7 @@ async fn setup(t: &TestApp) -> (Client, Vec<Value>) {
     at(t, 2026, 9, 2);
     let center = t.login("yxzx01").await;
     let r = center
-        .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model")))
+        .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model?wait=true")))
         .send()
         .await
         .unwrap();
@@ -364,4 +364,70 @@ both_backends!(phone_page_shows_stock, async |t: TestApp| {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("暂无库存采集"), "{page}");
+});
+
+// POS credentials cannot be guessed by trying: after the configured number of wrong tokens for a
+// customer code (5 by default) the code is locked for the configured minutes (15), even for the
+// right token, and the lock ends by itself.
+both_backends!(pos_credential_lockout, async |t: TestApp| {
+    let (rc, list) = setup(&t).await;
+    let code = list[0]["customer_code"].as_str().unwrap().to_string();
+    let sku = list[0]["sku_code"].as_str().unwrap().to_string();
+    let r = rc
+        .post(t.url(&format!("/api/v1/retailers/{code}/pos-token")))
+        .send()
+        .await
+        .unwrap();
+    let (_, tok) = json_of(r).await;
+    let token = tok["token"].as_str().unwrap().to_string();
+    let pos = t.client();
+    let send = |tk: String| {
+        pos.post(t.url(&format!("/api/v1/pos/forecasts/{TARGET}")))
+            .header("X-Retailer", &code)
+            .bearer_auth(tk)
+            .json(&serde_json::json!({"lines": [{"sku": sku, "quantity": 3}]}))
+            .send()
+    };
+    for i in 0..5 {
+        let r = send(format!("guess-{i}")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = send(token.clone()).await.unwrap();
+    let (s, p) = json_of(r).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains("已锁定 15 分钟"),
+        "{p}"
+    );
+    // The self-report page is locked the same way.
+    let shop = t.client();
+    let (_, page) = t.get_html(&shop, &format!("/pos/{TARGET}")).await;
+    let csrf = hidden(&page, "csrf");
+    let (s, page) = post_form(
+        &t,
+        &shop,
+        &format!("/pos/{TARGET}"),
+        &[("csrf", &csrf), ("code", &code), ("token", &token)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.contains("已锁定 15 分钟"), "{page}");
+    assert_eq!(
+        t.scalar_i64(
+            &format!("SELECT COUNT(*) FROM forecast WHERE month = '{TARGET}' AND self_report_qty IS NOT NULL"),
+            &[],
+        )
+        .await,
+        0
+    );
+    // 16 minutes later the right token works again.
+    t.app.clock.set(Some(
+        Utc.with_ymd_and_hms(2026, 9, 2, 2, 16, 0)
+            .single()
+            .expect("time"),
+    ));
+    let r = send(token).await.unwrap();
+    let (s, v) = json_of(r).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v[0]["self_report_qty"], 3);
 });

@@ -82,7 +82,7 @@ both_backends!(month_pages_walk, async |t: TestApp| {
     at(&t, 2026, 9, 2);
     let center = t.login_form("yxzx01").await;
     let r = center
-        .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model")))
+        .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model?wait=true")))
         .send()
         .await
         .unwrap();
@@ -315,6 +315,21 @@ both_backends!(month_pages_walk, async |t: TestApp| {
     for w in ["按规格", "按档位", "标记客户", "发布", "草稿"] {
         assert!(page.contains(w), "balance page lacks {w}");
     }
+    // A tight SKU that was cut shows its tier ladder on the page.
+    let (_, rv) = t
+        .get_json(&center, &format!("/api/v1/balance/{TARGET}"))
+        .await;
+    for l in rv["ladders"].as_array().unwrap() {
+        assert!(page.contains("紧俏规格档位限量"), "{page}");
+        assert!(
+            page.contains(&format!(
+                "<td>{}</td><td>{}</td>",
+                l["sku"].as_str().unwrap(),
+                l["mode_label"].as_str().unwrap()
+            )),
+            "{l}"
+        );
+    }
     let (s, _) = post_form(
         &t,
         &rc,
@@ -458,4 +473,73 @@ both_backends!(method135_and_roles, async |t: TestApp| {
     assert!(page.contains("尚未发布"));
     let (_, page) = t.get_html(&rc, "/").await;
     assert!(page.contains("月度日历") && page.contains("需求预测") && !page.contains("货源平衡"));
+});
+
+// The marketing center starts the MODEL forecast from the forecast page: it runs in the
+// background, the page shows its progress (polled by htmx) and then its result.
+both_backends!(model_job_from_the_page, async |t: TestApp| {
+    at(&t, 2026, 9, 2);
+    let center = t.login_form("yxzx01").await;
+    let (s, page) = t.get_html(&center, &format!("/forecasts/{TARGET}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("运行模型预测"), "{page}");
+    let token = hidden(&page, "csrf");
+    let r = center
+        .post(t.url(&format!("/forecasts/{TARGET}/model")))
+        .form(&[("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let (s, page) = t.get_html(&center, &to).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("已启动 2026-10 模型预测"), "{page}");
+    let id: String = page
+        .split("id=\"job-")
+        .nth(1)
+        .expect("the job's progress on the page")
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let mut done = String::new();
+    for _ in 0..600 {
+        let (s, frag) = t.get_html(&center, &format!("/jobs/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        if !frag.contains("hx-trigger=\"every 1s\"") {
+            done = frag;
+            break;
+        }
+        assert!(frag.contains("<progress"), "{frag}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        done.contains("已完成") && done.contains("模型预测完成"),
+        "{done}"
+    );
+    let pairs = t
+        .scalar_i64(
+            &format!("SELECT COUNT(*) FROM forecast WHERE month = '{TARGET}' AND method = 'MODEL'"),
+            &[],
+        )
+        .await;
+    assert!(done.contains(&format!("{pairs} 对")), "{done}");
+    // The page now shows the recorded run; a forged post without the token is refused.
+    let (_, page) = t.get_html(&center, &format!("/forecasts/{TARGET}")).await;
+    assert!(page.contains("上次完成"), "{page}");
+    let (s, _) = post_form(
+        &t,
+        &center,
+        &format!("/forecasts/{TARGET}/model"),
+        &[("csrf", "x")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A rep sees neither the panel nor the job.
+    let rep = t.users_of_role("account_manager").await.remove(0);
+    let rc = t.login_form(&rep).await;
+    let (_, page) = t.get_html(&rc, &format!("/forecasts/{TARGET}")).await;
+    assert!(!page.contains("运行模型预测"));
+    let (s, _) = t.get_html(&rc, &format!("/jobs/{id}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 });

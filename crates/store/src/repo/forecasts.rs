@@ -430,6 +430,27 @@ pub async fn record_job(
     Ok(())
 }
 
+/// A finished batch job as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct MonthJob {
+    pub kind: String,
+    pub month: String,
+    pub total: i64,
+    pub written: i64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub actor: String,
+}
+
+/// The latest finished job of a kind for a month.
+pub async fn last_job(db: &Db, kind: &str, month: &str) -> Result<Option<MonthJob>> {
+    let q = "SELECT kind, month, total, written, started_at, finished_at, actor FROM month_job \
+             WHERE kind = $1 AND month = $2 ORDER BY id DESC LIMIT 1";
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, MonthJob>(q).bind(kind).bind(month).fetch_optional(p).await)?,
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Plan135 {
     pub month: String,

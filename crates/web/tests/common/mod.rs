@@ -362,3 +362,16 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Poll a background job (`/api/v1/jobs/{id}`) until it has finished; its last state.
+pub async fn poll_job(t: &TestApp, c: &Client, location: &str) -> Value {
+    for _ in 0..600 {
+        let (s, job) = t.get_json(c, location).await;
+        assert_eq!(s, StatusCode::OK, "{job}");
+        if job["state"] != "RUNNING" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("job {location} did not finish in 60 s");
+}
