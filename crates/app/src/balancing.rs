@@ -198,7 +198,9 @@ pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Revi
         .into_iter()
         .map(|s| (s.product_id, s.quantity))
         .collect();
+    let t0 = std::time::Instant::now();
     let forecasts = repo::submitted(&app.db, &m).await?;
+    let t_fetch = t0.elapsed().as_secs_f64();
     if forecasts.is_empty() {
         return Err(AppError::Conflict(format!(
             "{m} 还没有已提交的预测可供平衡"
@@ -231,6 +233,7 @@ pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Revi
         &policy.allocation,
         &cfg,
     )?;
+    let t_engine = t0.elapsed().as_secs_f64();
     let ladders_json =
         serde_json::to_string(&ladders).map_err(|e| AppError::invalid("ladders", e.to_string()))?;
     let mut tx = app.db.begin().await?;
@@ -254,7 +257,15 @@ pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Revi
     )
     .await?;
     tx.commit().await?;
-    review(app, user, target).await
+    let t_write = t0.elapsed().as_secs_f64();
+    let r = review(app, user, target).await;
+    tracing::debug!(
+        "balance timing: fetch {t_fetch:.1}s engine {:.1}s write {:.1}s review {:.1}s",
+        t_engine - t_fetch,
+        t_write - t_engine,
+        t0.elapsed().as_secs_f64() - t_write
+    );
+    r
 }
 
 /// What balancing needs to know of a SKU (domain.md §3.3 supply status and §4.2 mode).
@@ -386,8 +397,9 @@ type RetailerCaps = Vec<Option<u64>>;
 
 /// The ladder for a tight SKU that is cut (Σf > S), §4.5 "clip to the tier quota ladder of
 /// §4.3 … for each region": the exact tier-quota solver (`allocate::tier_quota`) over the
-/// forecasting retailers per sub-market, for the smallest release T′ ≥ S (bisection) at which
-/// Σ min(f, cap) still reaches S — the tightest fair ladder that places the whole supply.
+/// forecasting retailers per sub-market (the release split across sub-markets by their demand),
+/// for the smallest release T′ ≥ S (bisection) at which Σ min(f, cap) still reaches S — the
+/// tightest fair ladder that places the whole supply.
 /// Returns the ladder and each forecast's cap (`None` where the forecast is 0).
 fn tight_ladder(
     group: &[repo::Submitted],
@@ -414,13 +426,19 @@ fn tight_ladder(
         let n = names.len();
         keys.push(Some(*names.entry(name).or_insert(n)));
     }
+    // Each region's share of the release is its share of the demand, so every region's
+    // ladder is as tight as the others'.
     let mut subs: Vec<Submarket> = vec![Submarket::new("", [0; allocate::TIERS]); names.len()];
     for (name, &i) in &names {
         subs[i].name = name.clone();
+        subs[i].share = Some(0);
     }
     for (f, k) in group.iter().zip(&keys) {
         if let Some(i) = k {
             subs[*i].counts[(f.tier - 1).clamp(0, 29) as usize] += 1;
+            if let Some(w) = subs[*i].share.as_mut() {
+                *w += f.quantity as u64;
+            }
         }
     }
     let problem = |t: u64| QuotaProblem {
@@ -524,13 +542,41 @@ pub fn balance_lines(
     policy: &domain::config::AllocationPolicy,
     cfg: &allocate::balance::BalanceConfig,
 ) -> AppResult<Balanced> {
-    let qpolicy = allocate::tier_quota::QuotaPolicy {
-        b2_urban_percent: policy.b2_urban_percent,
-        ..Default::default()
-    };
+    use rayon::prelude::*;
+    let qpolicy = allocate::tier_quota::QuotaPolicy::default();
+    let groups: Vec<&[repo::Submitted]> = forecasts
+        .chunk_by(|a, b| a.product_id == b.product_id)
+        .collect();
+    // The ladders of tight SKUs (exact solver, bisection) in parallel, one SKU per task.
+    let ladders_by_group: Vec<Option<(Ladder, RetailerCaps)>> = groups
+        .par_iter()
+        .map(|group| {
+            let pid = group[0].product_id;
+            let s = (*supply.get(&pid)?).max(0) as u64;
+            let info = skus
+                .get(&pid)
+                .filter(|i| i.tight && policy.tight_tier_caps)?;
+            match tight_ladder(group, s, info, county_names, &qpolicy) {
+                Ok(found) => found,
+                Err(e) => Some((
+                    Ladder {
+                        sku: info.sku.clone(),
+                        mode: info.mode.code().to_string(),
+                        mode_label: info.mode.zh().to_string(),
+                        supply: s as i64,
+                        demand: group.iter().map(|f| f.quantity.max(0)).sum(),
+                        planned_release: 0,
+                        submarkets: Vec::new(),
+                        note: Some(format!("档位限量无法求解，已按比例平衡: {e}")),
+                    },
+                    vec![None; group.len()],
+                )),
+            }
+        })
+        .collect();
     let mut lines = Vec::with_capacity(forecasts.len());
     let mut ladders = Vec::new();
-    for group in forecasts.chunk_by(|a, b| a.product_id == b.product_id) {
+    for (group, found) in groups.into_iter().zip(ladders_by_group) {
         let pid = group[0].product_id;
         let Some(&s) = supply.get(&pid) else {
             lines.extend(group.iter().map(|f| {
@@ -547,26 +593,13 @@ pub fn balance_lines(
             continue;
         };
         let s = s.max(0) as u64;
-        let mut caps: Vec<Option<u64>> = vec![None; group.len()];
-        if let Some(info) = skus.get(&pid).filter(|i| i.tight && policy.tight_tier_caps) {
-            match tight_ladder(group, s, info, county_names, &qpolicy) {
-                Ok(Some((ladder, c))) => {
-                    caps = c;
-                    ladders.push(ladder);
-                }
-                Ok(None) => {}
-                Err(e) => ladders.push(Ladder {
-                    sku: info.sku.clone(),
-                    mode: info.mode.code().to_string(),
-                    mode_label: info.mode.zh().to_string(),
-                    supply: s as i64,
-                    demand: group.iter().map(|f| f.quantity.max(0)).sum(),
-                    planned_release: 0,
-                    submarkets: Vec::new(),
-                    note: Some(format!("档位限量无法求解，已按比例平衡: {e}")),
-                }),
+        let caps = match found {
+            Some((ladder, caps)) => {
+                ladders.push(ladder);
+                caps
             }
-        }
+            None => vec![None; group.len()],
+        };
         let mut retailers = Vec::with_capacity(group.len());
         for (f, cap) in group.iter().zip(&caps) {
             retailers.push(allocate::balance::BalanceRetailer {

@@ -458,6 +458,9 @@ pub async fn issue_pos_token(
 /// Progress callback of a batch job: (done, total).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
+/// A progress callback a job can hand to the engine's worker threads.
+pub type SharedProgress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+
 /// What a model run did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelRun {
@@ -560,7 +563,7 @@ pub async fn run_model(
     actor: &Actor,
     target: Month,
     scope: ScopeIds,
-    progress: Progress<'_>,
+    progress: SharedProgress,
 ) -> AppResult<ModelRun> {
     run_model_phased(app, actor, target, scope, progress, &|_| {}).await
 }
@@ -571,7 +574,7 @@ pub async fn run_model_phased(
     actor: &Actor,
     target: Month,
     scope: ScopeIds,
-    progress: Progress<'_>,
+    progress: SharedProgress,
     phase: &(dyn Fn(&str) + Sync),
 ) -> AppResult<ModelRun> {
     phase("读取需求历史");
@@ -583,7 +586,11 @@ pub async fn run_model_phased(
         repo::demand_history_indexed(&app.db, scope, &first.to_string(), &last.to_string()).await?;
     let t_fetch = t0.elapsed().as_secs_f64();
     phase("模型预测");
-    let (rows, failed) = model_forecasts(&history, target, progress);
+    // The engine keeps both cores busy for seconds: off the async workers, so pages stay served.
+    let (rows, failed) =
+        tokio::task::spawn_blocking(move || model_forecasts(&history, target, &*progress))
+            .await
+            .map_err(|e| AppError::Conflict(format!("模型预测异常中止: {e}")))?;
     let t_engine = t0.elapsed().as_secs_f64();
     phase("写入预测");
     let mut tx = app.db.begin().await?;
@@ -640,7 +647,14 @@ pub async fn run_model_as(app: &App, user: &CurrentUser, target: Month) -> AppRe
             "{target} 的模型预测正在后台运行，请等待其完成"
         )));
     }
-    run_model(app, &user.actor(), target, ScopeIds::default(), &|_, _| {}).await
+    run_model(
+        app,
+        &user.actor(),
+        target,
+        ScopeIds::default(),
+        std::sync::Arc::new(|_, _| {}),
+    )
+    .await
 }
 
 /// Kind of the MODEL forecast job.
@@ -668,14 +682,13 @@ pub async fn start_model_job(
         tokio::spawn(async move {
             app.jobs.phase(id, "读取需求历史");
             let jobs = app.jobs.clone();
-            let progress = move |done: usize, total: usize| {
+            let progress: SharedProgress = std::sync::Arc::new(move |done, total| {
                 jobs.progress(id, done, total);
-            };
-            let out =
-                run_model_phased(&app, &actor, target, ScopeIds::default(), &progress, &|p| {
-                    app.jobs.phase(id, p)
-                })
-                .await;
+            });
+            let out = run_model_phased(&app, &actor, target, ScopeIds::default(), progress, &|p| {
+                app.jobs.phase(id, p)
+            })
+            .await;
             let outcome = match out {
                 Ok(r) => serde_json::to_value(&r).map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),

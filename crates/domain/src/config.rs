@@ -171,14 +171,11 @@ pub struct AllocationPolicy {
     /// Hold SKUs whose supply status is TIGHT (紧俏) to a tier-quota ladder (§4.3) in each
     /// sub-market of the SKU's allocation mode when balancing cuts them (§4.5).
     pub tight_tier_caps: bool,
-    /// B2 城网 share of the release in percent (§4.2 default 40 %; 农网 gets the rest).
-    pub b2_urban_percent: u64,
 }
 impl Default for AllocationPolicy {
     fn default() -> Self {
         Self {
             tight_tier_caps: true,
-            b2_urban_percent: 40,
         }
     }
 }

@@ -161,7 +161,14 @@ impl Db {
         Ok(())
     }
 
+    /// Close the pool; on SQLite the write-ahead log is folded into the database file first, so
+    /// the file alone is complete (it can be copied).
     pub async fn close(&self) {
+        if let Db::Sqlite(p) = self {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(p)
+                .await;
+        }
         on_db!(self, p => p.close().await)
     }
 

@@ -78,9 +78,10 @@ pub struct BalanceArgs {
     /// 输出 JSON（缺省打印到标准输出）
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// 削减超过预测量的该比例（基点，2000 = 20%）时标记，供客户经理跟进
-    #[arg(long, default_value_t = 2000)]
-    pub flag_threshold_bp: u64,
+    /// 削减超过预测量的该比例（基点，3000 = 30%）时标记，供客户经理跟进；缺省取配置
+    /// “需求预测与修正平衡”的默认值（balance_flag_cut_share = 0.3）
+    #[arg(long)]
+    pub flag_threshold_bp: Option<u64>,
 }
 
 pub fn run(cmd: AllocateCmd) -> Result<()> {
@@ -156,7 +157,10 @@ fn quota(a: QuotaArgs) -> Result<()> {
 
 fn balance_cmd(a: BalanceArgs) -> Result<()> {
     let cfg = BalanceConfig {
-        flag_threshold_bp: a.flag_threshold_bp,
+        flag_threshold_bp: a.flag_threshold_bp.unwrap_or_else(|| {
+            (domain::config::ForecastPolicy::default().balance_flag_cut_share * 10_000.0).round()
+                as u64
+        }),
     };
     let text = read(&a.input)?;
     let (problems, array) =

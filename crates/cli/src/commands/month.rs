@@ -38,6 +38,8 @@ pub struct RunArgs {
 }
 
 pub fn run(c: MonthCmd) -> anyhow::Result<()> {
+    // M135_LOG=debug shows each step's timing breakdown.
+    super::platform::init_tracing();
     match c {
         MonthCmd::Run(a) => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -89,14 +91,15 @@ async fn run_month(a: RunArgs) -> anyhow::Result<()> {
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let progress = |done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    };
+    let b = bar.clone();
+    let progress: app::forecasting::SharedProgress =
+        std::sync::Arc::new(move |done: usize, total: usize| {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        });
     let t = Instant::now();
     let actor = store::audit::Actor::system("m135 month run");
-    let r =
-        app::forecasting::run_model(&app, &actor, target, Default::default(), &progress).await?;
+    let r = app::forecasting::run_model(&app, &actor, target, Default::default(), progress).await?;
     bar.finish_and_clear();
     println!(
         "① 模型预测：{} 对（历史 {}–{}），写入 {}，失败 {}，用时 {:.1}s",

@@ -102,7 +102,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("无法启动运行时")
 }
 
-fn init_tracing() {
+pub(crate) fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("M135_LOG")
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
     let _ = tracing_subscriber::fmt()
@@ -206,7 +206,9 @@ pub fn sim(c: SimCmd) -> anyhow::Result<()> {
         if !db.is_empty().await? {
             bail!("数据库不是空的：模拟城市只能生成到空数据库中");
         }
-        generate(&db, &c.city).await
+        generate(&db, &c.city).await?;
+        db.close().await;
+        Ok(())
     })
 }
 
