@@ -14,6 +14,6 @@ for i in $(seq 1 "${1:-3}"); do
   rm -f "$work" "$work-wal" "$work-shm"
   cp "$city" "$work"
   echo "run $i:"
-  M135_LOG=warn "$bin" month run --database-url "sqlite:$work" --until publish
+  M135_LOG=error "$bin" month run --database-url "sqlite:$work" --until publish
 done
 uptime
