@@ -633,6 +633,61 @@ pub fn balance_lines(
     Ok(Balanced { lines, ladders })
 }
 
+/// A retailer's caps from the tier ladders of `target`'s balancing run (draft or published), per
+/// SKU code: the cap of its tier in its sub-market, for the phone page. Empty before balancing.
+pub async fn retailer_caps(
+    app: &App,
+    target: Month,
+    r: &store::model::Retailer,
+) -> AppResult<BTreeMap<String, u64>> {
+    let Some(run) = repo::run(&app.db, &target.to_string()).await? else {
+        return Ok(BTreeMap::new());
+    };
+    let ladders: Vec<Ladder> = run
+        .ladders
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    if ladders.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let county_names: std::collections::HashMap<i64, String> =
+        store::repo::staff::org_units(&app.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+    let me = repo::Submitted {
+        retailer_id: r.id,
+        product_id: 0,
+        tier: r.tier,
+        quantity: 0,
+        county_id: r.county_id,
+        market_type: r.market_type.clone(),
+        urban_rural_code: r.urban_rural_code.clone(),
+        business_format: r.business_format.clone(),
+    };
+    let mut out = BTreeMap::new();
+    for l in ladders {
+        let Ok(mode) = domain::product::AllocationMode::parse(&l.mode) else {
+            continue;
+        };
+        let Some(name) = submarket_of(mode, &me, &county_names) else {
+            continue;
+        };
+        if let Some(t) = l
+            .submarkets
+            .iter()
+            .filter(|s| s.name == name)
+            .flat_map(|s| s.tiers.iter())
+            .find(|t| t.tier == r.tier)
+        {
+            out.insert(l.sku.clone(), t.cap);
+        }
+    }
+    Ok(out)
+}
+
 /// The review of the latest run.
 pub async fn review(app: &App, user: &CurrentUser, target: Month) -> AppResult<Review> {
     user.require(&[

@@ -513,6 +513,9 @@ struct SkuInput {
     f: ForecastView,
     /// Demand of the last three complete months, oldest first.
     history: Vec<i64>,
+    /// Tier quota: this month's ladder cap after balancing (`本月 N`), else last month's quota
+    /// from the order lines (`上月 N`); empty when released on demand.
+    quota: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -596,6 +599,19 @@ async fn retailer_view(
             )),
         }
     }
+    // Tier quota (§4.3): the month's ladder once balanced, else what the orders of the last
+    // complete month were allowed.
+    let caps = app::balancing::retailer_caps(&s.app, target, &d.retailer).await?;
+    let last_quota: HashMap<i64, i64> = store::repo::forecasts::retailer_quota(
+        &s.app.db,
+        d.retailer.id,
+        last.first_day(),
+        last.last_day(),
+    )
+    .await
+    .map_err(AppError::from)?
+    .into_iter()
+    .collect();
     let lines = list
         .into_iter()
         .map(|f| {
@@ -604,7 +620,12 @@ async fn retailer_view(
                 .iter()
                 .map(|m| h.and_then(|h| h.get(m)).copied().unwrap_or(0))
                 .collect();
-            SkuInput { f, history }
+            let quota = match (caps.get(&f.sku_code), last_quota.get(&f.product_id)) {
+                (Some(c), _) => format!("本月 {c}"),
+                (None, Some(q)) => format!("上月 {q}"),
+                (None, None) => String::new(),
+            };
+            SkuInput { f, history, quota }
         })
         .collect();
     Ok(RetailerForecastPage {

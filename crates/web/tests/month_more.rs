@@ -431,3 +431,40 @@ both_backends!(pos_credential_lockout, async |t: TestApp| {
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v[0]["self_report_qty"], 3);
 });
+
+// The phone page shows each SKU's tier quota: before balancing, what the retailer's orders of the
+// last complete month were allowed (Σ quota of its order lines, §4.3).
+both_backends!(phone_page_shows_last_month_quota, async |t: TestApp| {
+    let (rc, list) = setup(&t).await;
+    let mut checked = 0;
+    for f in &list {
+        let q = t
+            .scalar_i64(
+                "SELECT CAST(COALESCE(SUM(quota_qty), -1) AS BIGINT) FROM order_line WHERE retailer_id = $1 \
+                 AND product_id = $2 AND order_date >= '2026-08-01' AND order_date <= '2026-08-31' AND quota_qty IS NOT NULL",
+                &[f["retailer_id"].as_i64().unwrap(), f["product_id"].as_i64().unwrap()],
+            )
+            .await;
+        let code = f["customer_code"].as_str().unwrap();
+        let sku = f["sku_code"].as_str().unwrap();
+        let (s, page) = t
+            .get_html(&rc, &format!("/forecasts/{TARGET}/{code}"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("档位限量"));
+        let row = page
+            .split("<tr>")
+            .find(|r| r.contains(&format!("<small>{sku}</small>")))
+            .unwrap();
+        if q >= 0 {
+            assert!(row.contains(&format!("上月 {q}")), "{row}");
+            checked += 1;
+            if checked == 3 {
+                break;
+            }
+        } else {
+            assert!(!row.contains("上月"), "{row}");
+        }
+    }
+    assert!(checked > 0, "no quota-released SKU among the rep's records");
+});

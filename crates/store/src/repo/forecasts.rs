@@ -199,6 +199,19 @@ pub async fn retailer_demand(
     Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?)
 }
 
+/// One retailer's tier quota per SKU over `from..=to` (§4.3): Σ of the quota of its order lines
+/// (条) as `(product_id, quota)`; SKUs released on demand carry no quota and are absent.
+pub async fn retailer_quota(
+    db: &Db,
+    retailer_id: i64,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<(i64, i64)>> {
+    let q = "SELECT product_id, CAST(SUM(quota_qty) AS BIGINT) FROM order_line \
+             WHERE retailer_id = $1 AND order_date >= $2 AND order_date <= $3 AND quota_qty IS NOT NULL GROUP BY product_id";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?)
+}
+
 /// One retailer's forecast records of a month: (sku_code, brand, spec, self_report_qty).
 pub async fn retailer_records(
     db: &Db,
