@@ -69,6 +69,14 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
+/// A moment in China time (UTC+8): `2026-11-24 09:30`.
+pub fn datetime(t: impl Borrow<chrono::DateTime<chrono::Utc>>) -> String {
+    t.borrow()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,12 +88,4 @@ mod tests {
         assert_eq!(growth(&Some(-3.21)), "-3.2%");
         assert_eq!(urlencode("/retailers?q=张"), "/retailers%3Fq%3D%E5%BC%A0");
     }
-}
-
-/// A moment in China time (UTC+8): `2026-11-24 09:30`.
-pub fn datetime(t: impl Borrow<chrono::DateTime<chrono::Utc>>) -> String {
-    t.borrow()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
