@@ -219,12 +219,7 @@ pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Revi
             (p.id, info)
         })
         .collect();
-    let county_names: std::collections::HashMap<i64, String> =
-        store::repo::staff::org_units(&app.db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+    let county_names = org_names(app).await?;
     let Balanced { lines, ladders } = balance_lines(
         &forecasts,
         &supply,
@@ -338,6 +333,15 @@ pub struct Ladder {
 pub struct Balanced {
     pub lines: Vec<store::repo::supply::Line>,
     pub ladders: Vec<Ladder>,
+}
+
+/// Names of the organisation units (counties name the B1/B3 sub-markets).
+async fn org_names(app: &App) -> AppResult<std::collections::HashMap<i64, String>> {
+    Ok(store::repo::staff::org_units(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
 }
 
 /// The sub-market of a retailer under a mode (§4.2); `None` for on-demand (C).
@@ -488,14 +492,13 @@ fn tight_ladder(
                 let mid = lo + (hi - lo) / 2;
                 let (g, sol) = placed(mid)?;
                 if g >= supply {
-                    (hi, g_hi, sol_hi) = (mid, g, sol);
+                    (hi, sol_hi) = (mid, sol);
                 } else {
                     lo = mid;
                 }
             }
         }
     }
-    let _ = g_hi;
     let table = sol_hi.table();
     let caps = group
         .iter()
@@ -651,12 +654,7 @@ pub async fn retailer_caps(
     if ladders.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let county_names: std::collections::HashMap<i64, String> =
-        store::repo::staff::org_units(&app.db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+    let county_names = org_names(app).await?;
     let me = repo::Submitted {
         retailer_id: r.id,
         product_id: 0,

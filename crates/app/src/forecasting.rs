@@ -680,7 +680,6 @@ pub async fn start_model_job(
         let actor = user.actor();
         let id = job.id;
         tokio::spawn(async move {
-            app.jobs.phase(id, "读取需求历史");
             let jobs = app.jobs.clone();
             let progress: SharedProgress = std::sync::Arc::new(move |done, total| {
                 jobs.progress(id, done, total);

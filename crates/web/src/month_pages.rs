@@ -260,21 +260,18 @@ struct JobProgress {
 
 /// The MODEL job's result in a line.
 pub fn job_result_line(job: &app::jobs::Job) -> String {
-    {
-        let r = match &job.result {
-            Some(r) => r,
-            None => return String::new(),
-        };
-        format!(
-            "{} 对（历史 {}–{}），写入 {} 条，失败 {}，用时 {:.1} 秒",
-            r["pairs"],
-            r["history_from"].as_str().unwrap_or(""),
-            r["history_to"].as_str().unwrap_or(""),
-            r["written"],
-            r["failed"],
-            r["seconds"].as_f64().unwrap_or(0.0)
-        )
-    }
+    let Some(r) = &job.result else {
+        return String::new();
+    };
+    format!(
+        "{} 对（历史 {}–{}），写入 {} 条，失败 {}，用时 {:.1} 秒",
+        r["pairs"],
+        r["history_from"].as_str().unwrap_or(""),
+        r["history_to"].as_str().unwrap_or(""),
+        r["written"],
+        r["failed"],
+        r["seconds"].as_f64().unwrap_or(0.0)
+    )
 }
 
 async fn job_fragment(
