@@ -951,23 +951,23 @@ pub async fn totals(
     by: TotalsBy,
 ) -> AppResult<Vec<TotalRow>> {
     let scope = Scope::of(&app.db, user).await?.ids();
-    let list = repo::list(&app.db, scope, &target.to_string()).await?;
+    let sum_by = match by {
+        TotalsBy::Sku => repo::SumBy::Sku,
+        TotalsBy::Brand => repo::SumBy::Brand,
+        TotalsBy::PriceClass => repo::SumBy::PriceClass,
+    };
     let mut map: std::collections::BTreeMap<String, TotalRow> = Default::default();
-    for f in &list {
-        let k = match by {
-            TotalsBy::Sku => f.sku_code.clone(),
-            TotalsBy::Brand => f.brand.clone(),
-            TotalsBy::PriceClass => f.price_class.clone(),
-        };
-        let e = map.entry(k.clone()).or_insert(TotalRow {
-            key: k,
-            forecast: 0,
-            pairs: 0,
-            last_month_demand: 0,
-            last_year_demand: 0,
-        });
-        e.forecast += f.quantity;
-        e.pairs += 1;
+    for (k, forecast, pairs, _) in repo::sums(&app.db, scope, &target.to_string(), sum_by).await? {
+        map.insert(
+            k.clone(),
+            TotalRow {
+                key: k,
+                forecast,
+                pairs,
+                last_month_demand: 0,
+                last_year_demand: 0,
+            },
+        );
     }
     let sk = match by {
         TotalsBy::Sku => sales::SalesKey::Sku,
@@ -992,6 +992,23 @@ pub async fn totals(
     }
     let mut v: Vec<TotalRow> = map.into_values().collect();
     v.sort_by(|a, b| b.forecast.cmp(&a.forecast).then(a.key.cmp(&b.key)));
+    Ok(v)
+}
+
+/// Per rep in the person's scope: (rep id, Σ forecast, records, retailers), by rep id.
+pub async fn rep_sums(
+    app: &App,
+    user: &CurrentUser,
+    target: Month,
+) -> AppResult<Vec<(i64, i64, i64, i64)>> {
+    let scope = Scope::of(&app.db, user).await?.ids();
+    let mut v: Vec<(i64, i64, i64, i64)> =
+        repo::sums(&app.db, scope, &target.to_string(), repo::SumBy::Rep)
+            .await?
+            .into_iter()
+            .filter_map(|(k, q, n, r)| k.parse().ok().map(|id| (id, q, n, r)))
+            .collect();
+    v.sort_unstable();
     Ok(v)
 }
 

@@ -194,6 +194,25 @@ both_backends!(month_pages_walk, async |t: TestApp| {
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains(&rep) && page.contains("只读") && page.contains("评论"));
     assert!(!page.contains("type=\"number\""));
+    // The rep's card sums the rep's records (counted in the database): retailers, pairs, 条.
+    {
+        let (_, mine) = t
+            .get_json(&rc, &format!("/api/v1/forecasts/{TARGET}"))
+            .await;
+        let mine = mine.as_array().unwrap();
+        let retailers: std::collections::HashSet<&str> = mine
+            .iter()
+            .map(|f| f["customer_code"].as_str().unwrap())
+            .collect();
+        let qty: i64 = mine.iter().map(|f| f["quantity"].as_i64().unwrap()).sum();
+        let card = format!(
+            "{rep} · {} 户 · {} 对 · {} 条",
+            retailers.len(),
+            mine.len(),
+            domain::money::group_thousands(qty)
+        );
+        assert!(page.contains(&card), "{card} not on {page}");
+    }
     let (s, page) = t.get_html(&mc, &format!("/forecasts/{TARGET}/{r0}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(!page.contains("type=\"number\"") && !page.contains("<input type=\"number"));

@@ -262,6 +262,40 @@ pub async fn list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ForecastV
     )
 }
 
+/// What forecast records of a month are summed by (see [`sums`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SumBy {
+    Sku,
+    Brand,
+    PriceClass,
+    /// The retailer's account manager (staff id as text; records without one are left out).
+    Rep,
+}
+
+/// Forecast records of a month in scope summed by a key: (key, Σ quantity, records, retailers).
+pub async fn sums(
+    db: &Db,
+    scope: ScopeIds,
+    month: &str,
+    by: SumBy,
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let key = match by {
+        SumBy::Sku => "p.sku_code",
+        SumBy::Brand => "p.brand",
+        SumBy::PriceClass => "p.price_class",
+        SumBy::Rep => "CAST(r.account_manager_id AS TEXT)",
+    };
+    let scope_sql = scope.sql();
+    let q = format!(
+        "SELECT {key} AS k, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT), COUNT(*), COUNT(DISTINCT f.retailer_id) \
+         FROM forecast f JOIN retailer r ON r.id = f.retailer_id JOIN product p ON p.id = f.product_id \
+         WHERE {scope_sql} AND f.month = $4 AND {key} IS NOT NULL GROUP BY {key} ORDER BY {key}"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+    )
+}
+
 /// Lock a rep's draft records of a month (submission). Returns the rows locked.
 pub async fn lock_rep(tx: &mut Tx, month: &str, rep_id: i64, now: DateTime<Utc>) -> Result<u64> {
     let q = "UPDATE forecast SET state = 'SUBMITTED', submitted_at = $3 WHERE month = $1 AND state = 'DRAFT' \
