@@ -583,7 +583,7 @@ pub async fn run_model_phased(
     let last = working_month(target).prev();
     let first = last.plus(-23);
     let history =
-        repo::demand_history_indexed(&app.db, scope, &first.to_string(), &last.to_string()).await?;
+        repo::demand_history(&app.db, scope, &first.to_string(), &last.to_string()).await?;
     let t_fetch = t0.elapsed().as_secs_f64();
     phase("模型预测");
     // The engine keeps both cores busy for seconds: off the async workers, so pages stay served.

@@ -90,6 +90,11 @@ fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
+/// Back to a page with a message shown on it (`?msg=`).
+fn see_other_msg(path: &str, msg: &str) -> Response {
+    see_other(&format!("{path}?msg={}", crate::fmt::urlencode(msg)))
+}
+
 /// Errors a page shows in place (bad input, a refused state) rather than as an error page.
 fn inline_error(e: AppError) -> Result<(StatusCode, String), PageError> {
     match e {
@@ -298,10 +303,7 @@ async fn forecasts_model(
     } else {
         format!("{target} 模型预测已在运行（后台任务 {}）", job.id)
     };
-    Ok(see_other(&format!(
-        "/forecasts/{target}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/forecasts/{target}"), &msg))
 }
 
 async fn forecasts_home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
@@ -452,10 +454,7 @@ async fn forecasts_submit(
         Ok(o) => format!("已提交：{} 对，合计 {} 条", o.pairs, o.quantity),
         Err(e) => inline_error(e)?.1,
     };
-    Ok(see_other(&format!(
-        "/forecasts/{target}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/forecasts/{target}"), &msg))
 }
 
 async fn rep_comment(
@@ -471,10 +470,7 @@ async fn rep_comment(
         Ok(_) => format!("已评论 {rep} 的预测"),
         Err(e) => inline_error(e)?.1,
     };
-    Ok(see_other(&format!(
-        "/forecasts/{target}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/forecasts/{target}"), &msg))
 }
 
 async fn rep_return(
@@ -491,10 +487,7 @@ async fn rep_return(
             Ok(()) => format!("已退回 {rep} 的预测"),
             Err(e) => inline_error(e)?.1,
         };
-    Ok(see_other(&format!(
-        "/forecasts/{target}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/forecasts/{target}"), &msg))
 }
 
 /// One SKU on the retailer's phone page.
@@ -544,21 +537,14 @@ async fn retailer_view(
     let d = app::retailers::detail(&s.app, u, code).await?;
     let last = app::forecasting::working_month(target).prev();
     let months: Vec<String> = (0..3).rev().map(|i| last.plus(-i).to_string()).collect();
-    let mut hist: HashMap<i64, BTreeMap<String, i64>> = HashMap::new();
-    if let Some(rep) = d.retailer.account_manager_id {
-        let scope = store::repo::ScopeIds {
-            rep_id: Some(rep),
-            ..Default::default()
-        };
-        for (r, p, m, q) in
-            store::repo::forecasts::demand_history(&s.app.db, scope, &months[0], &months[2])
-                .await
-                .map_err(AppError::from)?
-        {
-            if r == d.retailer.id {
-                hist.entry(p).or_default().insert(m, q);
-            }
-        }
+    // This retailer's demand per SKU code and month.
+    let mut hist: HashMap<String, BTreeMap<String, i64>> = HashMap::new();
+    for (sku, _, _, m, q) in
+        store::repo::forecasts::retailer_demand(&s.app.db, d.retailer.id, &months[0], &months[2])
+            .await
+            .map_err(AppError::from)?
+    {
+        hist.entry(sku).or_default().insert(m, q);
     }
     let key = match d.retailer.account_manager_id {
         Some(rep) => app::forecasting::key_customers(&s.app, rep, target)
@@ -604,7 +590,7 @@ async fn retailer_view(
     let lines = list
         .into_iter()
         .map(|f| {
-            let h = hist.get(&f.product_id);
+            let h = hist.get(&f.sku_code);
             let history = months
                 .iter()
                 .map(|m| h.and_then(|h| h.get(m)).copied().unwrap_or(0))
@@ -715,10 +701,7 @@ async fn retailer_save(
     }
     if messages.is_empty() {
         let msg = format!("已保存 {saved} 个规格的双向互动预测");
-        return Ok(see_other(&format!(
-            "/forecasts/{target}/{code}?msg={}",
-            crate::fmt::urlencode(&msg)
-        )));
+        return Ok(see_other_msg(&format!("/forecasts/{target}/{code}"), &msg));
     }
     if saved > 0 {
         messages.insert(0, format!("已保存 {saved} 个规格；以下未保存："));
@@ -772,10 +755,7 @@ async fn retailer_accept(
         Ok(m) => m,
         Err(e) => format!("{sku}: {}", inline_error(e)?.1),
     };
-    Ok(see_other(&format!(
-        "/forecasts/{target}/{code}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/forecasts/{target}/{code}"), &msg))
 }
 
 // ---------------------------------------------------------------- ② bis: the retailer's self-report
@@ -997,10 +977,7 @@ async fn supply_done(
     res: Result<String, AppError>,
 ) -> Result<Response, PageError> {
     match res {
-        Ok(msg) => Ok(see_other(&format!(
-            "/supply/{target}?msg={}",
-            crate::fmt::urlencode(&msg)
-        ))),
+        Ok(msg) => Ok(see_other_msg(&format!("/supply/{target}"), &msg)),
         Err(e) => {
             let (st, msg) = inline_error(e)?;
             let page = supply_view(s, ctx, target, None, Some(msg)).await?;
@@ -1148,10 +1125,7 @@ async fn balance_run(
         Ok(r) => format!("已运行修正平衡：{} 户，{} 条", r.retailers, r.lines),
         Err(e) => inline_error(e)?.1,
     };
-    Ok(see_other(&format!(
-        "/balance/{target}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/balance/{target}"), &msg))
 }
 
 async fn balance_publish(
@@ -1168,10 +1142,7 @@ async fn balance_publish(
         Ok(o) => format!("已发布：写入 {} 条平衡后预测", o.written),
         Err(e) => inline_error(e)?.1,
     };
-    Ok(see_other(&format!(
-        "/balance/{target}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/balance/{target}"), &msg))
 }
 
 // ---------------------------------------------------------------- ④ feedback
@@ -1228,10 +1199,7 @@ async fn feedback_tick(
         Ok(o) => format!("{} 此前已反馈", o.retailer),
         Err(e) => inline_error(e)?.1,
     };
-    Ok(see_other(&format!(
-        "/feedback/{target}?msg={}",
-        crate::fmt::urlencode(&msg)
-    )))
+    Ok(see_other_msg(&format!("/feedback/{target}"), &msg))
 }
 
 // ---------------------------------------------------------------- ⑤ forecast meeting
@@ -1582,8 +1550,8 @@ async fn method135_save(
     check_csrf(&session, &f.csrf).await?;
     let month = month_of(&m)?;
     app::cycle::save_plan135(&s.app, &ctx.user, month, &f.plan, &f.improvement).await?;
-    Ok(see_other(&format!(
-        "/method135/{month}?msg={}",
-        crate::fmt::urlencode("已保存计划与改进措施")
-    )))
+    Ok(see_other_msg(
+        &format!("/method135/{month}"),
+        "已保存计划与改进措施",
+    ))
 }

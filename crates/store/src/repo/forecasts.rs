@@ -103,31 +103,17 @@ pub async fn put_model_batch(
     Ok(written)
 }
 
-/// Monthly demand history `(retailer_id, product_id, month, demanded)` of active retailers in
-/// scope over `from..=to` (demand-side quantities, §5.2: not quota-cut purchases), sorted by
-/// retailer, product, month.
-pub async fn demand_history(
-    db: &Db,
-    scope: ScopeIds,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(i64, i64, String, i64)>> {
-    Ok(demand_history_indexed(db, scope, from, to)
-        .await?
-        .into_iter()
-        .map(|(r, p, m, q)| (r, p, domain::Month::from_index(m).to_string(), q))
-        .collect())
-}
-
-/// [`demand_history`] with months as `Month::index()`. The rows are packed per retailer in the
-/// database (one text of `product,month,qty;…` per retailer) and unpacked here: the SQLite
-/// driver hands rows over one at a time through a channel, which costs ~15 µs a row — 40 s for
-/// the 2.5 M rows of a city's two years — while 10 000 packed rows take well under a second.
+/// Monthly demand history `(retailer_id, product_id, Month::index(), demanded)` of active
+/// retailers in scope over `from..=to` (demand-side quantities, §5.2: not quota-cut purchases),
+/// sorted by retailer, product, month.
+///
+/// The rows are packed per retailer in the database (one text of `product,month,qty;…` per
+/// retailer, 10 000 rows instead of 2.5 M for a city's two years) and unpacked here.
 /// On SQLite `CROSS JOIN` fixes the join order (retailer, then the sales primary key
 /// `(retailer_id, month, …)`, then product): left to itself the bundled SQLite puts the 250
 /// products outermost and searches every retailer's months once per product — 40 s instead of
 /// 2 s on the default city. PostgreSQL (which has no `CROSS JOIN … ON`) gets plain joins.
-pub async fn demand_history_indexed(
+pub async fn demand_history(
     db: &Db,
     scope: ScopeIds,
     from: &str,
