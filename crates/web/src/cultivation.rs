@@ -3,9 +3,9 @@
 //! (see `app::cultivation`).
 use crate::AppState;
 use crate::error::{ApiError, PageError, Problem};
-use crate::extract::check_csrf;
+use crate::extract::legacy_check_csrf as check_csrf;
 use crate::extract::{ApiUser, PageCtx};
-use crate::pages::Chrome;
+use crate::page::Chrome;
 use app::AppError;
 use app::cultivation::{FormOptions, TaskInput, TaskView};
 use askama::Template;
@@ -122,12 +122,7 @@ async fn render(
         None
     };
     let page = CultivationPage {
-        chrome: Some(Chrome {
-            name: ctx.user.name.clone(),
-            role: ctx.user.role,
-            csrf: ctx.csrf.clone(),
-            active: "cultivation",
-        }),
+        chrome: ctx.chrome("cultivation"),
         csrf: ctx.csrf.clone(),
         can_create: matches!(
             ctx.user.role,

@@ -1,6 +1,7 @@
 //! The one mapping of application errors to responses: an HTML page for the pages, a JSON
-//! problem body (RFC 9457) for the API. Internal details are logged, never shown.
-use crate::pages::ErrorPage;
+//! problem body (RFC 9457) for the API, and the status a page form answers when it shows the
+//! error in place. Internal details are logged, never shown.
+use crate::page::ErrorPage;
 use app::AppError;
 use askama::Template;
 use axum::Json;
@@ -8,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
-fn status_and_title(e: &AppError) -> (StatusCode, &'static str) {
+/// The status and title of every application error, for pages and API alike.
+pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
     match e {
         AppError::Invalid { .. } => (StatusCode::BAD_REQUEST, "请求参数错误"),
         AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "未登录"),
@@ -19,6 +21,18 @@ fn status_and_title(e: &AppError) -> (StatusCode, &'static str) {
         AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "尝试次数过多"),
         AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误"),
     }
+}
+
+/// Errors a page form shows in place (bad input, a refused state) rather than as an error page.
+pub fn shown_in_place(e: &AppError) -> bool {
+    matches!(
+        e,
+        AppError::Invalid { .. }
+            | AppError::Conflict(_)
+            | AppError::Rule(_)
+            | AppError::NotFound(_)
+            | AppError::TooManyRequests(_)
+    )
 }
 
 fn log_internal(e: &AppError) {
@@ -43,7 +57,7 @@ impl IntoResponse for PageError {
         if matches!(self.0, AppError::Unauthorized) {
             return axum::response::Redirect::to("/login").into_response();
         }
-        let (status, title) = status_and_title(&self.0);
+        let (status, title) = status_of(&self.0);
         let page = ErrorPage {
             chrome: None,
             status: status.as_u16(),
@@ -85,7 +99,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         log_internal(&self.0);
-        let (status, title) = status_and_title(&self.0);
+        let (status, title) = status_of(&self.0);
         let field = match &self.0 {
             AppError::Invalid { field, .. } => Some(field.clone()),
             _ => None,
@@ -103,5 +117,22 @@ impl IntoResponse for ApiError {
             axum::http::HeaderValue::from_static("application/problem+json"),
         );
         resp
+    }
+}
+
+/// A rejection of an extractor: a JSON problem under `/api/`, an error page elsewhere.
+#[derive(Debug)]
+pub struct Rejected {
+    pub api: bool,
+    pub error: AppError,
+}
+
+impl IntoResponse for Rejected {
+    fn into_response(self) -> Response {
+        if self.api {
+            ApiError(self.error).into_response()
+        } else {
+            PageError(self.error).into_response()
+        }
     }
 }

@@ -10,9 +10,10 @@ mod chart;
 mod cultivation;
 mod error;
 mod extract;
-mod fmt;
+mod filters;
 mod month;
 mod month_pages;
+mod page;
 mod pages;
 mod session_store;
 mod week;
@@ -58,6 +59,7 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
         .merge(cultivation::router())
         .merge(api::router())
         .merge(assets::router())
+        .layer(axum_messages::MessagesManagerLayer)
         .layer(layer)
         .layer(TraceLayer::new_for_http())
         .with_state(state))

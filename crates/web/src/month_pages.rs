@@ -6,8 +6,8 @@
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::PageCtx;
-use crate::extract::check_csrf;
-use crate::pages::Chrome;
+use crate::extract::legacy_check_csrf as check_csrf;
+use crate::page::Chrome;
 use app::AppError;
 use app::accuracy::{AccuracyBy, AccuracyOut};
 use app::balancing::{Review, SupplyInput};
@@ -69,12 +69,7 @@ pub fn router() -> Router<AppState> {
 // ---------------------------------------------------------------- helpers
 
 fn chrome(ctx: &PageCtx, active: &'static str) -> Option<Chrome> {
-    Some(Chrome {
-        name: ctx.user.name.clone(),
-        role: ctx.user.role,
-        csrf: ctx.csrf.clone(),
-        active,
-    })
+    ctx.chrome(active)
 }
 
 fn month_of(s: &str) -> Result<Month, AppError> {
@@ -92,7 +87,7 @@ fn see_other(path: &str) -> Response {
 
 /// Back to a page with a message shown on it (`?msg=`).
 fn see_other_msg(path: &str, msg: &str) -> Response {
-    see_other(&format!("{path}?msg={}", crate::fmt::urlencode(msg)))
+    see_other(&format!("{path}?msg={}", crate::filters::urlencode(msg)))
 }
 
 /// Errors a page shows in place (bad input, a refused state) rather than as an error page.
@@ -122,30 +117,6 @@ struct TextForm {
     csrf: String,
     #[serde(default)]
     text: String,
-}
-
-/// A forecast method in Chinese (the domain's names); `NONE` for demand without a forecast.
-pub fn method_zh(code: &str) -> &'static str {
-    match domain::cycle::ForecastMethod::parse(code) {
-        Ok(m) => m.zh(),
-        Err(_) if code == "NONE" => "无预测",
-        Err(_) => "—",
-    }
-}
-
-/// A forecast record's or a submission's state in Chinese.
-pub fn state_zh(code: &str) -> &'static str {
-    match code {
-        "RETURNED" => "已退回",
-        _ => domain::cycle::ForecastState::parse(code)
-            .map(|s| s.zh())
-            .unwrap_or("—"),
-    }
-}
-
-pub fn opt_pct(v: &Option<f64>) -> String {
-    v.map(|x| format!("{:.1}%", x * 100.0))
-        .unwrap_or_else(|| "—".into())
 }
 
 // ---------------------------------------------------------------- ① calendar
@@ -261,22 +232,6 @@ struct ModelPanel {
 #[template(path = "job_progress.html")]
 struct JobProgress {
     job: app::jobs::Job,
-}
-
-/// The MODEL job's result in a line.
-pub fn job_result_line(job: &app::jobs::Job) -> String {
-    let Some(r) = &job.result else {
-        return String::new();
-    };
-    format!(
-        "{} 对（历史 {}–{}），写入 {} 条，失败 {}，用时 {:.1} 秒",
-        r["pairs"],
-        r["history_from"].as_str().unwrap_or(""),
-        r["history_to"].as_str().unwrap_or(""),
-        r["written"],
-        r["failed"],
-        r["seconds"].as_f64().unwrap_or(0.0)
-    )
 }
 
 async fn job_fragment(
@@ -1303,14 +1258,6 @@ async fn meeting_page(
     .into_response())
 }
 
-/// A grouping key as shown: a method code in Chinese, anything else as is.
-pub fn method_label(k: &str) -> String {
-    match method_zh(k) {
-        "—" => k.to_string(),
-        zh => zh.to_string(),
-    }
-}
-
 // ---------------------------------------------------------------- ⑥ the 135 cycle per role
 
 #[derive(Template, WebTemplate)]
@@ -1344,8 +1291,8 @@ fn versus_line(v: &app::dashboard::Versus) -> String {
     format!(
         "{}：{} 条，同比 {}",
         v.label,
-        crate::fmt::qty(v.qty),
-        crate::fmt::growth(&v.yoy_pct)
+        crate::filters::qty(v.qty),
+        crate::filters::growth(&v.yoy_pct)
     )
 }
 
@@ -1379,8 +1326,8 @@ async fn analysis_of(
                         "服务客户 {} 户；{} 销量 {} 条，同比 {}",
                         h.retailers,
                         h.month,
-                        crate::fmt::qty(h.total.qty),
-                        crate::fmt::growth(&h.total.yoy_pct)
+                        crate::filters::qty(h.total.qty),
+                        crate::filters::growth(&h.total.yoy_pct)
                     )],
                 ),
                 ("品牌分析", h.top_brands.iter().map(versus_line).collect()),
@@ -1400,8 +1347,8 @@ async fn analysis_of(
                         "{} {}：{} 条，同比 {}",
                         h.area_name,
                         h.month,
-                        crate::fmt::qty(h.total.qty),
-                        crate::fmt::growth(&h.total.yoy_pct)
+                        crate::filters::qty(h.total.qty),
+                        crate::filters::growth(&h.total.yoy_pct)
                     )],
                 ),
                 (
@@ -1413,8 +1360,8 @@ async fn analysis_of(
                                 "{}：{} 户，{} 条，同比 {}，预警 {} 户{}",
                                 r.name,
                                 r.retailers,
-                                crate::fmt::qty(r.volume.qty),
-                                crate::fmt::growth(&r.volume.yoy_pct),
+                                crate::filters::qty(r.volume.qty),
+                                crate::filters::growth(&r.volume.yoy_pct),
                                 r.warnings,
                                 r.band_breach
                                     .as_ref()

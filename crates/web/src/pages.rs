@@ -2,8 +2,10 @@
 use crate::AppState;
 use crate::chart;
 use crate::error::PageError;
-use crate::extract::{CSRF_KEY, PageCtx, USER_KEY, csrf_ok, csrf_token, random_token};
-use crate::fmt;
+use crate::extract::{
+    CSRF_KEY, CheckedForm, CsrfForm, NoFields, PageCtx, USER_KEY, csrf_token, random_token,
+};
+use crate::page::Chrome;
 use app::AppError;
 use app::dashboard::{BrandManagerHome, CenterHome, MarketManagerHome, RepHome};
 use app::retailers::{Page, RetailerDetail, RetailerListItem};
@@ -42,66 +44,6 @@ async fn healthz(State(s): State<AppState>) -> Response {
                 .into_response()
         }
     }
-}
-
-/// What the layout needs: the person, the CSRF token of the logout form, the active menu item.
-pub struct Chrome {
-    pub name: String,
-    pub role: Role,
-    pub csrf: String,
-    pub active: &'static str,
-}
-
-impl Chrome {
-    fn of(ctx: &PageCtx, active: &'static str) -> Option<Chrome> {
-        Some(Chrome {
-            name: ctx.user.name.clone(),
-            role: ctx.user.role,
-            csrf: ctx.csrf.clone(),
-            active,
-        })
-    }
-
-    /// Menu items this role sees: (path, label, key).
-    pub fn menu(&self) -> Vec<(&'static str, &'static str, &'static str)> {
-        let mut m = vec![
-            ("/", "首页", "home"),
-            ("/retailers", "零售客户", "retailers"),
-            ("/products", "卷烟规格", "products"),
-            ("/cycle", "月度日历", "cycle"),
-            ("/forecasts", "需求预测", "forecasts"),
-            ("/method135", "135工作法", "method135"),
-        ];
-        if matches!(self.role, Role::Admin | Role::MarketingCenter) {
-            m.push(("/supply", "货源平衡", "supply"));
-        }
-        if !matches!(self.role, Role::AccountManager) {
-            m.push(("/staff", "人员", "staff"));
-        }
-        match self.role {
-            Role::AccountManager => {
-                m.push(("/today", "今日拜访", "today"));
-                m.push(("/sheets", "一张纸", "sheet"));
-            }
-            Role::MarketManager => m.push(("/rollup", "周报汇总", "rollup")),
-            Role::BrandManager => m.push(("/cultivation", "品牌培育", "cultivation")),
-            Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
-            _ => {}
-        }
-        if matches!(self.role, Role::Admin | Role::MarketingCenter) {
-            m.push(("/api/docs/", "接口文档", "api"));
-        }
-        m
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub chrome: Option<Chrome>,
-    pub status: u16,
-    pub title: &'static str,
-    pub message: String,
 }
 
 // ---------------------------------------------------------------- login
@@ -145,12 +87,15 @@ struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf: String,
     next: Option<String>,
 }
 
-async fn login(State(s): State<AppState>, session: Session, Form(f): Form<LoginForm>) -> Response {
+async fn login(
+    State(s): State<AppState>,
+    session: Session,
+    form: CheckedForm<LoginForm>,
+) -> Response {
+    let f = form.form;
     let next = safe_next(f.next.as_deref());
     let again = |error: String, csrf: String| {
         let status = axum::http::StatusCode::UNAUTHORIZED;
@@ -166,7 +111,7 @@ async fn login(State(s): State<AppState>, session: Session, Form(f): Form<LoginF
         )
             .into_response()
     };
-    if !csrf_ok(&session, &f.csrf).await {
+    if !form.csrf_ok {
         let t = csrf_token(&session).await;
         return again("页面已过期，请重新登录".into(), t);
     }
@@ -183,16 +128,7 @@ async fn login(State(s): State<AppState>, session: Session, Form(f): Form<LoginF
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-async fn logout(session: Session, Form(f): Form<CsrfForm>) -> Response {
-    if !csrf_ok(&session, &f.csrf).await {
-        return PageError(AppError::Forbidden("页面已过期，请刷新后重试".into())).into_response();
-    }
+async fn logout(session: Session, _: CsrfForm<NoFields>) -> Response {
     let _ = session.flush().await;
     Redirect::to("/login").into_response()
 }
@@ -229,7 +165,7 @@ struct CenterHomePage {
 }
 
 async fn home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    let chrome = Chrome::of(&ctx, "home");
+    let chrome = ctx.chrome("home");
     let u = &ctx.user;
     Ok(match u.role {
         Role::AccountManager => RepHomePage {
@@ -377,7 +313,7 @@ impl RetailerParams {
             ("per_page", &self.per_page),
         ] {
             if let Some(v) = nonempty(v) {
-                parts.push(format!("{k}={}", fmt::urlencode(v)));
+                parts.push(format!("{k}={}", crate::filters::urlencode(v)));
             }
         }
         parts.join("&")
@@ -428,7 +364,7 @@ async fn retailers(
         .into_response());
     }
     Ok(RetailersPage {
-        chrome: Chrome::of(&ctx, "retailers"),
+        chrome: ctx.chrome("retailers"),
         base_query,
         p,
         result,
@@ -463,7 +399,7 @@ async fn retailer(
         .collect();
     let chart_svg = chart::bars_with_line("近 12 个月购进（条）", "实际购进量", "需求量", &points);
     Ok(RetailerPage {
-        chrome: Chrome::of(&ctx, "retailers"),
+        chrome: ctx.chrome("retailers"),
         d,
         chart_svg,
     }
@@ -543,7 +479,7 @@ async fn products(
 ) -> Result<Response, PageError> {
     let products = app::products::list(&s.app, &p.parse()?).await?;
     Ok(ProductsPage {
-        chrome: Chrome::of(&ctx, "products"),
+        chrome: ctx.chrome("products"),
         p,
         products,
         classes: domain::product::PriceClass::ALL,
@@ -562,7 +498,7 @@ struct StaffPage {
 async fn staff(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
     let people = app::staff::visible(&s.app, &ctx.user).await?;
     Ok(StaffPage {
-        chrome: Chrome::of(&ctx, "staff"),
+        chrome: ctx.chrome("staff"),
         people,
     }
     .into_response())

@@ -3,9 +3,9 @@
 //! inbox (待办) and the market manager's roll-up (周报汇总) and month close.
 use crate::AppState;
 use crate::error::{ApiError, PageError, Problem};
-use crate::extract::check_csrf;
+use crate::extract::legacy_check_csrf as check_csrf;
 use crate::extract::{ApiUser, PageCtx};
-use crate::pages::Chrome;
+use crate::page::Chrome;
 use app::AppError;
 use app::sheets::{GreenInput, GreenView, MonthClose, Rollup, SheetView};
 use app::visits::{CheckIn, CheckOut, Today, VisitStats, VisitView};
@@ -139,12 +139,7 @@ fn date_of(field: &str, s: Option<&str>) -> Result<Option<chrono::NaiveDate>, Ap
 }
 
 fn chrome(ctx: &PageCtx, active: &'static str) -> Option<Chrome> {
-    Some(Chrome {
-        name: ctx.user.name.clone(),
-        role: ctx.user.role,
-        csrf: ctx.csrf.clone(),
-        active,
-    })
+    ctx.chrome(active)
 }
 
 // ---------------------------------------------------------------- API: sheets
@@ -1296,33 +1291,4 @@ async fn month_page(
         m,
     }
     .into_response())
-}
-
-// ---------------------------------------------------------------- template helpers
-
-/// An instant in China time, `MM-DD HH:MM`.
-pub fn cn_time(t: &chrono::DateTime<chrono::Utc>) -> String {
-    (*t + chrono::Duration::hours(domain::visit::CHINA_OFFSET_HOURS))
-        .format("%m-%d %H:%M")
-        .to_string()
-}
-
-/// An optional instant in China time, or a dash.
-pub fn cn_opt(t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
-    t.as_ref().map(cn_time).unwrap_or_else(|| "—".into())
-}
-
-/// A figure without needless decimals (`500`, `89.5`, `12.35`).
-pub fn num(x: &f64) -> String {
-    if (x.fract()).abs() < 1e-9 {
-        crate::fmt::qty(x.round() as i64)
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-/// 周一 … 周日 of a day number.
-pub fn wd(d: &&u32) -> &'static str {
-    domain::one_sheet::weekday_zh(**d)
 }

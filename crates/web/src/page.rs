@@ -1,0 +1,65 @@
+//! What every page shares: the layout's chrome (person, menu by role, flash messages), the error
+//! page and the redirect after a form.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::org::Role;
+
+/// What the layout needs: the person, the CSRF token of the logout form, the active menu item and
+/// the messages left by the last form.
+pub struct Chrome {
+    pub name: String,
+    pub role: Role,
+    pub csrf: String,
+    pub active: &'static str,
+    pub flash: Vec<String>,
+}
+
+impl Chrome {
+    /// Menu items this role sees: (path, label, key). Every page a role may use is reachable
+    /// from here.
+    pub fn menu(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        let mut m = vec![
+            ("/", "首页", "home"),
+            ("/retailers", "零售客户", "retailers"),
+            ("/products", "卷烟规格", "products"),
+            ("/cycle", "月度日历", "cycle"),
+            ("/forecasts", "需求预测", "forecasts"),
+            ("/method135", "135工作法", "method135"),
+        ];
+        if matches!(self.role, Role::Admin | Role::MarketingCenter) {
+            m.push(("/supply", "货源平衡", "supply"));
+        }
+        if !matches!(self.role, Role::AccountManager) {
+            m.push(("/staff", "人员", "staff"));
+        }
+        match self.role {
+            Role::AccountManager => {
+                m.push(("/today", "今日拜访", "today"));
+                m.push(("/sheets", "一张纸", "sheet"));
+            }
+            Role::MarketManager => m.push(("/rollup", "周报汇总", "rollup")),
+            Role::BrandManager => m.push(("/cultivation", "品牌培育", "cultivation")),
+            Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
+            _ => {}
+        }
+        if matches!(self.role, Role::Admin | Role::MarketingCenter) {
+            m.push(("/api/docs/", "接口文档", "api"));
+        }
+        m
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub chrome: Option<Chrome>,
+    pub status: u16,
+    pub title: &'static str,
+    pub message: String,
+}
+
+/// 303 to a page (after a form, or from an area's bare path to its current period).
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
