@@ -91,6 +91,20 @@ pub async fn set_supply(
 
 /// Read an Excel sheet of supply: a header row with 卷烟规格代码 (or `sku`) and 货源量 (or
 /// `quantity`), then one SKU per row. A bad row is named (`第 N 行`) and nothing is written.
+/// Supply from an Excel file (header 卷烟规格代码, 货源量), all rows or none: the page's upload and
+/// the API's. Returns (SKUs changed, rows read).
+pub async fn upload_supply(
+    app: &App,
+    user: &CurrentUser,
+    target: Month,
+    bytes: &[u8],
+) -> AppResult<(usize, usize)> {
+    user.require(&[Role::MarketingCenter, Role::Admin])?;
+    let lines = parse_supply_xlsx(bytes)?;
+    let changed = set_supply(app, user, target, &lines).await?;
+    Ok((changed, lines.len()))
+}
+
 pub fn parse_supply_xlsx(bytes: &[u8]) -> AppResult<Vec<SupplyInput>> {
     use calamine::{Data, Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))

@@ -35,7 +35,13 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut d = ApiDoc::openapi();
     d.merge(crate::week::WeekApi::openapi());
-    d.merge(crate::month::MonthApi::openapi());
+    d.merge(crate::cycle::CycleApi::openapi());
+    d.merge(crate::forecasts::ForecastsApi::openapi());
+    d.merge(crate::pos::PosApi::openapi());
+    d.merge(crate::supply::SupplyApi::openapi());
+    d.merge(crate::balance::BalanceApi::openapi());
+    d.merge(crate::feedback::FeedbackApi::openapi());
+    d.merge(crate::meeting::MeetingApi::openapi());
     d.merge(crate::cultivation::CultivationApi::openapi());
     d
 }

@@ -77,6 +77,11 @@ pub fn datetime(t: impl Borrow<chrono::DateTime<chrono::Utc>>) -> String {
     china(t.borrow()).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The day of a moment in China time: `2026-11-24`.
+pub fn date(t: impl Borrow<chrono::DateTime<chrono::Utc>>) -> String {
+    china(t.borrow()).format("%Y-%m-%d").to_string()
+}
+
 /// An instant in China time, `MM-DD HH:MM`.
 pub fn cn_time(t: &chrono::DateTime<chrono::Utc>) -> String {
     china(t).format("%m-%d %H:%M").to_string()

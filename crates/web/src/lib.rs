@@ -6,16 +6,22 @@
 
 mod api;
 mod assets;
+mod balance;
 mod chart;
 mod cultivation;
+mod cycle;
 mod error;
 mod extract;
+mod feedback;
 mod filters;
-mod month;
-mod month_pages;
+mod forecasts;
+mod meeting;
+mod method135;
 mod page;
 mod pages;
+mod pos;
 mod session_store;
+mod supply;
 mod week;
 
 pub use api::ApiDoc;
@@ -53,8 +59,14 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
     let state = AppState { app };
     Ok(Router::new()
         .merge(pages::router())
-        .merge(month::router())
-        .merge(month_pages::router())
+        .merge(cycle::router())
+        .merge(forecasts::router())
+        .merge(pos::router())
+        .merge(supply::router())
+        .merge(balance::router())
+        .merge(feedback::router())
+        .merge(meeting::router())
+        .merge(method135::router())
         .merge(week::router())
         .merge(cultivation::router())
         .merge(api::router())

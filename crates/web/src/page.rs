@@ -63,3 +63,15 @@ pub struct ErrorPage {
 pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
+
+/// The month being forecast now: the working month + 1 (domain.md §7).
+pub fn target_month(s: &crate::AppState) -> domain::Month {
+    domain::Month::of(s.app.clock.today()).next()
+}
+
+/// A form with one text field (a comment, a reason, a note).
+#[derive(serde::Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    pub text: String,
+}

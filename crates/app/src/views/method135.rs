@@ -1,0 +1,185 @@
+//! The 135 page per role (domain.md §9): 分析 → 计划 → 实施 → 评估 → 改进 for one working month.
+use crate::accuracy::{AccuracyBy, AccuracyRow};
+use crate::{App, AppError, AppResult, CurrentUser};
+use domain::Month;
+use domain::money::group_thousands as qty;
+use domain::org::Role;
+
+pub struct Method135View {
+    /// 分析: pre-filled lines per heading.
+    pub analysis: Vec<(&'static str, Vec<String>)>,
+    /// 改进: last month's improvement measures, carried into this month's plan.
+    pub last_improvement: Option<String>,
+    pub plan: String,
+    pub improvement: String,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// 评估: last month's forecast accuracy and order fill in the person's scope.
+    pub evaluation: Option<AccuracyRow>,
+    pub evaluation_note: Option<String>,
+}
+
+pub async fn page(app: &App, u: &CurrentUser, month: Month) -> AppResult<Method135View> {
+    let analysis = analysis_of(app, u).await?;
+    let last_improvement = crate::cycle::plan135(app, u, month.prev())
+        .await?
+        .map(|p| p.improvement)
+        .filter(|t| !t.is_empty());
+    let mine = crate::cycle::plan135(app, u, month).await?;
+    let (evaluation, evaluation_note) =
+        match crate::accuracy::accuracy(app, u, month.prev(), AccuracyBy::Total).await {
+            Ok(a) => (a.rows.into_iter().next(), None),
+            Err(AppError::Conflict(m)) => (None, Some(m)),
+            Err(e) => return Err(e),
+        };
+    Ok(Method135View {
+        analysis,
+        last_improvement,
+        plan: mine.as_ref().map(|p| p.plan.clone()).unwrap_or_default(),
+        improvement: mine
+            .as_ref()
+            .map(|p| p.improvement.clone())
+            .unwrap_or_default(),
+        updated_at: mine.map(|p| p.updated_at),
+        evaluation,
+        evaluation_note,
+    })
+}
+
+/// A growth figure with its sign, or a dash.
+fn growth(v: &Option<f64>) -> String {
+    match v {
+        Some(g) => format!("{g:+.1}%"),
+        None => "—".to_string(),
+    }
+}
+
+fn versus_line(v: &crate::dashboard::Versus) -> String {
+    format!(
+        "{}：{} 条，同比 {}",
+        v.label,
+        qty(v.qty),
+        growth(&v.yoy_pct)
+    )
+}
+
+/// 分析: the person's figures from their home page, as lines under headings.
+async fn analysis_of(app: &App, u: &CurrentUser) -> AppResult<Vec<(&'static str, Vec<String>)>> {
+    let warn = |w: &[crate::dashboard::RetailerWarning]| -> Vec<String> {
+        let mut v: Vec<String> = w
+            .iter()
+            .take(10)
+            .map(|w| {
+                format!(
+                    "{}（{}）：{} 条，上月 {} 条",
+                    w.name, w.customer_code, w.qty, w.prev_qty
+                )
+            })
+            .collect();
+        if w.len() > 10 {
+            v.push(format!("……共 {} 户预警", w.len()));
+        }
+        v
+    };
+    Ok(match u.role {
+        Role::AccountManager => {
+            let h = crate::dashboard::rep_home(app, u).await?;
+            vec![
+                (
+                    "客户分析",
+                    vec![format!(
+                        "服务客户 {} 户；{} 销量 {} 条，同比 {}",
+                        h.retailers,
+                        h.month,
+                        qty(h.total.qty),
+                        growth(&h.total.yoy_pct)
+                    )],
+                ),
+                ("品牌分析", h.top_brands.iter().map(versus_line).collect()),
+                (
+                    "市场分析（按价类）",
+                    h.by_class.iter().map(versus_line).collect(),
+                ),
+                ("预警客户", warn(&h.warnings)),
+            ]
+        }
+        Role::MarketManager => {
+            let h = crate::dashboard::market_manager_home(app, u).await?;
+            vec![
+                (
+                    "市场部分析",
+                    vec![format!(
+                        "{} {}：{} 条，同比 {}",
+                        h.area_name,
+                        h.month,
+                        qty(h.total.qty),
+                        growth(&h.total.yoy_pct)
+                    )],
+                ),
+                (
+                    "客户经理",
+                    h.reps
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "{}：{} 户，{} 条，同比 {}，预警 {} 户{}",
+                                r.name,
+                                r.retailers,
+                                qty(r.volume.qty),
+                                growth(&r.volume.yoy_pct),
+                                r.warnings,
+                                r.band_breach
+                                    .as_ref()
+                                    .map(|b| format!("；{b}"))
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .collect(),
+                ),
+                ("品牌", h.top_brands.iter().map(versus_line).collect()),
+                ("预警客户", warn(&h.warnings)),
+            ]
+        }
+        Role::BrandManager => {
+            let h = crate::dashboard::brand_manager_home(app, u).await?;
+            vec![
+                (
+                    "品牌分析",
+                    std::iter::once(format!(
+                        "重点品牌占比 {:.1}%（目标 {:.1}%）",
+                        h.key_brand_share_pct, h.key_brand_target_pct
+                    ))
+                    .chain(h.key_brands.iter().map(versus_line))
+                    .collect(),
+                ),
+                (
+                    "市场分析",
+                    h.by_area
+                        .iter()
+                        .take(20)
+                        .map(|b| {
+                            format!(
+                                "{} · {}：{} 条，占比 {:.1}%，覆盖率 {:.1}%，上柜率 {:.1}%",
+                                b.brand, b.area, b.qty, b.share_pct, b.coverage_pct, b.listing_pct
+                            )
+                        })
+                        .collect(),
+                ),
+                (
+                    "工业企业",
+                    h.manufacturers
+                        .iter()
+                        .map(|m| versus_line(&m.volume).replacen(&m.volume.label, &m.name, 1))
+                        .collect(),
+                ),
+            ]
+        }
+        _ => {
+            let h = crate::dashboard::center_home(app, u).await?;
+            vec![
+                ("总体", vec![versus_line(&h.total)]),
+                ("县级营销部", h.by_county.iter().map(versus_line).collect()),
+                ("品牌", h.top_brands.iter().map(versus_line).collect()),
+            ]
+        }
+    })
+}

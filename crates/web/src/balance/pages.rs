@@ -1,0 +1,73 @@
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{CsrfForm, Flash, NoFields, PageCtx, Path};
+use crate::page::Chrome;
+use app::AppError;
+use app::balancing::Review;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::Month;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "balance/page.html")]
+struct BalancePage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    can_act: bool,
+    review: Option<Review>,
+}
+
+pub(super) async fn page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(target): Path<Month>,
+) -> Result<Response, PageError> {
+    let review = match app::balancing::review(&s.app, &ctx.user, target).await {
+        Ok(r) => Some(r),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    Ok(BalancePage {
+        chrome: ctx.chrome("supply"),
+        csrf: ctx.csrf.clone(),
+        month: target.to_string(),
+        can_act: app::views::supply::CENTER.contains(&ctx.user.role),
+        review,
+    }
+    .into_response())
+}
+
+pub(super) async fn run(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path(target): Path<Month>,
+    _: CsrfForm<NoFields>,
+) -> Result<Response, PageError> {
+    let res = app::balancing::run(&s.app, &ctx.user, target)
+        .await
+        .map(|r| format!("已运行修正平衡：{} 户，{} 条", r.retailers, r.lines));
+    flash.redirect(&format!("/balance/{target}"), res)
+}
+
+pub(super) async fn publish(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path(target): Path<Month>,
+    _: CsrfForm<NoFields>,
+) -> Result<Response, PageError> {
+    let res = app::balancing::publish(&s.app, &ctx.user, target)
+        .await
+        .map(|o| {
+            if o.already_published {
+                "此前已发布，未作改动".to_string()
+            } else {
+                format!("已发布：写入 {} 条平衡后预测", o.written)
+            }
+        });
+    flash.redirect(&format!("/balance/{target}"), res)
+}

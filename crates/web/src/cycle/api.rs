@@ -1,0 +1,18 @@
+use crate::AppState;
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiUser, Path};
+use axum::Json;
+use axum::extract::State;
+use domain::Month;
+
+/// The month of a county department: phase, dates, owners, gates, who is late, what is due today.
+#[utoipa::path(get, path = "/api/v1/cycle/{county}/{month}",
+    params(("county" = String, Path, description = "县级营销部机构代码（如 CTY01）"), ("month" = String, Path, description = "工作月 YYYY-MM")),
+    responses((status = 200, description = "阶段、日期、负责人、逾期"), (status = 404, body = Problem)))]
+pub(super) async fn cycle(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((county, month)): Path<(String, Month)>,
+) -> Result<Json<app::cycle::CycleOut>, ApiError> {
+    Ok(Json(app::cycle::status(&s.app, &u, &county, month).await?))
+}

@@ -1,0 +1,51 @@
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{PageCtx, Path};
+use crate::page::{Chrome, see_other};
+use app::views::cycle::CycleView;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::Month;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cycle/page.html")]
+struct CyclePage {
+    chrome: Option<Chrome>,
+    c: app::cycle::CycleOut,
+    counties: Vec<(String, String)>,
+    can_pick: bool,
+    role_code: &'static str,
+    prev: String,
+    next: String,
+}
+
+/// The person's county, this month.
+pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    let county = app::cycle::home_county(&s.app, &ctx.user).await?;
+    let m = Month::of(s.app.clock.today());
+    Ok(see_other(&format!("/cycle/{county}/{m}")))
+}
+
+pub(super) async fn page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path((county, month)): Path<(String, Month)>,
+) -> Result<Response, PageError> {
+    let CycleView {
+        c,
+        counties,
+        can_pick,
+    } = app::views::cycle::page(&s.app, &ctx.user, &county, month).await?;
+    Ok(CyclePage {
+        chrome: ctx.chrome("cycle"),
+        c,
+        counties,
+        can_pick,
+        role_code: ctx.user.role.code(),
+        prev: month.prev().to_string(),
+        next: month.next().to_string(),
+    }
+    .into_response())
+}

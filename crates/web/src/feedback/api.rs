@@ -1,0 +1,39 @@
+use crate::AppState;
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiUser, Json, Path};
+use axum::extract::State;
+use domain::Month;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Retailers with published balanced figures to feed back, with their ticks.
+#[utoipa::path(get, path = "/api/v1/feedback/{month}", params(("month" = String, Path)), responses((status = 200, description = "反馈清单")))]
+pub(super) async fn feedback_list(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(month): Path<Month>,
+) -> Result<axum::Json<Vec<app::views::forecasts::FeedbackItem>>, ApiError> {
+    Ok(axum::Json(
+        app::balancing::feedback_list(&s.app, &u, month).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+pub struct TickIn {
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The rep ticks a retailer off (fed back, recorded in the 动销台帐).
+#[utoipa::path(post, path = "/api/v1/feedback/{month}/{retailer}", request_body = TickIn, params(("month" = String, Path), ("retailer" = String, Path)),
+    responses((status = 200, description = "{retailer, ledger_qty, newly_ticked}"), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub(super) async fn feedback_tick(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((month, retailer)): Path<(Month, String)>,
+    Json(b): Json<TickIn>,
+) -> Result<axum::Json<app::balancing::TickOut>, ApiError> {
+    Ok(axum::Json(
+        app::balancing::tick(&s.app, &u, month, &retailer, &b.note).await?,
+    ))
+}

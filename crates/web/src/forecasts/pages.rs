@@ -1,0 +1,318 @@
+use crate::AppState;
+use crate::error::{PageError, shown_in_place, status_of};
+use crate::extract::{CsrfForm, Fields, Flash, NoFields, PageCtx, Path};
+use crate::page::{Chrome, TextForm, see_other, target_month};
+use app::AppError;
+use app::forecasting::TotalRow;
+use app::views::forecasts::{ModelPanel, RepLine, RetailerLine, RetailerSheet, SkuInput};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::Month;
+use domain::org::Role;
+use std::collections::HashMap;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forecasts/list.html")]
+struct ForecastsPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    is_rep: bool,
+    can_supervise: bool,
+    status: String,
+    locked: bool,
+    retailers: Vec<RetailerLine>,
+    reps: Vec<RepLine>,
+    by_sku: Vec<TotalRow>,
+    by_brand: Vec<TotalRow>,
+    by_class: Vec<TotalRow>,
+    total: i64,
+    comments: Vec<(String, String)>,
+    model: Option<ModelPanel>,
+}
+
+/// The progress of a background job, polled by the page every second while it runs.
+#[derive(Template, WebTemplate)]
+#[template(path = "forecasts/job.html")]
+struct JobProgress {
+    job: app::jobs::Job,
+}
+
+pub(super) async fn home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
+    see_other(&format!("/forecasts/{}", target_month(&s)))
+}
+
+pub(super) async fn list(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(target): Path<Month>,
+) -> Result<Response, PageError> {
+    let v = app::views::forecasts::page(&s.app, &ctx.user, target).await?;
+    Ok(ForecastsPage {
+        chrome: ctx.chrome("forecasts"),
+        csrf: ctx.csrf.clone(),
+        month: target.to_string(),
+        is_rep: v.is_rep,
+        can_supervise: v.can_supervise,
+        locked: v.status == "SUBMITTED",
+        status: v.status,
+        retailers: v.retailers,
+        reps: v.reps,
+        by_sku: v.by_sku,
+        by_brand: v.by_brand,
+        by_class: v.by_class,
+        total: v.total,
+        comments: v.comments,
+        model: v.model,
+    }
+    .into_response())
+}
+
+pub(super) async fn job(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<u64>,
+) -> Result<Response, PageError> {
+    let job = app::forecasting::model_job(&s.app, &ctx.user, id)?;
+    Ok(JobProgress { job }.into_response())
+}
+
+pub(super) async fn model(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path(target): Path<Month>,
+    _: CsrfForm<NoFields>,
+) -> Result<Response, PageError> {
+    let (job, new) = app::forecasting::start_model_job(&s.app, &ctx.user, target).await?;
+    let msg = if new {
+        format!("已启动 {target} 模型预测（后台任务 {}）", job.id)
+    } else {
+        format!("{target} 模型预测已在运行（后台任务 {}）", job.id)
+    };
+    flash.redirect(&format!("/forecasts/{target}"), Ok(msg))
+}
+
+pub(super) async fn submit(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path(target): Path<Month>,
+    _: CsrfForm<NoFields>,
+) -> Result<Response, PageError> {
+    let res = app::forecasting::submit(&s.app, &ctx.user, target)
+        .await
+        .map(|o| {
+            if o.already_submitted {
+                "本月预测此前已提交，未作改动".to_string()
+            } else {
+                format!("已提交：{} 对，合计 {} 条", o.pairs, o.quantity)
+            }
+        });
+    flash.redirect(&format!("/forecasts/{target}"), res)
+}
+
+pub(super) async fn comment(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path((target, rep)): Path<(Month, String)>,
+    CsrfForm(f): CsrfForm<TextForm>,
+) -> Result<Response, PageError> {
+    let res = app::forecasting::comment(&s.app, &ctx.user, target, &rep, &f.text)
+        .await
+        .map(|_| format!("已评论 {rep} 的预测"));
+    flash.redirect(&format!("/forecasts/{target}"), res)
+}
+
+pub(super) async fn return_to_rep(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path((target, rep)): Path<(Month, String)>,
+    CsrfForm(f): CsrfForm<TextForm>,
+) -> Result<Response, PageError> {
+    let res = app::forecasting::return_submission(&s.app, &ctx.user, target, &rep, &f.text)
+        .await
+        .map(|()| format!("已退回 {rep} 的预测"));
+    flash.redirect(&format!("/forecasts/{target}"), res)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forecasts/retailer.html")]
+struct RetailerForecastPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    code: String,
+    name: String,
+    tier: i64,
+    key: bool,
+    sample_point: bool,
+    info_reporter: bool,
+    editable: bool,
+    months: Vec<String>,
+    lines: Vec<SkuInput>,
+    /// Errors of the last save, shown in place.
+    messages: Vec<String>,
+    stock: Vec<app::views::forecasts::StockGroup>,
+}
+
+async fn render_retailer(
+    s: &AppState,
+    ctx: &PageCtx,
+    target: Month,
+    code: &str,
+    messages: Vec<String>,
+) -> Result<RetailerForecastPage, PageError> {
+    let RetailerSheet {
+        code,
+        name,
+        tier,
+        key,
+        sample_point,
+        info_reporter,
+        editable,
+        months,
+        lines,
+        stock,
+    } = app::views::forecasts::retailer_sheet(&s.app, &ctx.user, target, code).await?;
+    Ok(RetailerForecastPage {
+        chrome: ctx.chrome("forecasts"),
+        csrf: ctx.csrf.clone(),
+        month: target.to_string(),
+        code,
+        name,
+        tier,
+        key,
+        sample_point,
+        info_reporter,
+        editable,
+        months,
+        lines,
+        messages,
+        stock,
+    })
+}
+
+pub(super) async fn retailer(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path((target, code)): Path<(Month, String)>,
+) -> Result<Response, PageError> {
+    Ok(render_retailer(&s, &ctx, target, &code, Vec::new())
+        .await?
+        .into_response())
+}
+
+/// The phone form: one input `q_<sku>` per SKU; each changed figure goes through the same call
+/// as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` (双向互动). A supervisor's post is refused
+/// there (403, traced).
+pub(super) async fn retailer_save(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path((target, code)): Path<(Month, String)>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, PageError> {
+    let current: HashMap<String, Option<i64>> = app::forecasting::list(&s.app, &ctx.user, target)
+        .await?
+        .into_iter()
+        .filter(|x| x.customer_code == code)
+        .map(|x| (x.sku_code, x.interactive_qty))
+        .collect();
+    let mut messages = Vec::new();
+    let mut status = StatusCode::OK;
+    let mut saved = 0;
+    for (sku, v) in f.with_prefix("q_").filter(|(_, v)| !v.is_empty()) {
+        let qty: i64 = match v.parse() {
+            Ok(q) => q,
+            Err(_) => {
+                messages.push(format!("{sku}: \"{v}\" 不是有效的整数"));
+                status = StatusCode::BAD_REQUEST;
+                continue;
+            }
+        };
+        if ctx.user.role == Role::AccountManager && current.get(sku).copied().flatten() == Some(qty)
+        {
+            continue;
+        }
+        match app::forecasting::put(
+            &s.app,
+            &ctx.user,
+            target,
+            &code,
+            sku,
+            qty,
+            "INTERACTIVE_VISIT",
+        )
+        .await
+        {
+            Ok(_) => saved += 1,
+            Err(e) if shown_in_place(&e) => {
+                status = status_of(&e).0;
+                messages.push(format!("{sku}: {e}"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if messages.is_empty() {
+        let msg = format!("已保存 {saved} 个规格的双向互动预测");
+        return flash.redirect(&format!("/forecasts/{target}/{code}"), Ok(msg));
+    }
+    if saved > 0 {
+        messages.insert(0, format!("已保存 {saved} 个规格；以下未保存："));
+    }
+    let page = render_retailer(&s, &ctx, target, &code, messages).await?;
+    Ok((status, page).into_response())
+}
+
+/// The rep accepts a retailer's self-report for one SKU (button `accept=<sku>` on the phone
+/// page): the same call as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` with method
+/// `CUSTOMER_SELF_REPORT` and the retailer's own figure as the reviewed one.
+#[derive(serde::Deserialize)]
+pub(super) struct AcceptForm {
+    #[serde(default)]
+    accept: String,
+}
+
+pub(super) async fn accept(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path((target, code)): Path<(Month, String)>,
+    CsrfForm(f): CsrfForm<AcceptForm>,
+) -> Result<Response, PageError> {
+    let sku = f.accept.trim();
+    let reported = app::forecasting::list(&s.app, &ctx.user, target)
+        .await?
+        .into_iter()
+        .find(|x| x.customer_code == code && x.sku_code == sku)
+        .and_then(|x| x.self_report_qty);
+    let res = match reported {
+        None => Err(AppError::invalid(
+            "accept",
+            format!("{sku}: 该客户没有客户提报数"),
+        )),
+        Some(q) => app::forecasting::put(
+            &s.app,
+            &ctx.user,
+            target,
+            &code,
+            sku,
+            q,
+            "CUSTOMER_SELF_REPORT",
+        )
+        .await
+        .map(|_| format!("已采纳 {sku} 的客户提报：{q} 条")),
+    };
+    // A refusal is shown with the SKU it concerns.
+    let res = match res {
+        Err(e) if shown_in_place(&e) => Ok(format!("{sku}: {e}")),
+        other => other,
+    };
+    flash.redirect(&format!("/forecasts/{target}/{code}"), res)
+}

@@ -1,0 +1,70 @@
+use crate::AppState;
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiUser, Json, Path};
+use axum::body::Bytes;
+use axum::extract::State;
+use domain::Month;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SupplyLineIn {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SupplyPut {
+    pub lines: Vec<SupplyLineIn>,
+}
+
+/// The marketing center enters next month's supply per SKU (all lines or none).
+#[utoipa::path(put, path = "/api/v1/supply/{month}", request_body = SupplyPut, params(("month" = String, Path)),
+    responses((status = 200, description = "{changed}"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub(super) async fn supply_put(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(month): Path<Month>,
+    Json(b): Json<SupplyPut>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let lines: Vec<app::balancing::SupplyInput> = b
+        .lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| app::balancing::SupplyInput {
+            row: format!("lines[{i}]"),
+            sku: l.sku,
+            quantity: l.quantity,
+        })
+        .collect();
+    let changed = app::balancing::set_supply(&s.app, &u, month, &lines).await?;
+    Ok(axum::Json(json!({"changed": changed})))
+}
+
+/// Upload supply as an Excel file (body = the .xlsx bytes; header 卷烟规格代码, 货源量).
+/// A bad row is named and nothing is written.
+#[utoipa::path(post, path = "/api/v1/supply/{month}/upload", params(("month" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 200, description = "{changed, rows}"), (status = 400, body = Problem)))]
+pub(super) async fn supply_upload(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(month): Path<Month>,
+    body: Bytes,
+) -> Result<axum::Json<Value>, ApiError> {
+    let (changed, rows) = app::balancing::upload_supply(&s.app, &u, month, &body).await?;
+    Ok(axum::Json(json!({"changed": changed, "rows": rows})))
+}
+
+/// Next month's supply (the marketing center's).
+#[utoipa::path(get, path = "/api/v1/supply/{month}", params(("month" = String, Path)), responses((status = 200, description = "货源"), (status = 403, body = Problem)))]
+pub(super) async fn supply_list(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(month): Path<Month>,
+) -> Result<axum::Json<Vec<app::views::supply::SupplyLine>>, ApiError> {
+    Ok(axum::Json(
+        app::views::supply::list(&s.app, &u, month).await?,
+    ))
+}

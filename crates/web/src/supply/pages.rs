@@ -1,0 +1,121 @@
+use crate::AppState;
+use crate::error::{PageError, shown_in_place, status_of};
+use crate::extract::{CsrfForm, CsrfUpload, Fields, Flash, PageCtx, Path};
+use crate::page::{Chrome, see_other, target_month};
+use app::AppError;
+use app::balancing::SupplyInput;
+use app::views::supply::SupplyRow;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::Month;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "supply/page.html")]
+struct SupplyPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    month: String,
+    published: bool,
+    rows: Vec<SupplyRow>,
+    error: Option<String>,
+}
+
+pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    ctx.user.require(app::views::supply::CENTER)?;
+    Ok(see_other(&format!("/supply/{}", target_month(&s))))
+}
+
+async fn render(
+    s: &AppState,
+    ctx: &PageCtx,
+    target: Month,
+    error: Option<String>,
+) -> Result<SupplyPage, PageError> {
+    let v = app::views::supply::sheet(&s.app, &ctx.user, target).await?;
+    Ok(SupplyPage {
+        chrome: ctx.chrome("supply"),
+        csrf: ctx.csrf.clone(),
+        month: target.to_string(),
+        published: v.published,
+        rows: v.rows,
+        error,
+    })
+}
+
+pub(super) async fn page(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(target): Path<Month>,
+) -> Result<Response, PageError> {
+    Ok(render(&s, &ctx, target, None).await?.into_response())
+}
+
+/// Back to the page with the outcome: a message after a save, or the error in place.
+async fn done(
+    s: &AppState,
+    ctx: &PageCtx,
+    flash: Flash,
+    target: Month,
+    res: Result<String, AppError>,
+) -> Result<Response, PageError> {
+    match res {
+        Err(e) if shown_in_place(&e) => {
+            let page = render(s, ctx, target, Some(e.to_string())).await?;
+            Ok((status_of(&e).0, page).into_response())
+        }
+        res => flash.redirect(&format!("/supply/{target}"), res),
+    }
+}
+
+/// The form: one input `q_<sku>` per SKU; empty inputs leave the SKU as it is.
+pub(super) async fn save(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path(target): Path<Month>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, PageError> {
+    let mut lines = Vec::new();
+    let mut bad = None;
+    for (sku, v) in f.with_prefix("q_").filter(|(_, v)| !v.is_empty()) {
+        match v.parse::<i64>() {
+            Ok(q) => lines.push(SupplyInput {
+                row: sku.to_string(),
+                sku: sku.to_string(),
+                quantity: q,
+            }),
+            Err(_) => {
+                bad = Some(AppError::invalid(
+                    sku,
+                    format!("\"{v}\" 不是有效的整数，未写入任何货源"),
+                ));
+                break;
+            }
+        }
+    }
+    let res = match bad {
+        Some(e) => Err(e),
+        None => app::balancing::set_supply(&s.app, &ctx.user, target, &lines)
+            .await
+            .map(|n| format!("已保存货源：{n} 个规格有改动")),
+    };
+    done(&s, &ctx, flash, target, res).await
+}
+
+pub(super) async fn upload(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    flash: Flash,
+    Path(target): Path<Month>,
+    up: CsrfUpload,
+) -> Result<Response, PageError> {
+    let res = match up.file.filter(|b| !b.is_empty()) {
+        None => Err(AppError::invalid("file", "请选择 Excel 文件")),
+        Some(bytes) => app::balancing::upload_supply(&s.app, &ctx.user, target, &bytes)
+            .await
+            .map(|(n, rows)| format!("已导入 {rows} 行，{n} 个规格有改动")),
+    };
+    done(&s, &ctx, flash, target, res).await
+}
