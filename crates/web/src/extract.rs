@@ -130,7 +130,8 @@ impl FromRequestParts<AppState> for PageCtx {
                 let next = if path.is_empty() || path == "/" {
                     String::new()
                 } else {
-                    let enc: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+                    // Slashes stay readable; everything else that is not unreserved is encoded.
+                    let enc = crate::filters::urlencode(path).replace("%2F", "/");
                     format!("?next={enc}")
                 };
                 Err(Redirect::to(&format!("/login{next}")).into_response())
