@@ -9,7 +9,7 @@ use domain::cycle::{self, ForecastMethod, ForecastState, MethodFigures};
 use domain::org::Role;
 use serde::Serialize;
 use store::audit::{self, Actor};
-use store::repo::forecasts::{self as repo, ForecastRow, Submission};
+use store::repo::forecasts::{self as repo, DemandPoint, ForecastRow, ModelFigure, Submission};
 use store::repo::{ScopeIds, sales};
 
 /// The forecast of `target` is entered and submitted in the month before it.
@@ -369,28 +369,25 @@ pub async fn pos_sheet(
     let last = working_month(target).prev();
     let months: Vec<String> = (0..3).rev().map(|i| last.plus(-i).to_string()).collect();
     let mut by: std::collections::BTreeMap<String, PosSheetLine> = Default::default();
-    for (sku, brand, spec, m, q) in
-        repo::retailer_demand(&app.db, r.id, &months[0], &months[2]).await?
-    {
-        let e = by.entry(sku.clone()).or_insert_with(|| PosSheetLine {
-            sku,
-            name: format!("{brand} {spec}"),
-            history: vec![0; months.len()],
-            self_report_qty: None,
-        });
-        if let Some(i) = months.iter().position(|x| *x == m) {
-            e.history[i] += q;
+    let line = |sku: &str, brand: &str, spec: &str| PosSheetLine {
+        sku: sku.to_string(),
+        name: format!("{brand} {spec}"),
+        history: vec![0; months.len()],
+        self_report_qty: None,
+    };
+    for d in repo::retailer_demand(&app.db, r.id, &months[0], &months[2]).await? {
+        let e = by
+            .entry(d.sku_code.clone())
+            .or_insert_with(|| line(&d.sku_code, &d.brand, &d.spec_name));
+        if let Some(i) = months.iter().position(|x| *x == d.month) {
+            e.history[i] += d.demanded;
         }
     }
-    for (sku, brand, spec, sr) in repo::retailer_records(&app.db, r.id, &target.to_string()).await?
-    {
-        let e = by.entry(sku.clone()).or_insert_with(|| PosSheetLine {
-            sku,
-            name: format!("{brand} {spec}"),
-            history: vec![0; months.len()],
-            self_report_qty: None,
-        });
-        e.self_report_qty = sr;
+    for rec in repo::retailer_records(&app.db, r.id, &target.to_string()).await? {
+        let e = by
+            .entry(rec.sku_code.clone())
+            .or_insert_with(|| line(&rec.sku_code, &rec.brand, &rec.spec_name));
+        e.self_report_qty = rec.self_report_qty;
     }
     let mut lines: Vec<PosSheetLine> = by.into_values().collect();
     lines.sort_by(|a, b| {
@@ -478,12 +475,12 @@ pub struct ModelRun {
 /// Pure part of the MODEL job: demand history rows (sorted by retailer, product, month) →
 /// one forecast per pair for `target`, using the forecast engine in a rayon batch.
 /// History ends with the last complete month before the working month, so the target is two
-/// steps ahead. Returns ((retailer, product, qty) rows, failures).
+/// steps ahead. Returns (one figure per pair, failures).
 pub fn model_forecasts(
-    history: &[(i64, i64, i32, i64)],
+    history: &[DemandPoint],
     target: Month,
     progress: Progress<'_>,
-) -> (Vec<(i64, i64, i64)>, usize) {
+) -> (Vec<ModelFigure>, usize) {
     let last = working_month(target).prev();
     let first = last.plus(-23);
     let n = 24usize;
@@ -492,17 +489,17 @@ pub fn model_forecasts(
     let recent_from = (n - 12) as i32;
     let mut i = 0;
     while i < history.len() {
-        let (r, p) = (history[i].0, history[i].1);
+        let (r, p) = (history[i].retailer_id, history[i].product_id);
         let mut series = vec![f64::NAN; n];
         let mut first_idx = n;
         let mut recent = 0i64;
-        while i < history.len() && history[i].0 == r && history[i].1 == p {
-            let idx = history[i].2 - first.index();
+        while i < history.len() && history[i].retailer_id == r && history[i].product_id == p {
+            let idx = history[i].month_index - first.index();
             if (0..n as i32).contains(&idx) {
-                series[idx as usize] = history[i].3 as f64;
+                series[idx as usize] = history[i].demanded as f64;
                 first_idx = first_idx.min(idx as usize);
                 if idx >= recent_from {
-                    recent += history[i].3;
+                    recent += history[i].demanded;
                 }
             }
             i += 1;
@@ -541,11 +538,11 @@ pub fn model_forecasts(
         .iter()
         .zip(results)
         .filter_map(|(&(r, p), res)| match res {
-            Ok(f) => Some((
-                r,
-                p,
-                f.mean.get(1).copied().unwrap_or(0.0).max(0.0).round() as i64,
-            )),
+            Ok(f) => Some(ModelFigure {
+                retailer_id: r,
+                product_id: p,
+                quantity: f.mean.get(1).copied().unwrap_or(0.0).max(0.0).round() as i64,
+            }),
             Err(_) => {
                 failed += 1;
                 None
@@ -725,13 +722,17 @@ pub async fn key_customers(app: &App, rep_id: i64, target: Month) -> AppResult<V
         &last.to_string(),
     )
     .await?;
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.sort_by(|a, b| {
+        b.demanded
+            .cmp(&a.demanded)
+            .then(a.retailer_id.cmp(&b.retailer_id))
+    });
     let n = cycle::key_customer_count(v.len(), policy.forecast.key_customer_share);
     let mut out: Vec<i64> = v
         .iter()
         .enumerate()
-        .filter(|(i, r)| *i < n || r.2 || r.3)
-        .map(|(_, r)| r.0)
+        .filter(|(i, r)| *i < n || r.is_sample_point || r.is_info_reporter)
+        .map(|(_, r)| r.retailer_id)
         .collect();
     out.sort_unstable();
     Ok(out)
@@ -812,7 +813,7 @@ async fn supervises(app: &App, user: &CurrentUser, rep: &store::model::Staff) ->
         }
         (Role::MarketingDirector, Scope::County(c)) => {
             let reps = repo::county_reps(&app.db, c).await?;
-            reps.iter().any(|r| r.0 == rep.id)
+            reps.iter().any(|r| r.id == rep.id)
         }
         _ => false,
     };
@@ -957,13 +958,13 @@ pub async fn totals(
         TotalsBy::PriceClass => repo::SumBy::PriceClass,
     };
     let mut map: std::collections::BTreeMap<String, TotalRow> = Default::default();
-    for (k, forecast, pairs, _) in repo::sums(&app.db, scope, &target.to_string(), sum_by).await? {
+    for s in repo::sums(&app.db, scope, &target.to_string(), sum_by).await? {
         map.insert(
-            k.clone(),
+            s.key.clone(),
             TotalRow {
-                key: k,
-                forecast,
-                pairs,
+                key: s.key,
+                forecast: s.quantity,
+                pairs: s.records,
                 last_month_demand: 0,
                 last_year_demand: 0,
             },
@@ -995,19 +996,31 @@ pub async fn totals(
     Ok(v)
 }
 
-/// Per rep in the person's scope: (rep id, Σ forecast, records, retailers), by rep id.
-pub async fn rep_sums(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-) -> AppResult<Vec<(i64, i64, i64, i64)>> {
+/// One rep's forecast of a month summed (see [`rep_sums`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RepSum {
+    pub rep_id: i64,
+    /// Σ forecast quantity (条).
+    pub quantity: i64,
+    pub records: i64,
+    pub retailers: i64,
+}
+
+/// Per rep in the person's scope, by rep id.
+pub async fn rep_sums(app: &App, user: &CurrentUser, target: Month) -> AppResult<Vec<RepSum>> {
     let scope = Scope::of(&app.db, user).await?.ids();
-    let mut v: Vec<(i64, i64, i64, i64)> =
-        repo::sums(&app.db, scope, &target.to_string(), repo::SumBy::Rep)
-            .await?
-            .into_iter()
-            .filter_map(|(k, q, n, r)| k.parse().ok().map(|id| (id, q, n, r)))
-            .collect();
+    let mut v: Vec<RepSum> = repo::sums(&app.db, scope, &target.to_string(), repo::SumBy::Rep)
+        .await?
+        .into_iter()
+        .filter_map(|s| {
+            s.key.parse().ok().map(|rep_id| RepSum {
+                rep_id,
+                quantity: s.quantity,
+                records: s.records,
+                retailers: s.retailers,
+            })
+        })
+        .collect();
     v.sort_unstable();
     Ok(v)
 }

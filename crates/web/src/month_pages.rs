@@ -392,7 +392,8 @@ async fn forecasts_page(
             .unwrap_or_else(|| "DRAFT".into());
         comments = comments_of(&s, &tm, u.id, &names).await?;
     } else {
-        for (rep, qty, pairs, rs) in app::forecasting::rep_sums(&s.app, u, target).await? {
+        for rs in app::forecasting::rep_sums(&s.app, u, target).await? {
+            let (rep, qty, pairs, rs) = (rs.rep_id, rs.quantity, rs.records, rs.retailers);
             let (username, name) = names.get(&rep).cloned().unwrap_or_default();
             reps.push(RepLine {
                 username,
@@ -539,12 +540,14 @@ async fn retailer_view(
     let months: Vec<String> = (0..3).rev().map(|i| last.plus(-i).to_string()).collect();
     // This retailer's demand per SKU code and month.
     let mut hist: HashMap<String, BTreeMap<String, i64>> = HashMap::new();
-    for (sku, _, _, m, q) in
+    for r in
         store::repo::forecasts::retailer_demand(&s.app.db, d.retailer.id, &months[0], &months[2])
             .await
             .map_err(AppError::from)?
     {
-        hist.entry(sku).or_default().insert(m, q);
+        hist.entry(r.sku_code)
+            .or_default()
+            .insert(r.month, r.demanded);
     }
     let key = match d.retailer.account_manager_id {
         Some(rep) => app::forecasting::key_customers(&s.app, rep, target)
