@@ -4,6 +4,7 @@
 use super::ScopeIds;
 use crate::{Db, Result, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
+use domain::cycle::{Figure, PRECEDENCE};
 use serde::Serialize;
 
 /// One forecast record (retailer × SKU × month) with every method's figure.
@@ -59,6 +60,37 @@ pub async fn put(tx: &mut Tx, r: &ForecastRow, now: DateTime<Utc>) -> Result<()>
     Ok(())
 }
 
+/// §5.1's precedence as SQL, generated from [`domain::cycle::PRECEDENCE`] (the rule's one home;
+/// `tests/precedence.rs` pins this to `domain::cycle::resolve` on every combination): the
+/// expressions of the method and the quantity in force. `column` names the SQL expression of each
+/// figure (e.g. `excluded.model_qty` in an upsert); `otherwise` is the method and quantity kept
+/// when no figure is present.
+pub fn resolve_sql(column: impl Fn(Figure) -> String, otherwise: (&str, &str)) -> (String, String) {
+    let mut method = String::from("CASE");
+    let mut quantity = String::from("CASE");
+    for fig in PRECEDENCE {
+        let c = column(fig);
+        method.push_str(&format!(
+            " WHEN {c} IS NOT NULL THEN '{}'",
+            fig.method().code()
+        ));
+        quantity.push_str(&format!(" WHEN {c} IS NOT NULL THEN {c}"));
+    }
+    method.push_str(&format!(" ELSE {} END", otherwise.0));
+    quantity.push_str(&format!(" ELSE {} END", otherwise.1));
+    (method, quantity)
+}
+
+/// The column of the forecast record that keeps a figure.
+pub fn figure_column(f: Figure) -> &'static str {
+    match f {
+        Figure::SelfReportReviewed => "self_report_reviewed_qty",
+        Figure::Interactive => "interactive_qty",
+        Figure::Model => "model_qty",
+        Figure::SelfReport => "self_report_qty",
+    }
+}
+
 /// A MODEL figure of one retailer × SKU (see [`put_model_batch`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModelFigure {
@@ -67,9 +99,10 @@ pub struct ModelFigure {
     pub quantity: i64,
 }
 
-/// Write model figures for many pairs. A pair whose figure in
-/// force is the model's gets the new figure as its quantity; a pair with a higher-precedence
-/// figure keeps it (§5.1); submitted or published records are never touched. Returns rows written.
+/// Write model figures for many pairs. Each record's method and quantity in force are settled
+/// again by §5.1's precedence ([`resolve_sql`]): a pair whose figure in force is the model's gets
+/// the new figure; a pair with a higher-precedence figure keeps it; an unreviewed self-report
+/// gives way to the model. Submitted or published records are never touched. Returns rows written.
 pub async fn put_model_batch(
     tx: &mut Tx,
     month: &str,
@@ -77,6 +110,14 @@ pub async fn put_model_batch(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let backend = tx.backend();
+    // §5.1: the record's figures with the new model figure decide the method and quantity.
+    let (method, quantity) = resolve_sql(
+        |f| match f {
+            Figure::Model => "excluded.model_qty".into(),
+            f => format!("forecast.{}", figure_column(f)),
+        },
+        ("forecast.method", "forecast.quantity"),
+    );
     let mut written = 0;
     for chunk in rows.chunks(crate::bulk::rows_per_statement(6)) {
         let mut q = crate::bulk::insert_sql_row(
@@ -94,12 +135,11 @@ pub async fn put_model_batch(
             chunk.len(),
             backend,
         );
-        q.push_str(
+        q.push_str(&format!(
             " ON CONFLICT (month, retailer_id, product_id) DO UPDATE SET model_qty = excluded.model_qty, \
-             quantity = CASE WHEN forecast.method = 'MODEL' THEN excluded.model_qty ELSE forecast.quantity END, \
-             updated_at = excluded.updated_at \
-             WHERE forecast.state = 'DRAFT' AND (forecast.model_qty IS NULL OR forecast.model_qty <> excluded.model_qty)",
-        );
+             method = {method}, quantity = {quantity}, updated_at = excluded.updated_at \
+             WHERE forecast.state = 'DRAFT' AND (forecast.model_qty IS NULL OR forecast.model_qty <> excluded.model_qty)"
+        ));
         written += on_tx!(tx, c => {
             let mut s = sqlx::query(&q);
             for f in chunk {
