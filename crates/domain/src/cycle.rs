@@ -87,8 +87,8 @@ impl Figure {
     }
 }
 
-/// §5.1's precedence, highest first: CUSTOMER_SELF_REPORT reviewed by the rep > INTERACTIVE_VISIT
-/// > MODEL; an unreviewed self-report counts only when nothing else exists (it is then still shown
+/// §5.1's precedence, highest first: CUSTOMER_SELF_REPORT reviewed by the rep, then
+/// INTERACTIVE_VISIT, then MODEL; an unreviewed self-report counts only when nothing else exists (it is then still shown
 /// as the retailer's figure awaiting the rep's review).
 ///
 /// This list is the rule's one home: [`resolve`] reads it, and the SQL that settles records in
