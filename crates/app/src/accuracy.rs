@@ -176,8 +176,10 @@ pub async fn cells(app: &App, user: &CurrentUser, target: Month) -> AppResult<Ve
     let m = target.to_string();
     let fs = store::repo::forecasts::list(&app.db, scope, &m).await?;
     let acts = store::repo::forecasts::actuals(&app.db, scope, &m).await?;
-    let mut act: HashMap<(i64, i64), (i64, i64)> =
-        acts.iter().map(|a| ((a.0, a.1), (a.2, a.3))).collect();
+    let mut act: HashMap<(i64, i64), (i64, i64)> = acts
+        .iter()
+        .map(|a| ((a.retailer_id, a.product_id), (a.demanded, a.supplied)))
+        .collect();
     let mut out: Vec<Cell> = fs
         .iter()
         .map(|f| {
@@ -213,9 +215,9 @@ pub async fn cells(app: &App, user: &CurrentUser, target: Month) -> AppResult<Ve
             let info = retailers.get(&r);
             out.push(Cell {
                 retailer_id: r,
-                customer_code: info.map(|i| i.0.clone()).unwrap_or_default(),
-                rep_id: info.and_then(|i| i.1),
-                area_id: info.map(|i| i.2).unwrap_or_default(),
+                customer_code: info.map(|i| i.customer_code.clone()).unwrap_or_default(),
+                rep_id: info.and_then(|i| i.rep_id),
+                area_id: info.map(|i| i.area_id).unwrap_or_default(),
                 sku: products.get(&p).cloned().unwrap_or_default(),
                 method: "NONE".into(),
                 forecast: 0,

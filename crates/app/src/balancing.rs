@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use store::audit;
 use store::repo::forecasts as frepo;
-use store::repo::supply as repo;
+use store::repo::supply::{self as repo, Line};
 
 /// One supply line as entered; `row` names it in messages (`lines[3]`, `第 5 行`).
 #[derive(Debug, Clone)]
@@ -345,7 +345,7 @@ pub struct Ladder {
 /// Lines of a run and the ladders applied.
 #[derive(Debug, Clone)]
 pub struct Balanced {
-    pub lines: Vec<store::repo::supply::Line>,
+    pub lines: Vec<Line>,
     pub ladders: Vec<Ladder>,
 }
 
@@ -596,16 +596,14 @@ pub fn balance_lines(
     for (group, found) in groups.into_iter().zip(ladders_by_group) {
         let pid = group[0].product_id;
         let Some(&s) = supply.get(&pid) else {
-            lines.extend(group.iter().map(|f| {
-                (
-                    f.retailer_id,
-                    f.product_id,
-                    f.tier,
-                    f.quantity,
-                    f.quantity,
-                    false,
-                    false,
-                )
+            lines.extend(group.iter().map(|f| Line {
+                retailer_id: f.retailer_id,
+                product_id: f.product_id,
+                tier: f.tier,
+                forecast_qty: f.quantity,
+                final_qty: f.quantity,
+                capped: false,
+                flagged: false,
             }));
             continue;
         };
@@ -636,15 +634,15 @@ pub fn balance_lines(
         let sol = allocate::balance::balance(&problem, cfg)
             .map_err(|e| AppError::invalid("balance", e.to_string()))?;
         for (f, a) in group.iter().zip(&sol.allocations) {
-            lines.push((
-                f.retailer_id,
-                f.product_id,
-                f.tier,
-                f.quantity,
-                a.final_qty as i64,
-                a.capped,
-                a.flagged,
-            ));
+            lines.push(Line {
+                retailer_id: f.retailer_id,
+                product_id: f.product_id,
+                tier: f.tier,
+                forecast_qty: f.quantity,
+                final_qty: a.final_qty as i64,
+                capped: a.capped,
+                flagged: a.flagged,
+            });
         }
     }
     Ok(Balanced { lines, ladders })

@@ -97,7 +97,8 @@ pub async fn status(
         reps: reps.len() as u32,
         ..GateFacts::default()
     };
-    for (id, username, name) in &reps {
+    for r in &reps {
+        let (id, username, name) = (&r.id, &r.username, &r.name);
         if submitted(*id) {
             facts.reps_submitted += 1;
         } else if today > cycle::submit_due(month, cal) {
@@ -128,7 +129,8 @@ pub async fn status(
     facts.feedback_due = fb.len() as u32;
     facts.feedback_done = fb.iter().filter(|f| f.ticked_at.is_some()).count() as u32;
     if today > cycle::feedback_due(month, cal) {
-        for (id, username, name) in &reps {
+        for r in &reps {
+            let (id, username, name) = (&r.id, &r.username, &r.name);
             let open = fb
                 .iter()
                 .filter(|f| f.rep_id == Some(*id) && f.ticked_at.is_none())

@@ -388,13 +388,13 @@ async fn compute_market_manager_home(
     let mut rows = Vec::new();
     for rep in &reps {
         let key = rep.id.to_string();
-        let mine: Vec<&(String, String, i64)> =
-            markets.iter().filter(|(r, _, _)| *r == key).collect();
-        let n: i64 = mine.iter().map(|(_, _, c)| c).sum();
+        let mine: Vec<&store::repo::retailer::TwoKeyCount> =
+            markets.iter().filter(|c| c.first == key).collect();
+        let n: i64 = mine.iter().map(|c| c.retailers).sum();
         let main_market = mine
             .iter()
-            .max_by_key(|(_, _, c)| *c)
-            .and_then(|(_, k, _)| MarketType::parse(k).ok())
+            .max_by_key(|c| c.retailers)
+            .and_then(|c| MarketType::parse(&c.second).ok())
             .unwrap_or(MarketType::Urban);
         let (lo, hi) = policy.staffing.band(main_market);
         let band_breach = if n < lo as i64 {
@@ -560,8 +560,8 @@ async fn compute_brand_manager_home(
             let r = area_brand.iter().find(|r| r.key1 == key && &r.key2 == b);
             let listed = listing
                 .iter()
-                .find(|(ar, k, _)| *ar == a.id && k == b)
-                .map_or(0, |(_, _, n)| *n);
+                .find(|l| l.area_id == a.id && &l.brand == b)
+                .map_or(0, |l| l.retailers);
             by_area.push(BrandArea {
                 brand: b.clone(),
                 area: a.name.clone(),

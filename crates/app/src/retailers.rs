@@ -188,11 +188,11 @@ pub async fn detail(app: &App, user: &CurrentUser, code: &str) -> AppResult<Reta
     let months = (0..12)
         .map(|i| {
             let m = first.plus(i).to_string();
-            let h = hist.iter().find(|h| h.0 == m);
+            let h = hist.iter().find(|h| h.month == m);
             MonthPoint {
-                demanded: h.map_or(0, |h| h.1),
-                supplied: h.map_or(0, |h| h.2),
-                amount_fen: h.map_or(0, |h| h.3),
+                demanded: h.map_or(0, |h| h.demanded),
+                supplied: h.map_or(0, |h| h.supplied),
+                amount_fen: h.map_or(0, |h| h.amount_fen),
                 month: m,
             }
         })
@@ -206,17 +206,15 @@ pub async fn detail(app: &App, user: &CurrentUser, code: &str) -> AppResult<Reta
     )
     .await?
     .into_iter()
-    .map(
-        |(sku_code, brand, spec_name, pc, demanded, supplied, amount_fen)| SkuLine {
-            sku_code,
-            brand,
-            spec_name,
-            price_class_zh: label(domain::product::PriceClass::parse(&pc).map(|v| v.zh())),
-            demanded,
-            supplied,
-            amount_fen,
-        },
-    )
+    .map(|s| SkuLine {
+        price_class_zh: label(domain::product::PriceClass::parse(&s.price_class).map(|v| v.zh())),
+        sku_code: s.sku_code,
+        brand: s.brand,
+        spec_name: s.spec_name,
+        demanded: s.demanded,
+        supplied: s.supplied,
+        amount_fen: s.amount_fen,
+    })
     .collect();
     let labels = RetailerLabels {
         business_format: label(BusinessFormat::parse(&r.business_format).map(|v| v.zh())),

@@ -369,7 +369,11 @@ async fn view(
         .map(|v| (visit::china_day(v.started_at), v.customer_code.as_str()))
         .collect();
     // B1 actuals.
-    let (qty, key_qty, amount) = repo::rep_sales_between(&app.db, rep.id, monday, sunday).await?;
+    let repo::RepSales {
+        supplied: qty,
+        key_brand: key_qty,
+        amount_fen: amount,
+    } = repo::rep_sales_between(&app.db, rep.id, monday, sunday).await?;
     let distinct: HashSet<i64> = visits.iter().map(|v| v.retailer_id).collect();
     let targets = content
         .targets
@@ -1272,8 +1276,9 @@ pub async fn month_close(app: &App, user: &CurrentUser, month: Month) -> AppResu
                 .map(|t| t.target)
                 .sum::<f64>();
         }
-        let (actual, _, _) =
-            repo::rep_sales_between(&app.db, rep.id, month.first_day(), month.last_day()).await?;
+        let actual = repo::rep_sales_between(&app.db, rep.id, month.first_day(), month.last_day())
+            .await?
+            .supplied;
         let stats = crate::visits::stats(app, user, &rep.username, month).await?;
         rows.push(MonthCloseRow {
             username: rep.username.clone(),

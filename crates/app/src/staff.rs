@@ -129,13 +129,7 @@ pub async fn add(app: &App, actor: &store::audit::Actor, n: &NewStaff) -> AppRes
         created_at: Utc::now(),
     };
     let mut tx = app.db.begin().await?;
-    let q = "INSERT INTO staff (username, name, role, org_unit_id, supervisor_id, employment_type, hired_on, phone, password_hash, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
-    let id: i64 = store::on_tx!(&mut tx, c => sqlx::query_scalar(q)
-        .bind(&row.username).bind(&row.name).bind(&row.role).bind(row.org_unit_id).bind(row.supervisor_id)
-        .bind(&row.employment_type).bind(row.hired_on).bind(&row.phone).bind(&row.password_hash).bind(row.active).bind(row.created_at)
-        .fetch_one(c).await)
-    .map_err(store::StoreError::from)?;
+    let id = store::repo::staff::insert(&mut tx, &row).await?;
     let after = store::model::Staff { id, ..row };
     store::audit::record(
         &mut tx,

@@ -55,21 +55,58 @@ pub struct MethodFigures {
     pub self_report_reviewed: Option<i64>,
 }
 
-/// The figure in force by §5.1's precedence: CUSTOMER_SELF_REPORT reviewed by the rep >
-/// INTERACTIVE_VISIT > MODEL. An unreviewed self-report counts only when nothing else exists
-/// (it is then still shown as the retailer's figure awaiting the rep's review).
+/// One of the figures a record keeps (one column of the forecast record each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Figure {
+    /// The rep's reviewed figure of the retailer's self-report.
+    SelfReportReviewed,
+    Interactive,
+    Model,
+    /// The retailer's own figure, not yet reviewed.
+    SelfReport,
+}
+
+impl Figure {
+    /// The method a figure in force is shown as.
+    pub fn method(self) -> ForecastMethod {
+        match self {
+            Figure::SelfReportReviewed | Figure::SelfReport => ForecastMethod::CustomerSelfReport,
+            Figure::Interactive => ForecastMethod::InteractiveVisit,
+            Figure::Model => ForecastMethod::Model,
+        }
+    }
+
+    /// This figure of a record, if present.
+    pub fn of(self, f: &MethodFigures) -> Option<i64> {
+        match self {
+            Figure::SelfReportReviewed => f.self_report_reviewed,
+            Figure::Interactive => f.interactive,
+            Figure::Model => f.model,
+            Figure::SelfReport => f.self_report,
+        }
+    }
+}
+
+/// §5.1's precedence, highest first: CUSTOMER_SELF_REPORT reviewed by the rep, then
+/// INTERACTIVE_VISIT, then MODEL; an unreviewed self-report counts only when nothing else exists (it is then still shown
+/// as the retailer's figure awaiting the rep's review).
+///
+/// This list is the rule's one home: [`resolve`] reads it, and the SQL that settles records in
+/// the database (`store::repo::forecasts::resolve_sql`, used by the MODEL batch write) is
+/// generated from it; `crates/store/tests/precedence.rs` pins the two together on every
+/// combination of present and absent figures, on SQLite and PostgreSQL.
+pub const PRECEDENCE: [Figure; 4] = [
+    Figure::SelfReportReviewed,
+    Figure::Interactive,
+    Figure::Model,
+    Figure::SelfReport,
+];
+
+/// The figure in force by §5.1's precedence ([`PRECEDENCE`]): the first figure present.
 pub fn resolve(f: &MethodFigures) -> Option<(ForecastMethod, i64)> {
-    if let Some(q) = f.self_report_reviewed {
-        return Some((ForecastMethod::CustomerSelfReport, q));
-    }
-    if let Some(q) = f.interactive {
-        return Some((ForecastMethod::InteractiveVisit, q));
-    }
-    if let Some(q) = f.model {
-        return Some((ForecastMethod::Model, q));
-    }
-    f.self_report
-        .map(|q| (ForecastMethod::CustomerSelfReport, q))
+    PRECEDENCE
+        .iter()
+        .find_map(|fig| fig.of(f).map(|q| (fig.method(), q)))
 }
 
 /// One phase of one month: its days, owner, gate and what it locks.

@@ -155,16 +155,16 @@ pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<Foreca
         status = status_of(u.id);
         comments = comments_of(app, &tm, u.id, &names).await?;
     } else {
-        for (rep, qty, pairs, rs) in crate::forecasting::rep_sums(app, u, target).await? {
-            let (username, name) = names.get(&rep).cloned().unwrap_or_default();
+        for r in crate::forecasting::rep_sums(app, u, target).await? {
+            let (username, name) = names.get(&r.rep_id).cloned().unwrap_or_default();
             reps.push(RepLine {
                 username,
                 name,
-                retailers: rs as usize,
-                pairs: pairs as usize,
-                quantity: qty,
-                status: status_of(rep),
-                comments: comments_of(app, &tm, rep, &names).await?,
+                retailers: r.retailers as usize,
+                pairs: r.records as usize,
+                quantity: r.quantity,
+                status: status_of(r.rep_id),
+                comments: comments_of(app, &tm, r.rep_id, &names).await?,
             });
         }
     }
@@ -245,13 +245,15 @@ pub async fn retailer_sheet(
     // This retailer's demand per SKU code and month, and the SKU's name.
     let mut hist: HashMap<String, BTreeMap<String, i64>> = HashMap::new();
     let mut names: HashMap<String, String> = HashMap::new();
-    for (sku, brand, spec, m, q) in
+    for r in
         repo::forecasts::retailer_demand(&app.db, d.retailer.id, &months[0], &months[2]).await?
     {
         names
-            .entry(sku.clone())
-            .or_insert_with(|| format!("{brand}({spec})"));
-        hist.entry(sku).or_default().insert(m, q);
+            .entry(r.sku_code.clone())
+            .or_insert_with(|| format!("{}({})", r.brand, r.spec_name));
+        hist.entry(r.sku_code)
+            .or_default()
+            .insert(r.month, r.demanded);
     }
     let labels = sku_labels(app).await?;
     let key = match d.retailer.account_manager_id {

@@ -4,6 +4,7 @@
 use super::ScopeIds;
 use crate::{Db, Result, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
+use domain::cycle::{Figure, PRECEDENCE};
 use serde::Serialize;
 
 /// One forecast record (retailer × SKU × month) with every method's figure.
@@ -59,16 +60,64 @@ pub async fn put(tx: &mut Tx, r: &ForecastRow, now: DateTime<Utc>) -> Result<()>
     Ok(())
 }
 
-/// Write model figures for many pairs `(retailer_id, product_id, qty)`. A pair whose figure in
-/// force is the model's gets the new figure as its quantity; a pair with a higher-precedence
-/// figure keeps it (§5.1); submitted or published records are never touched. Returns rows written.
+/// §5.1's precedence as SQL, generated from [`domain::cycle::PRECEDENCE`] (the rule's one home;
+/// `tests/precedence.rs` pins this to `domain::cycle::resolve` on every combination): the
+/// expressions of the method and the quantity in force. `column` names the SQL expression of each
+/// figure (e.g. `excluded.model_qty` in an upsert); `otherwise` is the method and quantity kept
+/// when no figure is present.
+pub fn resolve_sql(column: impl Fn(Figure) -> String, otherwise: (&str, &str)) -> (String, String) {
+    let mut method = String::from("CASE");
+    let mut quantity = String::from("CASE");
+    for fig in PRECEDENCE {
+        let c = column(fig);
+        method.push_str(&format!(
+            " WHEN {c} IS NOT NULL THEN '{}'",
+            fig.method().code()
+        ));
+        quantity.push_str(&format!(" WHEN {c} IS NOT NULL THEN {c}"));
+    }
+    method.push_str(&format!(" ELSE {} END", otherwise.0));
+    quantity.push_str(&format!(" ELSE {} END", otherwise.1));
+    (method, quantity)
+}
+
+/// The column of the forecast record that keeps a figure.
+pub fn figure_column(f: Figure) -> &'static str {
+    match f {
+        Figure::SelfReportReviewed => "self_report_reviewed_qty",
+        Figure::Interactive => "interactive_qty",
+        Figure::Model => "model_qty",
+        Figure::SelfReport => "self_report_qty",
+    }
+}
+
+/// A MODEL figure of one retailer × SKU (see [`put_model_batch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelFigure {
+    pub retailer_id: i64,
+    pub product_id: i64,
+    pub quantity: i64,
+}
+
+/// Write model figures for many pairs. Each record's method and quantity in force are settled
+/// again by §5.1's precedence ([`resolve_sql`]): a pair whose figure in force is the model's gets
+/// the new figure; a pair with a higher-precedence figure keeps it; an unreviewed self-report
+/// gives way to the model. Submitted or published records are never touched. Returns rows written.
 pub async fn put_model_batch(
     tx: &mut Tx,
     month: &str,
-    rows: &[(i64, i64, i64)],
+    rows: &[ModelFigure],
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let backend = tx.backend();
+    // §5.1: the record's figures with the new model figure decide the method and quantity.
+    let (method, quantity) = resolve_sql(
+        |f| match f {
+            Figure::Model => "excluded.model_qty".into(),
+            f => format!("forecast.{}", figure_column(f)),
+        },
+        ("forecast.method", "forecast.quantity"),
+    );
     let mut written = 0;
     for chunk in rows.chunks(crate::bulk::rows_per_statement(6)) {
         let mut q = crate::bulk::insert_sql_row(
@@ -86,16 +135,15 @@ pub async fn put_model_batch(
             chunk.len(),
             backend,
         );
-        q.push_str(
+        q.push_str(&format!(
             " ON CONFLICT (month, retailer_id, product_id) DO UPDATE SET model_qty = excluded.model_qty, \
-             quantity = CASE WHEN forecast.method = 'MODEL' THEN excluded.model_qty ELSE forecast.quantity END, \
-             updated_at = excluded.updated_at \
-             WHERE forecast.state = 'DRAFT' AND (forecast.model_qty IS NULL OR forecast.model_qty <> excluded.model_qty)",
-        );
+             method = {method}, quantity = {quantity}, updated_at = excluded.updated_at \
+             WHERE forecast.state = 'DRAFT' AND (forecast.model_qty IS NULL OR forecast.model_qty <> excluded.model_qty)"
+        ));
         written += on_tx!(tx, c => {
             let mut s = sqlx::query(&q);
-            for (r, p, v) in chunk {
-                s = s.bind(month).bind(*r).bind(*p).bind(*v).bind(*v).bind(now);
+            for f in chunk {
+                s = s.bind(month).bind(f.retailer_id).bind(f.product_id).bind(f.quantity).bind(f.quantity).bind(now);
             }
             s.execute(c).await.map(|r| r.rows_affected())
         })?;
@@ -103,7 +151,17 @@ pub async fn put_model_batch(
     Ok(written)
 }
 
-/// Monthly demand history `(retailer_id, product_id, Month::index(), demanded)` of active
+/// One month of one pair's demand history (see [`demand_history`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DemandPoint {
+    pub retailer_id: i64,
+    pub product_id: i64,
+    /// `domain::Month::index()` of the month.
+    pub month_index: i32,
+    pub demanded: i64,
+}
+
+/// Monthly demand history of active
 /// retailers in scope over `from..=to` (demand-side quantities, §5.2: not quota-cut purchases),
 /// sorted by retailer, product, month.
 ///
@@ -118,7 +176,7 @@ pub async fn demand_history(
     scope: ScopeIds,
     from: &str,
     to: &str,
-) -> Result<Vec<(i64, i64, i32, i64)>> {
+) -> Result<Vec<DemandPoint>> {
     let scope_sql = scope.sql();
     let agg = |f: &str, join: &str| {
         format!(
@@ -168,19 +226,34 @@ pub async fn demand_history(
             one.push((p, m, q));
         }
         one.sort_unstable();
-        out.extend(one.iter().map(|&(p, m, q)| (r, p, m, q)));
+        out.extend(one.iter().map(|&(p, m, q)| DemandPoint {
+            retailer_id: r,
+            product_id: p,
+            month_index: m,
+            demanded: q,
+        }));
     }
     Ok(out)
 }
 
-/// One retailer's monthly demand per SKU over `from..=to`: (sku_code, brand, spec, month, demanded).
+/// One SKU's demand of one retailer in one month (see [`retailer_demand`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SkuMonthDemand {
+    pub sku_code: String,
+    pub brand: String,
+    pub spec_name: String,
+    pub month: String,
+    pub demanded: i64,
+}
+
+/// One retailer's monthly demand per SKU over `from..=to`, by SKU and month.
 pub async fn retailer_demand(
     db: &Db,
     retailer_id: i64,
     from: &str,
     to: &str,
-) -> Result<Vec<(String, String, String, String, i64)>> {
-    let q = "SELECT p.sku_code, p.brand, p.spec_name, s.month, s.demanded_qty FROM sales_month s JOIN product p ON p.id = s.product_id \
+) -> Result<Vec<SkuMonthDemand>> {
+    let q = "SELECT p.sku_code, p.brand, p.spec_name, s.month, s.demanded_qty AS demanded FROM sales_month s JOIN product p ON p.id = s.product_id \
              WHERE s.retailer_id = $1 AND s.month >= $2 AND s.month <= $3 AND p.status <> 'DELISTED' ORDER BY p.sku_code, s.month";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?)
 }
@@ -198,12 +271,21 @@ pub async fn retailer_quota(
     Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?)
 }
 
-/// One retailer's forecast records of a month: (sku_code, brand, spec, self_report_qty).
+/// A retailer's forecast record of one SKU with the retailer's own figure (see [`retailer_records`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SelfReportRecord {
+    pub sku_code: String,
+    pub brand: String,
+    pub spec_name: String,
+    pub self_report_qty: Option<i64>,
+}
+
+/// One retailer's forecast records of a month, by SKU.
 pub async fn retailer_records(
     db: &Db,
     retailer_id: i64,
     month: &str,
-) -> Result<Vec<(String, String, String, Option<i64>)>> {
+) -> Result<Vec<SelfReportRecord>> {
     let q = "SELECT p.sku_code, p.brand, p.spec_name, f.self_report_qty FROM forecast f JOIN product p ON p.id = f.product_id \
              WHERE f.retailer_id = $1 AND f.month = $2 ORDER BY p.sku_code";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(month).fetch_all(p).await)?)
@@ -258,13 +340,19 @@ pub enum SumBy {
     Rep,
 }
 
-/// Forecast records of a month in scope summed by a key: (key, Σ quantity, records, retailers).
-pub async fn sums(
-    db: &Db,
-    scope: ScopeIds,
-    month: &str,
-    by: SumBy,
-) -> Result<Vec<(String, i64, i64, i64)>> {
+/// Forecast records of a month summed under one key (see [`sums`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ForecastSum {
+    #[sqlx(rename = "k")]
+    pub key: String,
+    /// Σ quantity (条).
+    pub quantity: i64,
+    pub records: i64,
+    pub retailers: i64,
+}
+
+/// Forecast records of a month in scope summed by a key, by key.
+pub async fn sums(db: &Db, scope: ScopeIds, month: &str, by: SumBy) -> Result<Vec<ForecastSum>> {
     let key = match by {
         SumBy::Sku => "p.sku_code",
         SumBy::Brand => "p.brand",
@@ -273,7 +361,8 @@ pub async fn sums(
     };
     let scope_sql = scope.sql();
     let q = format!(
-        "SELECT {key} AS k, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT), COUNT(*), COUNT(DISTINCT f.retailer_id) \
+        "SELECT {key} AS k, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, COUNT(*) AS records, \
+         COUNT(DISTINCT f.retailer_id) AS retailers \
          FROM forecast f JOIN retailer r ON r.id = f.retailer_id JOIN product p ON p.id = f.product_id \
          WHERE {scope_sql} AND f.month = $4 AND {key} IS NOT NULL GROUP BY {key} ORDER BY {key}"
     );
@@ -515,22 +604,38 @@ pub async fn plans_in_county(db: &Db, month: &str, county_id: i64) -> Result<i64
     Ok(on_db!(db, p => sqlx::query_scalar(q).bind(month).bind(county_id).fetch_one(p).await)?)
 }
 
-/// The reps with retailers in a county: (staff id, username, name).
-pub async fn county_reps(db: &Db, county_id: i64) -> Result<Vec<(i64, String, String)>> {
+/// A rep as lists name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RepName {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+}
+
+/// The reps with retailers in a county, by username.
+pub async fn county_reps(db: &Db, county_id: i64) -> Result<Vec<RepName>> {
     let q = "SELECT s.id, s.username, s.name FROM staff s WHERE s.active = TRUE AND s.id IN \
              (SELECT DISTINCT account_manager_id FROM retailer WHERE county_id = $1 AND account_manager_id IS NOT NULL) ORDER BY s.username";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(county_id).fetch_all(p).await)?)
 }
 
-/// A rep's operating retailers with their demand over `from..=to` and the flags that make a key
-/// customer (§5.1): (retailer_id, demanded, is_sample_point, is_info_reporter).
+/// A retailer's demand over a range with the flags that make a key customer (§5.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RetailerVolume {
+    pub retailer_id: i64,
+    pub demanded: i64,
+    pub is_sample_point: bool,
+    pub is_info_reporter: bool,
+}
+
+/// A rep's operating retailers with their demand over `from..=to` (§5.1 key customers).
 pub async fn rep_volumes(
     db: &Db,
     rep_id: i64,
     from: &str,
     to: &str,
-) -> Result<Vec<(i64, i64, bool, bool)>> {
-    let q = "SELECT r.id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT), r.is_sample_point, r.is_info_reporter FROM retailer r \
+) -> Result<Vec<RetailerVolume>> {
+    let q = "SELECT r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, r.is_sample_point, r.is_info_reporter FROM retailer r \
              LEFT JOIN sales_month s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
              WHERE r.account_manager_id = $1 AND r.business_status = 'OPERATING' \
              GROUP BY r.id, r.is_sample_point, r.is_info_reporter";
@@ -552,11 +657,20 @@ pub async fn county_counts(db: &Db, county_id: i64, month: &str) -> Result<(i64,
     Ok(on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(month).fetch_one(p).await)?)
 }
 
+/// Actual demand-side and supplied quantities of one retailer × SKU in a month (see [`actuals`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Actual {
+    pub retailer_id: i64,
+    pub product_id: i64,
+    pub demanded: i64,
+    pub supplied: i64,
+}
+
 /// Actual demand-side and supplied quantities per retailer × SKU of a month in scope.
-pub async fn actuals(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
+pub async fn actuals(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<Actual>> {
     let scope_sql = scope.sql();
     let q = format!(
-        "SELECT s.retailer_id, s.product_id, s.demanded_qty, s.supplied_qty FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+        "SELECT s.retailer_id, s.product_id, s.demanded_qty AS demanded, s.supplied_qty AS supplied FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
          WHERE {scope_sql} AND s.month = $4"
     );
     Ok(
@@ -564,15 +678,24 @@ pub async fn actuals(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<(i64, 
     )
 }
 
-/// id → (customer code, rep id, area id).
-pub type RetailerKeys = std::collections::HashMap<i64, (String, Option<i64>, i64)>;
+/// What the accuracy pages group a retailer by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RetailerKey {
+    pub id: i64,
+    pub customer_code: String,
+    pub rep_id: Option<i64>,
+    pub area_id: i64,
+}
 
-/// Retailers in scope: id → (customer code, rep id, area id).
+/// Retailer id → its keys.
+pub type RetailerKeys = std::collections::HashMap<i64, RetailerKey>;
+
+/// Retailers in scope by id.
 pub async fn retailer_keys(db: &Db, scope: ScopeIds) -> Result<RetailerKeys> {
     let scope_sql = scope.sql();
     let q = format!(
-        "SELECT r.id, r.customer_code, r.account_manager_id, r.area_id FROM retailer r WHERE {scope_sql}"
+        "SELECT r.id, r.customer_code, r.account_manager_id AS rep_id, r.area_id FROM retailer r WHERE {scope_sql}"
     );
-    let rows: Vec<(i64, String, Option<i64>, i64)> = on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(|r| (r.0, (r.1, r.2, r.3))).collect())
+    let rows: Vec<RetailerKey> = on_db!(db, p => sqlx::query_as::<_, RetailerKey>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }

@@ -161,17 +161,27 @@ pub async fn place_names(
     Ok((t.unwrap_or_default(), r))
 }
 
+/// Active retailers under one pair of grouping values (see [`count_by_two`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct TwoKeyCount {
+    #[sqlx(rename = "k1")]
+    pub first: String,
+    #[sqlx(rename = "k2")]
+    pub second: String,
+    pub retailers: i64,
+}
+
 /// Active retailers per (grouping value, key column) in scope, e.g. per rep and market type.
 pub async fn count_by_two(
     db: &Db,
     scope: ScopeIds,
     first: GroupColumn,
     second: GroupColumn,
-) -> Result<Vec<(String, String, i64)>> {
+) -> Result<Vec<TwoKeyCount>> {
     let scope_sql = scope.sql();
     let (a, b) = (first.sql(), second.sql());
     let q = format!(
-        "SELECT CAST({a} AS TEXT), CAST({b} AS TEXT), COUNT(*) FROM retailer r WHERE {scope_sql} AND r.business_status <> 'CLOSED' GROUP BY {a}, {b}"
+        "SELECT CAST({a} AS TEXT) AS k1, CAST({b} AS TEXT) AS k2, COUNT(*) AS retailers FROM retailer r WHERE {scope_sql} AND r.business_status <> 'CLOSED' GROUP BY {a}, {b}"
     );
     Ok(
         on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?,

@@ -177,40 +177,67 @@ pub async fn by_two_keys(
     Ok(out)
 }
 
+/// How many retailers of an area bought a brand (see [`brand_listing_by_area`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct AreaBrandListing {
+    pub area_id: i64,
+    pub brand: String,
+    pub retailers: i64,
+}
+
 /// Distinct retailers per area that bought each brand over a month range (上柜 / listing).
-pub async fn brand_listing_by_area(
-    db: &Db,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(i64, String, i64)>> {
-    let q = "SELECT r.area_id, p.brand, COUNT(DISTINCT s.retailer_id) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+pub async fn brand_listing_by_area(db: &Db, from: &str, to: &str) -> Result<Vec<AreaBrandListing>> {
+    let q = "SELECT r.area_id, p.brand, COUNT(DISTINCT s.retailer_id) AS retailers FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
              JOIN product p ON p.id = s.product_id WHERE s.month >= $1 AND s.month <= $2 AND s.supplied_qty > 0 GROUP BY r.area_id, p.brand";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).fetch_all(p).await)?)
 }
 
-/// One retailer's months: (month, demanded, supplied, amount).
+/// One month of one retailer's purchases (see [`retailer_history`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RetailerMonthTotals {
+    pub month: String,
+    pub demanded: i64,
+    pub supplied: i64,
+    pub amount_fen: i64,
+}
+
+/// One retailer's months over `from..=to`, by month.
 pub async fn retailer_history(
     db: &Db,
     retailer_id: i64,
     from: &str,
     to: &str,
-) -> Result<Vec<(String, i64, i64, i64)>> {
-    let q = "SELECT month, CAST(SUM(demanded_qty) AS BIGINT), CAST(SUM(supplied_qty) AS BIGINT), CAST(SUM(amount_fen) AS BIGINT) \
+) -> Result<Vec<RetailerMonthTotals>> {
+    let q = "SELECT month, CAST(SUM(demanded_qty) AS BIGINT) AS demanded, CAST(SUM(supplied_qty) AS BIGINT) AS supplied, \
+             CAST(SUM(amount_fen) AS BIGINT) AS amount_fen \
              FROM sales_month WHERE retailer_id = $1 AND month >= $2 AND month <= $3 GROUP BY month ORDER BY month";
     Ok(
-        on_db!(db, p => sqlx::query_as::<_, (String, i64, i64, i64)>(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?,
+        on_db!(db, p => sqlx::query_as::<_, RetailerMonthTotals>(q).bind(retailer_id).bind(from).bind(to).fetch_all(p).await)?,
     )
 }
 
-/// A retailer's SKUs over a month range: (sku_code, brand, spec, price_class, demanded, supplied, amount).
+/// One SKU of one retailer summed over a month range (see [`retailer_skus`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RetailerSkuTotals {
+    pub sku_code: String,
+    pub brand: String,
+    pub spec_name: String,
+    pub price_class: String,
+    pub demanded: i64,
+    pub supplied: i64,
+    pub amount_fen: i64,
+}
+
+/// A retailer's `limit` largest SKUs (by supplied) over a month range.
 pub async fn retailer_skus(
     db: &Db,
     retailer_id: i64,
     from: &str,
     to: &str,
     limit: i64,
-) -> Result<Vec<(String, String, String, String, i64, i64, i64)>> {
-    let q = "SELECT p.sku_code, p.brand, p.spec_name, p.price_class, CAST(SUM(s.demanded_qty) AS BIGINT), CAST(SUM(s.supplied_qty) AS BIGINT), CAST(SUM(s.amount_fen) AS BIGINT) \
+) -> Result<Vec<RetailerSkuTotals>> {
+    let q = "SELECT p.sku_code, p.brand, p.spec_name, p.price_class, CAST(SUM(s.demanded_qty) AS BIGINT) AS demanded, \
+             CAST(SUM(s.supplied_qty) AS BIGINT) AS supplied, CAST(SUM(s.amount_fen) AS BIGINT) AS amount_fen \
              FROM sales_month s JOIN product p ON p.id = s.product_id WHERE s.retailer_id = $1 AND s.month >= $2 AND s.month <= $3 \
              GROUP BY p.sku_code, p.brand, p.spec_name, p.price_class ORDER BY 6 DESC LIMIT $4";
     Ok(

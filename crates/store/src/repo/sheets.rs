@@ -210,16 +210,26 @@ pub async fn set_green_status(
     )
 }
 
-/// A rep's purchases over days `[from, to]` from the order lines: (supplied 条, key-brand 条, amount fen).
+/// A rep's purchases over a span of days (see [`rep_sales_between`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RepSales {
+    /// Supplied 条.
+    pub supplied: i64,
+    /// Supplied 条 of key brands.
+    pub key_brand: i64,
+    pub amount_fen: i64,
+}
+
+/// A rep's purchases over days `[from, to]` from the order lines.
 pub async fn rep_sales_between(
     db: &Db,
     rep_id: i64,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-) -> Result<(i64, i64, i64)> {
-    let q = "SELECT CAST(COALESCE(SUM(o.supplied_qty), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN p.is_key_brand THEN o.supplied_qty ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(o.amount_fen), 0) AS BIGINT) \
+) -> Result<RepSales> {
+    let q = "SELECT CAST(COALESCE(SUM(o.supplied_qty), 0) AS BIGINT) AS supplied, \
+             CAST(COALESCE(SUM(CASE WHEN p.is_key_brand THEN o.supplied_qty ELSE 0 END), 0) AS BIGINT) AS key_brand, \
+             CAST(COALESCE(SUM(o.amount_fen), 0) AS BIGINT) AS amount_fen \
              FROM order_line o JOIN retailer r ON r.id = o.retailer_id JOIN product p ON p.id = o.product_id \
              WHERE r.account_manager_id = $1 AND o.order_date >= $2 AND o.order_date <= $3";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_one(p).await)?)

@@ -1,6 +1,6 @@
 //! Staff and their organisation.
 use crate::model::{OrgUnit, Staff};
-use crate::{Db, Result, on_db};
+use crate::{Db, Result, Tx, on_db, on_tx};
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<Staff>> {
     let q = "SELECT * FROM staff WHERE username = $1";
@@ -37,14 +37,15 @@ pub async fn org_units(db: &Db) -> Result<Vec<OrgUnit>> {
     )
 }
 
-/// Insert a person (the caller records the trace); returns the new id.
-pub async fn insert(db: &Db, s: &Staff) -> Result<i64> {
+/// Insert a person in the caller's transaction (the caller records the trace in it); returns the
+/// new id.
+pub async fn insert(tx: &mut Tx, s: &Staff) -> Result<i64> {
     let q = "INSERT INTO staff (username, name, role, org_unit_id, supervisor_id, employment_type, hired_on, phone, password_hash, active, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
-    Ok(on_db!(db, p => sqlx::query_scalar(q)
+    Ok(on_tx!(tx, c => sqlx::query_scalar(q)
         .bind(&s.username).bind(&s.name).bind(&s.role).bind(s.org_unit_id).bind(s.supervisor_id)
         .bind(&s.employment_type).bind(s.hired_on).bind(&s.phone).bind(&s.password_hash).bind(s.active).bind(s.created_at)
-        .fetch_one(p).await)?)
+        .fetch_one(c).await)?)
 }
 
 pub async fn set_password_hash(db: &Db, id: i64, hash: &str) -> Result<()> {

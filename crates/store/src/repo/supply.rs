@@ -82,8 +82,17 @@ pub async fn submitted(db: &Db, month: &str) -> Result<Vec<Submitted>> {
     Ok(on_db!(db, p => sqlx::query_as::<_, Submitted>(q).bind(month).fetch_all(p).await)?)
 }
 
-/// One line of a run: (retailer_id, product_id, tier, forecast, final, capped, flagged).
-pub type Line = (i64, i64, i64, i64, i64, bool, bool);
+/// One line of a balancing run as written (§4.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub retailer_id: i64,
+    pub product_id: i64,
+    pub tier: i64,
+    pub forecast_qty: i64,
+    pub final_qty: i64,
+    pub capped: bool,
+    pub flagged: bool,
+}
 
 /// Replace the draft run of a month with these lines.
 pub async fn replace_run(
@@ -106,7 +115,8 @@ pub async fn replace_run(
         on_tx!(tx, c => {
             let mut s = sqlx::query(&q);
             for l in chunk {
-                s = s.bind(month).bind(l.0).bind(l.1).bind(l.2).bind(l.3).bind(l.4).bind(l.5).bind(l.6);
+                s = s.bind(month).bind(l.retailer_id).bind(l.product_id).bind(l.tier).bind(l.forecast_qty)
+                    .bind(l.final_qty).bind(l.capped).bind(l.flagged);
             }
             s.execute(c).await.map(|r| r.rows_affected())
         })?;

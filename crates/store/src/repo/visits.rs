@@ -96,11 +96,18 @@ pub async fn observe(
     )
 }
 
-/// Observations of a visit: (sku_code, brand, spec, stock, retail price fen).
-pub async fn observations(
-    db: &Db,
-    visit_id: i64,
-) -> Result<Vec<(String, String, String, i64, i64)>> {
+/// One SKU's stock and retail price as observed on a visit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct VisitObservation {
+    pub sku_code: String,
+    pub brand: String,
+    pub spec_name: String,
+    pub stock_qty: i64,
+    pub retail_price_fen: i64,
+}
+
+/// Observations of a visit, by SKU.
+pub async fn observations(db: &Db, visit_id: i64) -> Result<Vec<VisitObservation>> {
     let q = "SELECT p.sku_code, p.brand, p.spec_name, o.stock_qty, o.retail_price_fen FROM visit_observation o \
              JOIN product p ON p.id = o.product_id WHERE o.visit_id = $1 ORDER BY p.sku_code";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(visit_id).fetch_all(p).await)?)
