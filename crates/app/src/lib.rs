@@ -7,14 +7,17 @@ pub mod access;
 pub mod accuracy;
 pub mod auth;
 pub mod balancing;
+pub mod bootstrap;
 pub mod cache;
 pub mod clock;
 pub mod cultivation;
 pub mod cycle;
 pub mod dashboard;
+pub mod demo;
 pub mod error;
 pub mod forecasting;
 pub mod jobs;
+pub mod month_run;
 pub mod products;
 pub mod retailers;
 pub mod sheets;
@@ -23,6 +26,7 @@ pub mod views;
 pub mod visits;
 
 pub use access::{CurrentUser, Scope};
+pub use bootstrap::open;
 pub use clock::Clock;
 pub use error::{AppError, AppResult};
 

@@ -120,11 +120,13 @@ fn sim_then_serve() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // What a person reads: one Chinese summary with the history, no debug dump or raw warnings.
+    assert!(err.contains("已生成: 60 家零售客户"), "{err}");
+    assert!(err.contains("历史预测 2026-08 至 2026-10"), "{err}");
+    assert!(err.contains("2026-12 模型预测已运行"), "{err}");
+    assert!(!err.contains("LoadStats") && !err.contains("WARN"), "{err}");
     // A second run refuses: the database is not empty.
     let again = m135()
         .args([

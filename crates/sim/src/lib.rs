@@ -46,12 +46,13 @@ pub mod tiering;
 pub use load::{LoadStats, generate_into, load};
 pub use orders::{Line, MonthRow};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use domain::Month;
 use orders::Model;
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+pub use store::model::SampleCollection;
 use store::model::{
     BrandAssignment, ClassHistory, Manufacturer, OrderLine, OrgUnit, PriceHistory, Product,
     Retailer, SalesMonth, SalesRoute, Staff, Territory, TierHistory,
@@ -100,21 +101,6 @@ impl SimConfig {
     pub fn start_month(&self) -> Month {
         self.end_month.plus(-(self.months.max(1) as i32 - 1))
     }
-}
-
-/// A sample-point collection row (信息采集, `sample_collection`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SampleCollection {
-    /// `YYYY-MM`.
-    pub month: String,
-    pub retailer_id: i64,
-    pub product_id: i64,
-    pub stock_qty: i64,
-    pub sales_qty: i64,
-    pub retail_price_fen: i64,
-    pub stockout_days: i64,
-    pub collected_by: Option<i64>,
-    pub collected_at: DateTime<Utc>,
 }
 
 /// The generated city: master data as stored rows, plus the order model that produces the

@@ -252,86 +252,35 @@ fn temp_sqlite(name: &str) -> (String, std::path::PathBuf) {
     (format!("sqlite:{}", path.display()), path)
 }
 
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    store::on_db!(db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await).unwrap()
-}
-
-/// Checks that hold on both backends.
+/// Checks that hold on both backends: what was handed over is what is stored.
 async fn check_loaded(db: &Db, city: &City) {
-    let stats_lines = scalar(db, "SELECT COUNT(*) FROM order_line").await;
-    assert_eq!(stats_lines as u64, city.order_line_count);
-    assert_eq!(
-        scalar(db, "SELECT COUNT(*) FROM sales_month").await as u64,
-        city.sales_month_count
-    );
-    assert_eq!(
-        scalar(db, "SELECT COUNT(*) FROM retailer").await as usize,
-        city.retailers.len()
-    );
-    assert_eq!(
-        scalar(db, "SELECT COUNT(*) FROM staff").await as usize,
-        city.staff.len()
-    );
-    assert!(scalar(db, "SELECT COUNT(*) FROM config").await > 0);
-    // sales_month sums equal order_line sums
-    for col in ["demanded_qty", "ordered_qty", "supplied_qty", "amount_fen"] {
-        let a = scalar(
-            db,
-            &format!("SELECT CAST(COALESCE(SUM({col}), 0) AS BIGINT) FROM order_line"),
-        )
-        .await;
-        let b = scalar(
-            db,
-            &format!("SELECT CAST(COALESCE(SUM({col}), 0) AS BIGINT) FROM sales_month"),
-        )
-        .await;
-        assert_eq!(a, b, "{col}");
-    }
+    let t = store::city::totals(db).await.unwrap();
+    assert_eq!(t.order_lines as u64, city.order_line_count);
+    assert_eq!(t.sales_months as u64, city.sales_month_count);
+    assert_eq!(t.retailers as usize, city.retailers.len());
+    assert_eq!(t.staff as usize, city.staff.len());
+    assert!(t.config_rows > 0);
+    // sales_month sums equal order_line sums (demanded, ordered, supplied, amount)
+    assert_eq!(t.line_sums, t.month_sums);
+    let c = store::city::order_checks(db).await.unwrap();
     // tight SKUs are cut by quotas: demand ≠ supplied
-    let cut = scalar(
-        db,
-        "SELECT COUNT(*) FROM order_line o JOIN product p ON p.id = o.product_id \
-         WHERE p.supply_status = 'TIGHT' AND o.quota_qty IS NOT NULL AND o.ordered_qty < o.demanded_qty",
-    )
-    .await;
-    assert!(cut > 0);
-    assert_eq!(
-        scalar(
-            db,
-            "SELECT COUNT(*) FROM order_line WHERE ordered_qty > demanded_qty OR supplied_qty > ordered_qty \
-             OR (quota_qty IS NOT NULL AND ordered_qty > quota_qty)"
-        )
-        .await,
-        0
-    );
+    assert!(c.tight_cut_lines > 0);
+    assert_eq!(c.impossible_lines, 0);
     // no orders before launch or from delisting on
-    assert_eq!(
-        scalar(
-            db,
-            "SELECT COUNT(*) FROM order_line o JOIN product p ON p.id = o.product_id \
-             WHERE (p.launch_date IS NOT NULL AND o.order_date < p.launch_date) \
-                OR (p.delisted_on IS NOT NULL AND o.order_date >= p.delisted_on)"
-        )
-        .await,
-        0
-    );
-    assert!(
-        scalar(
-            db,
-            "SELECT COUNT(*) FROM order_line o JOIN product p ON p.id = o.product_id WHERE p.launch_date IS NOT NULL"
-        )
-        .await
-            > 0
-    );
+    assert_eq!(c.out_of_life_lines, 0);
+    assert!(c.launched_lines > 0);
+    // sales_month equals the monthly sum of lines, month by month
+    assert_eq!(c.month_mismatches, 0);
     // the staff can be found by username (login path)
-    assert_eq!(
-        scalar(
-            db,
-            "SELECT COUNT(*) FROM staff WHERE username IN ('admin', 'kh0101', 'sc01', 'pp01')"
-        )
-        .await,
-        4
-    );
+    for u in ["admin", "kh0101", "sc01", "pp01"] {
+        assert!(
+            store::repo::staff::by_username(db, u)
+                .await
+                .unwrap()
+                .is_some(),
+            "{u}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -343,20 +292,34 @@ async fn loaded_history_has_the_expected_structure() {
     let stats = load(&db, &city, &no_progress).await.unwrap();
     assert_eq!(stats.order_lines, city.order_line_count);
     check_loaded(&db, &city).await;
+    db.close().await;
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+
+    // The structure of the history, on the rows the loader wrote.
+    let (lines, months) = city.order_lines(0..city.retailers.len());
+    let retailer: HashMap<i64, &store::model::Retailer> =
+        city.retailers.iter().map(|r| (r.id, r)).collect();
+    let class: HashMap<i64, i64> = city
+        .products
+        .iter()
+        .map(|p| (p.id, p.price_class[6..7].parse().unwrap()))
+        .collect();
 
     // rural retailers buy a lower average price class than urban ones
-    let class_avg = |market: &'static str| {
-        let db = db.clone();
-        async move {
-            let sql = format!(
-                "SELECT CAST(SUM(s.supplied_qty * CAST(substr(p.price_class, 7, 1) AS INTEGER)) AS BIGINT) * 1000 / SUM(s.supplied_qty) \
-                 FROM sales_month s JOIN product p ON p.id = s.product_id JOIN retailer r ON r.id = s.retailer_id \
-                 WHERE r.market_type = '{market}'"
-            );
-            scalar(&db, &sql).await
+    let class_avg = |market: &str| {
+        let (mut weighted, mut qty) = (0i64, 0i64);
+        for m in months
+            .iter()
+            .filter(|m| retailer[&m.retailer_id].market_type == market)
+        {
+            weighted += m.supplied_qty * class[&m.product_id];
+            qty += m.supplied_qty;
         }
+        weighted * 1000 / qty
     };
-    let (urban, rural) = (class_avg("URBAN").await, class_avg("RURAL").await);
+    let (urban, rural) = (class_avg("URBAN"), class_avg("RURAL"));
     assert!(
         rural > urban + 200,
         "avg class ×1000: urban {urban}, rural {rural}"
@@ -364,11 +327,10 @@ async fn loaded_history_has_the_expected_structure() {
 
     // the Spring Festival (or the month before it, when the pre-festival weeks fall there) has
     // the highest volume of the year
-    let rows: Vec<(String, i64)> = store::on_db!(&db, p => sqlx::query_as(
-        "SELECT month, CAST(SUM(supplied_qty) AS BIGINT) FROM sales_month GROUP BY month ORDER BY month"
-    ).fetch_all(p).await)
-    .unwrap();
-    let by_month: BTreeMap<String, i64> = rows.into_iter().collect();
+    let mut by_month: BTreeMap<String, i64> = BTreeMap::new();
+    for m in &months {
+        *by_month.entry(m.month.clone()).or_default() += m.supplied_qty;
+    }
     let year = 2025;
     let best = (1..=12)
         .max_by_key(|m| by_month[&format!("{year}-{m:02}")])
@@ -383,11 +345,15 @@ async fn loaded_history_has_the_expected_structure() {
     assert!(after < by_month[&format!("{year}-{best:02}")]);
 
     // tiers 1..30; higher tiers buy more on average (last three months)
-    let tiers: Vec<(i64, i64)> = store::on_db!(&db, p => sqlx::query_as(
-        "SELECT r.tier, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) FROM retailer r \
-         LEFT JOIN sales_month s ON s.retailer_id = r.id AND s.month >= '2025-10' GROUP BY r.id, r.tier"
-    ).fetch_all(p).await)
-    .unwrap();
+    let mut recent: HashMap<i64, i64> = HashMap::new();
+    for m in months.iter().filter(|m| m.month.as_str() >= "2025-10") {
+        *recent.entry(m.retailer_id).or_default() += m.supplied_qty;
+    }
+    let tiers: Vec<(i64, i64)> = city
+        .retailers
+        .iter()
+        .map(|r| (r.tier, recent.get(&r.id).copied().unwrap_or(0)))
+        .collect();
     let band = |lo: i64, hi: i64| {
         let v: Vec<i64> = tiers
             .iter()
@@ -402,32 +368,16 @@ async fn loaded_history_has_the_expected_structure() {
     assert!(low < mid && mid < high, "{low} {mid} {high}");
 
     // orders fall on the retailer's weekday (except twice-weekly customers)
-    assert_eq!(
-        scalar(
-            &db,
-            "SELECT COUNT(*) FROM order_line o JOIN retailer r ON r.id = o.retailer_id \
-             WHERE r.order_cycle <> 'TWICE_WEEKLY' \
-               AND ((CAST(strftime('%w', o.order_date) AS INTEGER) + 6) % 7) + 1 <> r.order_weekday"
-        )
-        .await,
-        0
-    );
-    // sales_month equals the monthly sum of lines, month by month
-    assert_eq!(
-        scalar(
-            &db,
-            "SELECT COUNT(*) FROM (SELECT retailer_id, substr(order_date, 1, 7) AS m, product_id, \
-               SUM(supplied_qty) AS q, SUM(amount_fen) AS a FROM order_line GROUP BY 1, 2, 3) x \
-             LEFT JOIN sales_month s ON s.retailer_id = x.retailer_id AND s.month = x.m AND s.product_id = x.product_id \
-             WHERE s.supplied_qty IS NULL OR s.supplied_qty <> x.q OR s.amount_fen <> x.a"
-        )
-        .await,
-        0
-    );
-    db.close().await;
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-    }
+    let off_day = lines
+        .iter()
+        .filter(|l| {
+            let r = retailer[&l.retailer_id];
+            r.order_cycle != "TWICE_WEEKLY"
+                && chrono::Datelike::weekday(&l.order_date).number_from_monday() as i64
+                    != r.order_weekday
+        })
+        .count();
+    assert_eq!(off_day, 0);
 }
 
 #[tokio::test]
@@ -436,7 +386,6 @@ async fn loads_into_postgres_when_configured() {
         eprintln!("TEST_POSTGRES_URL not set: PostgreSQL load test skipped");
         return;
     };
-    let admin = Db::connect(&base).await.unwrap();
     let name = format!(
         "sim_test_{}_{}",
         std::process::id(),
@@ -445,37 +394,24 @@ async fn loads_into_postgres_when_configured() {
             .unwrap()
             .subsec_nanos()
     );
-    store::on_db!(&admin, p => sqlx::query(&format!("CREATE DATABASE {name}")).execute(p).await.map(|_| ()))
-        .unwrap();
-    let url = match base.rfind('/') {
-        Some(i) if base[..i].contains("://") && i > base.find("://").unwrap() + 2 => {
-            let rest = &base[i + 1..];
-            let query = rest.find('?').map(|q| &rest[q..]).unwrap_or("");
-            format!("{}/{name}{query}", &base[..i])
-        }
-        _ => format!("{base}/{name}"),
-    };
-    let result = async {
-        let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
-        let mut cfg = small(11);
-        cfg.retailers = 200;
-        cfg.months = 8;
-        let city = generate(&cfg, &no_progress);
-        load(&db, &city, &no_progress).await.unwrap();
-        check_loaded(&db, &city).await;
-        // identity sequences continue after the explicit ids
-        let next: i64 = store::on_db!(&db, p => sqlx::query_scalar(
-            "INSERT INTO manufacturer (code, name, province) VALUES ('MX', '测试', '湖北') RETURNING id"
-        ).fetch_one(p).await)
-        .unwrap();
-        assert_eq!(next as usize, city.manufacturers.len() + 1);
-        db.close().await;
-    };
-    result.await;
-    store::on_db!(&admin, p => sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(p).await.map(|_| ()))
-        .unwrap();
-    admin.close().await;
+    let url = store::testdb::create(&base, &name).await.unwrap();
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let mut cfg = small(11);
+    cfg.retailers = 200;
+    cfg.months = 8;
+    let city = generate(&cfg, &no_progress);
+    load(&db, &city, &no_progress).await.unwrap();
+    check_loaded(&db, &city).await;
+    // identity sequences continue after the explicit ids
+    let mut someone = city.staff[0].clone();
+    someone.username = "seq_check".into();
+    let mut tx = db.begin().await.unwrap();
+    let next = store::repo::staff::insert(&mut tx, &someone).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(next as usize, city.staff.len() + 1);
+    db.close().await;
+    store::testdb::drop(&base, &name).await.unwrap();
 }
 
 #[test]

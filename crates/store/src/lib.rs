@@ -10,12 +10,15 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod city;
+pub mod history;
 pub mod model;
 pub mod repo;
+pub mod testdb;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -89,6 +92,11 @@ macro_rules! on_tx {
     };
 }
 
+/// Statements slower than this are logged, at debug level: a bulk load or a month's batch job
+/// runs many long statements by design, and a person at a terminal should not read them as
+/// warnings (`M135_LOG=debug` shows them).
+const SLOW_STATEMENT: Duration = Duration::from_secs(1);
+
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -103,14 +111,16 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-65536")
-                .pragma("temp_store", "memory");
+                .pragma("temp_store", "memory")
+                .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)
                 .await?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let opts = PgConnectOptions::from_str(url)?;
+            let opts = PgConnectOptions::from_str(url)?
+                .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             let pool = PgPoolOptions::new()
                 .max_connections(10)
                 .acquire_timeout(Duration::from_secs(30))

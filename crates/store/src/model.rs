@@ -180,6 +180,21 @@ pub struct PriceHistory {
     pub suggested_retail_price_fen: i64,
 }
 
+/// A sample-point collection row (信息采集, `sample_collection`).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct SampleCollection {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub retailer_id: i64,
+    pub product_id: i64,
+    pub stock_qty: i64,
+    pub sales_qty: i64,
+    pub retail_price_fen: i64,
+    pub stockout_days: i64,
+    pub collected_by: Option<i64>,
+    pub collected_at: DateTime<Utc>,
+}
+
 /// One order line: demand, quota, ordered and supplied kept apart (domain.md §0.2 rule 4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct OrderLine {

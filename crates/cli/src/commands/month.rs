@@ -1,11 +1,11 @@
 //! `m135 month run --until PHASE`: drive the platform's month on a database (demo city) for demos
 //! and benchmarks — MODEL forecast, every rep's submission, supply entry, balancing, publish —
-//! with the platform clock set to each phase's day (domain.md §7), never by editing data.
+//! with the platform clock set to each phase's day (domain.md §7), never by editing data. The
+//! steps are `app::month_run`'s, which the demo city's history uses too.
 use anyhow::Context;
-use app::{App, CurrentUser};
+use app::month_run;
 use clap::{Args, Subcommand, ValueEnum};
 use domain::Month;
-use domain::org::Role;
 use std::time::Instant;
 
 #[derive(Subcommand, Debug)]
@@ -49,41 +49,16 @@ pub fn run(c: MonthCmd) -> anyhow::Result<()> {
     }
 }
 
-fn set_day(app: &App, month: Month, day: u32) {
-    let d = month.day(day.min(month.days()));
-    app.clock.set(d.and_hms_opt(2, 0, 0).map(|t| t.and_utc()));
-}
-
-async fn user_of(app: &App, role: Role) -> anyhow::Result<CurrentUser> {
-    let s = store::repo::staff::list(&app.db, Some(role.code()), None)
-        .await?
-        .into_iter()
-        .next()
-        .with_context(|| format!("数据库中没有{}账号", role.zh()))?;
-    Ok(CurrentUser::from_staff(&s)?)
-}
-
 async fn run_month(a: RunArgs) -> anyhow::Result<()> {
-    let db = store::Db::connect(&a.db.database_url)
-        .await
-        .with_context(|| format!("无法连接数据库 {}", a.db.database_url))?;
-    db.migrate().await.context("数据库迁移失败")?;
-    let app = App::new(db);
+    let app = super::platform::open(&a.db.database_url).await?;
     let target = match &a.month {
         Some(m) => Month::parse(m)?,
-        None => {
-            let last = store::repo::sales::latest_month(&app.db)
-                .await?
-                .context("数据库中没有销量数据")?;
-            Month::parse(&last)?.plus(2)
-        }
+        None => month_run::default_target(&app).await?,
     };
     let work = app::forecasting::working_month(target);
-    let cal = app.policy().await?.month_calendar;
     println!("工作月 {work}，预测月 {target}");
     let total_t = Instant::now();
 
-    set_day(&app, work, cal.forecast_from + 1);
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -98,8 +73,7 @@ async fn run_month(a: RunArgs) -> anyhow::Result<()> {
             b.set_position(done as u64);
         });
     let t = Instant::now();
-    let actor = store::audit::Actor::system("m135 month run");
-    let r = app::forecasting::run_model(&app, &actor, target, Default::default(), progress).await?;
+    let r = month_run::model(&app, "m135 month run", target, progress).await?;
     bar.finish_and_clear();
     println!(
         "① 模型预测：{} 对（历史 {}–{}），写入 {}，失败 {}，用时 {:.1}s",
@@ -114,48 +88,20 @@ async fn run_month(a: RunArgs) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    set_day(&app, work, cal.submit_day);
     let t = Instant::now();
-    let reps = store::repo::staff::list(&app.db, Some(Role::AccountManager.code()), None).await?;
-    let mut locked = 0;
-    for s in &reps {
-        let u = CurrentUser::from_staff(s)?;
-        locked += app::forecasting::submit(&app, &u, target).await?.locked_now;
-    }
+    let s = month_run::submit_all(&app, target).await?;
     println!(
-        "② 提交：{} 名客户经理，锁定 {locked} 条，用时 {:.1}s",
-        reps.len(),
+        "② 提交：{} 名客户经理，锁定 {} 条，用时 {:.1}s",
+        s.reps,
+        s.locked,
         t.elapsed().as_secs_f64()
     );
     if a.until == Until::Submit {
         return Ok(());
     }
 
-    set_day(&app, work, cal.balancing_from);
     let t = Instant::now();
-    let center = user_of(&app, Role::MarketingCenter).await?;
-    let list =
-        store::repo::forecasts::list(&app.db, Default::default(), &target.to_string()).await?;
-    let mut demand: std::collections::BTreeMap<(String, String), i64> = Default::default();
-    for f in &list {
-        *demand
-            .entry((f.sku_code.clone(), f.supply_status.clone()))
-            .or_default() += f.quantity;
-    }
-    let lines: Vec<app::balancing::SupplyInput> = demand
-        .iter()
-        .map(|((sku, status), d)| app::balancing::SupplyInput {
-            row: sku.clone(),
-            sku: sku.clone(),
-            quantity: if status == "TIGHT" {
-                (*d as f64 * a.tight_supply_share).floor() as i64
-            } else {
-                *d
-            },
-        })
-        .collect();
-    app::balancing::set_supply(&app, &center, target, &lines).await?;
-    let review = app::balancing::run(&app, &center, target).await?;
+    let review = month_run::balance(&app, target, a.tight_supply_share).await?;
     let cut: i64 = review.skus.iter().map(|s| s.cut).sum();
     println!(
         "④ 修正平衡：{} 个规格，{} 户，{} 条记录，削减 {cut} 条，{} 条预警，用时 {:.1}s",
@@ -169,7 +115,7 @@ async fn run_month(a: RunArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let t = Instant::now();
-    let p = app::balancing::publish(&app, &center, target).await?;
+    let p = month_run::publish(&app, target).await?;
     println!(
         "④ 发布：写入 {} 条{}，用时 {:.1}s",
         p.written,

@@ -7,7 +7,6 @@ use domain::org::Role;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Mutex;
-use store::Db;
 
 /// Where the database is.
 #[derive(Args, Debug)]
@@ -44,6 +43,10 @@ pub struct CityArgs {
     /// Password of every demo account
     #[arg(long, env = "M135_DEMO_PASSWORD", default_value = "m135demo")]
     pub password: String,
+    /// Past months worked through the platform (forecasts of all three methods, submission,
+    /// balancing, publication, feedback), plus the current month's model forecast; 0 = none
+    #[arg(long, default_value_t = 3)]
+    pub history_months: u32,
 }
 
 #[derive(Args, Debug)]
@@ -103,29 +106,27 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 pub(crate) fn init_tracing() {
+    // Library details (sqlx's statements, tower's requests) are for M135_LOG=debug.
     let filter = tracing_subscriber::EnvFilter::try_from_env("M135_LOG")
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
         .try_init();
 }
 
-async fn open(url: &str) -> anyhow::Result<Db> {
-    let db = Db::connect(url)
+/// Open the platform on `url` (connect, migrate, default configuration).
+pub(crate) async fn open(url: &str) -> anyhow::Result<App> {
+    app::open(url)
         .await
-        .with_context(|| format!("无法连接数据库 {url}"))?;
-    db.migrate().await.context("数据库迁移失败")?;
-    db.optimize().await.context("数据库维护失败")?;
-    store::repo::config::seed_defaults(&db)
-        .await
-        .context("写入默认配置失败")?;
-    Ok(db)
+        .with_context(|| format!("无法打开数据库 {url}"))
 }
 
 pub fn migrate(a: DbArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        open(&a.database_url).await?;
+        open(&a.database_url).await?.close().await;
         println!("数据库已迁移到最新结构: {}", a.database_url);
         Ok(())
     })
@@ -134,22 +135,21 @@ pub fn migrate(a: DbArgs) -> anyhow::Result<()> {
 pub fn serve(c: ServeCmd) -> anyhow::Result<()> {
     init_tracing();
     runtime()?.block_on(async {
-        let db = open(&c.db.database_url).await?;
+        let app = open(&c.db.database_url).await?;
         let listener = tokio::net::TcpListener::bind(&c.listen)
             .await
             .with_context(|| format!("无法监听 {}", c.listen))?;
         println!("m135 已启动: http://{}/", listener.local_addr()?);
-        web::serve(listener, App::new(db))
-            .await
-            .context("服务异常退出")
+        web::serve(listener, app).await.context("服务异常退出")
     })
 }
 
-/// Generate a city into `db` with a progress bar on a terminal (plain lines otherwise).
-async fn generate(db: &Db, city: &CityArgs) -> anyhow::Result<()> {
+/// Generate a city (and its history) into the app's database with a progress bar on a terminal
+/// (plain stage lines otherwise), then print one summary line.
+async fn generate(app: &App, city: &CityArgs) -> anyhow::Result<()> {
     let end = match &city.end_month {
         Some(m) => Month::parse(m).map_err(|e| anyhow::anyhow!("--end-month: {}", e.message))?,
-        None => sim::SimConfig::last_complete_month(),
+        None => app::demo::SimConfig::last_complete_month(),
     };
     if city.retailers < 20 {
         bail!("--retailers 至少为 20");
@@ -157,18 +157,26 @@ async fn generate(db: &Db, city: &CityArgs) -> anyhow::Result<()> {
     if !(13..=120).contains(&city.months) {
         bail!("--months 应在 13–120 之间（首页需要去年同期）");
     }
+    if city.history_months > 12 {
+        bail!("--history-months 应在 0–12 之间");
+    }
     let hash = app::auth::hash_password(&city.password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut cfg = sim::SimConfig::new(end, hash);
+    let mut cfg = app::demo::SimConfig::new(end, hash);
     cfg.retailers = city.retailers;
     cfg.months = city.months;
     cfg.seed = city.seed;
+    let hist = app::demo::DemoHistory {
+        months: city.history_months,
+        ..Default::default()
+    };
     let bar = ProgressBar::new(0);
     if std::io::stderr().is_terminal() {
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg:<12} [{bar:30}] {pos}/{len} {elapsed}")
+            ProgressStyle::with_template("{spinner} {msg:<14} [{bar:30}] {pos}/{len} {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
     } else {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
@@ -186,28 +194,22 @@ async fn generate(db: &Db, city: &CityArgs) -> anyhow::Result<()> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let t0 = std::time::Instant::now();
-    let stats = sim::generate_into(db, &cfg, &progress)
+    let out = app::demo::city(app, &cfg, &hist, &progress)
         .await
         .context("生成模拟城市失败")?;
-    progress("更新统计信息", 0, 1);
-    db.analyze().await.context("更新统计信息失败")?;
     bar.finish_and_clear();
-    eprintln!(
-        "模拟城市已生成（{:.1} 秒）: {stats:?}",
-        t0.elapsed().as_secs_f64()
-    );
+    eprintln!("{}", out.summary_zh());
     Ok(())
 }
 
 pub fn sim(c: SimCmd) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let db = open(&c.db.database_url).await?;
-        if !db.is_empty().await? {
+        let app = open(&c.db.database_url).await?;
+        if !app.is_empty().await? {
             bail!("数据库不是空的：模拟城市只能生成到空数据库中");
         }
-        generate(&db, &c.city).await?;
-        db.close().await;
+        generate(&app, &c.city).await?;
+        app.close().await;
         Ok(())
     })
 }
@@ -215,13 +217,13 @@ pub fn sim(c: SimCmd) -> anyhow::Result<()> {
 pub fn demo(c: DemoCmd) -> anyhow::Result<()> {
     init_tracing();
     runtime()?.block_on(async {
-        let db = open(&format!("sqlite:{}", c.db)).await?;
-        if db.is_empty().await? {
+        let app = open(&format!("sqlite:{}", c.db)).await?;
+        if app.is_empty().await? {
             eprintln!(
-                "正在生成模拟城市到 {}（{} 户零售客户，{} 个月订单）…",
-                c.db, c.city.retailers, c.city.months
+                "正在生成模拟城市到 {}（{} 户零售客户，{} 个月订单，{} 个月历史预测）…",
+                c.db, c.city.retailers, c.city.months, c.city.history_months
             );
-            generate(&db, &c.city).await?;
+            generate(&app, &c.city).await?;
         } else {
             eprintln!("使用已有的演示数据库 {}", c.db);
         }
@@ -229,44 +231,42 @@ pub fn demo(c: DemoCmd) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("无法监听 {}", c.listen))?;
         let addr = listener.local_addr()?;
-        print_accounts(&db, &c.city.password).await?;
+        print_accounts(&app, &c.city.password).await?;
         println!("\nm135 演示已启动: http://{addr}/   （Ctrl-C 停止）");
-        web::serve(listener, App::new(db))
-            .await
-            .context("服务异常退出")
+        web::serve(listener, app).await.context("服务异常退出")
     })
 }
 
 /// The demo accounts, one of each role plus the counts.
-async fn print_accounts(db: &Db, password: &str) -> anyhow::Result<()> {
-    let staff = store::repo::staff::list(db, None, None).await?;
+async fn print_accounts(app: &App, password: &str) -> anyhow::Result<()> {
     println!("\n演示账号（密码均为 {password}）:");
-    for role in Role::ALL {
-        let of_role: Vec<_> = staff.iter().filter(|s| s.role == role.code()).collect();
-        if let Some(first) = of_role.first() {
-            let more = if of_role.len() > 1 {
-                format!(
-                    "（共 {} 人，如 {} …）",
-                    of_role.len(),
-                    of_role
-                        .iter()
-                        .skip(1)
-                        .take(3)
-                        .map(|s| s.username.as_str())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                )
-            } else {
-                String::new()
-            };
-            println!(
-                "  {:<8} {:<10} {}{}",
-                role.zh(),
-                first.username,
-                first.name,
-                more
-            );
-        }
+    for group in app::demo::accounts(app).await? {
+        let Some(first) = group.accounts.first() else {
+            continue;
+        };
+        let more = if group.accounts.len() > 1 {
+            format!(
+                "（共 {} 人，如 {} …）",
+                group.accounts.len(),
+                group
+                    .accounts
+                    .iter()
+                    .skip(1)
+                    .take(3)
+                    .map(|a| a.username.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        } else {
+            String::new()
+        };
+        println!(
+            "  {:<8} {:<10} {}{}",
+            group.role.zh(),
+            first.username,
+            first.name,
+            more
+        );
     }
     Ok(())
 }
@@ -274,8 +274,7 @@ async fn print_accounts(db: &Db, password: &str) -> anyhow::Result<()> {
 pub fn user(c: UserCmd) -> anyhow::Result<()> {
     match c {
         UserCmd::Add(a) => runtime()?.block_on(async {
-            let db = open(&a.db.database_url).await?;
-            let app = App::new(db);
+            let app = open(&a.db.database_url).await?;
             let role =
                 Role::parse(&a.role).map_err(|e| anyhow::anyhow!("--role: {}", e.message))?;
             let n = app::staff::NewStaff {
@@ -286,7 +285,7 @@ pub fn user(c: UserCmd) -> anyhow::Result<()> {
                 supervisor_username: a.supervisor,
                 password: a.password,
             };
-            app::staff::add(&app, &store::audit::Actor::system("m135 user add"), &n)
+            app::staff::add(&app, &app::bootstrap::system_actor("m135 user add"), &n)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("已新增{} {}", role.zh(), a.username);
