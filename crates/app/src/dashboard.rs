@@ -679,3 +679,26 @@ async fn compute_center_home(app: &App, _user: &CurrentUser, m: Month) -> AppRes
         people,
     })
 }
+
+/// The home page of a person, by role: the page and the API show the same figures.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Home {
+    Rep(RepHome),
+    MarketManager(MarketManagerHome),
+    BrandManager(BrandManagerHome),
+    /// 营销中心, the administrator, the director and the monopoly officer see the company.
+    Center(CenterHome),
+}
+
+/// The signed-in person's home figures, chosen by their role.
+pub async fn home(app: &App, user: &CurrentUser) -> AppResult<Home> {
+    Ok(match user.role {
+        Role::AccountManager => Home::Rep(rep_home(app, user).await?),
+        Role::MarketManager => Home::MarketManager(market_manager_home(app, user).await?),
+        Role::BrandManager => Home::BrandManager(brand_manager_home(app, user).await?),
+        Role::MarketingCenter | Role::Admin | Role::MarketingDirector | Role::MonopolyOfficer => {
+            Home::Center(center_home(app, user).await?)
+        }
+    })
+}

@@ -60,4 +60,26 @@ impl App {
     pub async fn policy(&self) -> AppResult<domain::config::Policy> {
         Ok(store::repo::config::load_policy(&self.db).await?)
     }
+
+    /// The connection pool the web's session store keeps its table in (the platform's own
+    /// database), so the web needs no door to the store.
+    pub fn sessions_pool(&self) -> SessionsPool {
+        match &self.db {
+            Db::Sqlite(p) => SessionsPool::Sqlite(p.clone()),
+            Db::Postgres(p) => SessionsPool::Postgres(p.clone()),
+        }
+    }
+}
+
+/// The platform's database pool, for the web's session store (tower-sessions' sqlx stores).
+#[derive(Debug, Clone)]
+pub enum SessionsPool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Whether the platform can serve: the database answers.
+pub async fn health(app: &App) -> AppResult<()> {
+    app.db.is_empty().await?;
+    Ok(())
 }

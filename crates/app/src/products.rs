@@ -1,7 +1,7 @@
 //! Products (卷烟规格) as the pages and the API show them.
 use crate::{App, AppResult};
 use domain::money::Fen;
-use domain::product::{PriceClass, SupplyStatus};
+use domain::product::{PriceClass, SkuStatus, SupplyStatus};
 use serde::Serialize;
 use store::model::Product;
 
@@ -38,11 +38,35 @@ impl ProductView {
     }
 }
 
-pub async fn list(
-    app: &App,
-    filter: &store::repo::product::ProductFilter,
-) -> AppResult<Vec<ProductView>> {
-    Ok(store::repo::product::list(&app.db, filter)
+/// The product list's search and filters, parsed at the edge.
+#[derive(Debug, Clone, Default)]
+pub struct ProductQuery {
+    /// Part of the code, brand or specification.
+    pub q: Option<String>,
+    pub brand: Option<String>,
+    pub price_class: Option<PriceClass>,
+    pub supply_status: Option<SupplyStatus>,
+    pub status: Option<SkuStatus>,
+    /// Key brands (重点品牌) only.
+    pub key_brand_only: bool,
+}
+
+impl ProductQuery {
+    fn filter(&self) -> store::repo::product::ProductFilter {
+        store::repo::product::ProductFilter {
+            q: self.q.clone(),
+            brand: self.brand.clone(),
+            price_class: self.price_class.map(|c| c.code().to_string()),
+            supply_status: self.supply_status.map(|c| c.code().to_string()),
+            status: self.status.map(|c| c.code().to_string()),
+            key_brand_only: self.key_brand_only,
+        }
+    }
+}
+
+/// Products (卷烟规格) matching the query; any signed-in person may read them.
+pub async fn list(app: &App, query: &ProductQuery) -> AppResult<Vec<ProductView>> {
+    Ok(store::repo::product::list(&app.db, &query.filter())
         .await?
         .into_iter()
         .map(ProductView::of)

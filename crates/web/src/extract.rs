@@ -401,3 +401,33 @@ impl Flash {
         Ok(Redirect::to(path).into_response())
     }
 }
+
+/// A field of a filter form's query string: blank (or absent) means "any".
+pub fn filled(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A filter field parsed with its domain type's `parse`, the error naming the field; blank is
+/// `None`.
+pub fn filter_field<T>(
+    field: &str,
+    v: &Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, domain::ParseError>,
+) -> Result<Option<T>, AppError> {
+    filled(v)
+        .map(|s| parse(s).map_err(|e| AppError::invalid(field, e.message)))
+        .transpose()
+}
+
+/// An integer filter field; blank is `None`.
+pub fn int_field<T: std::str::FromStr>(
+    field: &str,
+    v: &Option<String>,
+) -> Result<Option<T>, AppError> {
+    filled(v)
+        .map(|s| {
+            s.parse()
+                .map_err(|_| AppError::invalid(field, format!("\"{s}\" 不是有效的整数")))
+        })
+        .transpose()
+}

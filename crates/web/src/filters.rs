@@ -152,6 +152,11 @@ pub fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// Whether a filter form's field holds `code` (a selected option, a ticked box).
+pub fn chosen(v: &Option<String>, code: &str) -> bool {
+    crate::extract::filled(v) == Some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

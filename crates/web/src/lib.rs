@@ -4,27 +4,31 @@
 //! tests start the real app on port 0.
 #![forbid(unsafe_code)]
 
-mod api;
 mod assets;
+mod auth;
 mod balance;
 mod chart;
 mod cultivation;
 mod cycle;
+mod docs;
 mod error;
 mod extract;
 mod feedback;
 mod filters;
 mod forecasts;
+mod home;
 mod meeting;
 mod method135;
 mod page;
-mod pages;
 mod pos;
+mod products;
+mod retailers;
 mod session_store;
+mod staff;
 mod supply;
 mod week;
 
-pub use api::ApiDoc;
+pub use docs::ApiDoc;
 
 use app::App;
 use axum::Router;
@@ -40,8 +44,8 @@ pub struct AppState {
 }
 
 /// Build the whole application: pages, API, static assets, sessions.
-pub async fn router(app: App) -> Result<Router, store::StoreError> {
-    let sessions = session_store::AnyStore::for_db(&app.db).await?;
+pub async fn router(app: App) -> std::io::Result<Router> {
+    let sessions = session_store::AnyStore::on(app.sessions_pool()).await?;
     let cleanup = sessions.clone();
     tokio::spawn(async move {
         cleanup
@@ -58,7 +62,11 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
         ));
     let state = AppState { app };
     Ok(Router::new()
-        .merge(pages::router())
+        .merge(auth::router())
+        .merge(home::router())
+        .merge(retailers::router())
+        .merge(products::router())
+        .merge(staff::router())
         .merge(cycle::router())
         .merge(forecasts::router())
         .merge(pos::router())
@@ -69,7 +77,7 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
         .merge(method135::router())
         .merge(week::router())
         .merge(cultivation::router())
-        .merge(api::router())
+        .merge(docs::router())
         .merge(assets::router())
         .layer(axum_messages::MessagesManagerLayer)
         .layer(layer)
@@ -79,7 +87,7 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
 
 /// Serve on a bound listener until the process is stopped (Ctrl-C).
 pub async fn serve(listener: tokio::net::TcpListener, app: App) -> std::io::Result<()> {
-    let router = router(app).await.map_err(std::io::Error::other)?;
+    let router = router(app).await?;
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -13,16 +13,16 @@ pub enum AnyStore {
 
 impl AnyStore {
     /// The store on the platform's own database, its table created if missing.
-    pub async fn for_db(db: &store::Db) -> Result<AnyStore, store::StoreError> {
-        Ok(match db {
-            store::Db::Sqlite(p) => {
-                let s = SqliteStore::new(p.clone());
-                s.migrate().await?;
+    pub async fn on(pool: app::SessionsPool) -> std::io::Result<AnyStore> {
+        Ok(match pool {
+            app::SessionsPool::Sqlite(p) => {
+                let s = SqliteStore::new(p);
+                s.migrate().await.map_err(std::io::Error::other)?;
                 AnyStore::Sqlite(s)
             }
-            store::Db::Postgres(p) => {
-                let s = PostgresStore::new(p.clone());
-                s.migrate().await?;
+            app::SessionsPool::Postgres(p) => {
+                let s = PostgresStore::new(p);
+                s.migrate().await.map_err(std::io::Error::other)?;
                 AnyStore::Postgres(s)
             }
         })

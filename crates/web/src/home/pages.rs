@@ -1,0 +1,57 @@
+//! The home page, one template per kind of home.
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::PageCtx;
+use crate::page::Chrome;
+use app::dashboard::{BrandManagerHome, CenterHome, Home, MarketManagerHome, RepHome};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::org::Role;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/rep.html")]
+struct RepHomePage {
+    chrome: Option<Chrome>,
+    h: RepHome,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/market_manager.html")]
+struct MarketManagerHomePage {
+    chrome: Option<Chrome>,
+    h: MarketManagerHome,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/brand_manager.html")]
+struct BrandManagerHomePage {
+    chrome: Option<Chrome>,
+    h: BrandManagerHome,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/center.html")]
+struct CenterHomePage {
+    chrome: Option<Chrome>,
+    h: CenterHome,
+    title: &'static str,
+}
+
+pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    let chrome = ctx.chrome("home");
+    Ok(match app::dashboard::home(&s.app, &ctx.user).await? {
+        Home::Rep(h) => RepHomePage { chrome, h }.into_response(),
+        Home::MarketManager(h) => MarketManagerHomePage { chrome, h }.into_response(),
+        Home::BrandManager(h) => BrandManagerHomePage { chrome, h }.into_response(),
+        Home::Center(h) => {
+            let title = match ctx.user.role {
+                Role::Admin => "系统管理",
+                Role::MarketingCenter => "营销中心",
+                _ => "概况",
+            };
+            CenterHomePage { chrome, h, title }.into_response()
+        }
+    })
+}

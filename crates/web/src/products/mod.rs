@@ -1,0 +1,53 @@
+//! Products (卷烟规格): the filtered list and its API twin.
+mod api;
+mod pages;
+
+use crate::AppState;
+use crate::extract::{filled, filter_field};
+use app::AppError;
+use app::products::ProductQuery;
+use axum::Router;
+use axum::routing::get;
+use domain::product::{PriceClass, SkuStatus, SupplyStatus};
+use serde::Deserialize;
+use utoipa::OpenApi;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/products", get(pages::products))
+        .route("/api/v1/products", get(api::products))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(api::products))]
+pub struct ProductsApi;
+
+/// The product list's query string, parsed at the edge with field-named errors.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductParams {
+    /// Search code, brand or specification.
+    pub q: Option<String>,
+    pub brand: Option<String>,
+    /// CLASS_1 … CLASS_5.
+    pub price_class: Option<String>,
+    /// TIGHT, BALANCED, AMPLE, SLOW.
+    pub supply_status: Option<String>,
+    /// ACTIVE, EXITING, DELISTED.
+    pub status: Option<String>,
+    /// `true` for key brands only.
+    pub key_brand: Option<String>,
+}
+
+impl ProductParams {
+    pub fn parse(&self) -> Result<ProductQuery, AppError> {
+        Ok(ProductQuery {
+            q: filled(&self.q).map(str::to_string),
+            brand: filled(&self.brand).map(str::to_string),
+            price_class: filter_field("price_class", &self.price_class, PriceClass::parse)?,
+            supply_status: filter_field("supply_status", &self.supply_status, SupplyStatus::parse)?,
+            status: filter_field("status", &self.status, SkuStatus::parse)?,
+            key_brand_only: matches!(filled(&self.key_brand), Some("true" | "1" | "on")),
+        })
+    }
+}

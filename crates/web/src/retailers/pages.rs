@@ -1,0 +1,93 @@
+//! The retailer list (with its htmx results block) and one retailer's page with its chart.
+use super::RetailerParams;
+use crate::AppState;
+use crate::chart;
+use crate::error::PageError;
+use crate::extract::{PageCtx, Path, Query};
+use crate::page::Chrome;
+use app::retailers::{Page, RetailerDetail, RetailerListItem};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use domain::retailer::{BusinessFormat, MarketType};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "retailers/list.html")]
+struct RetailersPage {
+    chrome: Option<Chrome>,
+    p: RetailerParams,
+    result: Page<RetailerListItem>,
+    base_query: String,
+    formats: &'static [BusinessFormat],
+    markets: &'static [MarketType],
+}
+
+/// The results block alone, for htmx updates of the list.
+#[derive(Template, WebTemplate)]
+#[template(path = "retailers/results.html")]
+struct RetailersResults {
+    p: RetailerParams,
+    result: Page<RetailerListItem>,
+    base_query: String,
+}
+
+pub(super) async fn retailers(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Query(p): Query<RetailerParams>,
+) -> Result<Response, PageError> {
+    let result = app::retailers::search(&s.app, &ctx.user, &p.parse()?).await?;
+    let base_query = p.without_page();
+    if headers.contains_key("HX-Request") && !headers.contains_key("HX-Boosted") {
+        return Ok(RetailersResults {
+            p,
+            result,
+            base_query,
+        }
+        .into_response());
+    }
+    Ok(RetailersPage {
+        chrome: ctx.chrome("retailers"),
+        base_query,
+        p,
+        result,
+        formats: BusinessFormat::ALL,
+        markets: MarketType::ALL,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "retailers/retailer.html")]
+struct RetailerPage {
+    chrome: Option<Chrome>,
+    d: RetailerDetail,
+    chart_svg: String,
+}
+
+pub(super) async fn retailer(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let d = app::retailers::detail(&s.app, &ctx.user, &code).await?;
+    let points: Vec<chart::Point<'_>> = d
+        .months
+        .iter()
+        .map(|m| chart::Point {
+            label: &m.month,
+            bar: m.supplied,
+            line: m.demanded,
+        })
+        .collect();
+    let chart_svg = chart::bars_with_line("近 12 个月购进（条）", "实际购进量", "需求量", &points);
+    Ok(RetailerPage {
+        chrome: ctx.chrome("retailers"),
+        d,
+        chart_svg,
+    }
+    .into_response())
+}
