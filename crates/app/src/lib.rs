@@ -19,6 +19,7 @@ pub mod products;
 pub mod retailers;
 pub mod sheets;
 pub mod staff;
+pub mod views;
 pub mod visits;
 
 pub use access::{CurrentUser, Scope};

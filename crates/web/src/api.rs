@@ -34,7 +34,10 @@ pub struct ApiDoc;
 /// The served OpenAPI document: the core API and the areas' documents merged.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut d = ApiDoc::openapi();
-    d.merge(crate::week::WeekApi::openapi());
+    d.merge(crate::sheets::SheetsApi::openapi());
+    d.merge(crate::visits::VisitsApi::openapi());
+    d.merge(crate::inbox::InboxApi::openapi());
+    d.merge(crate::rollup::RollupApi::openapi());
     d.merge(crate::month::MonthApi::openapi());
     d.merge(crate::cultivation::CultivationApi::openapi());
     d

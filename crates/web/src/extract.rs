@@ -13,6 +13,7 @@ use crate::error::{ApiError, Rejected};
 use crate::page::Chrome;
 use app::{AppError, CurrentUser};
 use axum::body::Bytes;
+use axum::extract::path::ErrorKind;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
@@ -167,18 +168,25 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
-            Err(e) => {
-                let message = match &e {
-                    PathRejection::FailedToDeserializePathParams(d) => d.body_text(),
-                    other => other.body_text(),
-                };
-                Err(rejected(
-                    parts,
-                    AppError::invalid("path", format!("路径参数错误: {message}")),
-                ))
-            }
+            Err(e) => Err(rejected(parts, path_error(&e))),
         }
     }
+}
+
+/// A path rejection as the project's error: a domain newtype's own refusal keeps its field and
+/// message (`周: …`, the `Display` of [`domain::ParseError`]); anything else names the path.
+fn path_error(e: &PathRejection) -> AppError {
+    if let PathRejection::FailedToDeserializePathParams(d) = e
+        && let ErrorKind::DeserializeError { message, .. } | ErrorKind::Message(message) = d.kind()
+        && let Some((field, msg)) = message.split_once(": ")
+    {
+        return AppError::invalid(field, msg);
+    }
+    let message = match e {
+        PathRejection::FailedToDeserializePathParams(d) => d.body_text(),
+        other => other.body_text(),
+    };
+    AppError::invalid("path", format!("路径参数错误: {message}"))
 }
 
 /// A query string as a typed struct.

@@ -9,14 +9,18 @@ mod assets;
 mod chart;
 mod cultivation;
 mod error;
+mod export;
 mod extract;
 mod filters;
+mod inbox;
 mod month;
 mod month_pages;
 mod page;
 mod pages;
+mod rollup;
 mod session_store;
-mod week;
+mod sheets;
+mod visits;
 
 pub use api::ApiDoc;
 
@@ -55,7 +59,10 @@ pub async fn router(app: App) -> Result<Router, store::StoreError> {
         .merge(pages::router())
         .merge(month::router())
         .merge(month_pages::router())
-        .merge(week::router())
+        .merge(sheets::router())
+        .merge(visits::router())
+        .merge(inbox::router())
+        .merge(rollup::router())
         .merge(cultivation::router())
         .merge(api::router())
         .merge(assets::router())
