@@ -1,14 +1,13 @@
 //! The cultivation page: the tasks, the form to create one, the brand manager's time in market.
 use crate::AppState;
-use crate::error::{PageError, shown_in_place, status_of};
+use crate::error::PageError;
 use crate::extract::{CsrfForm, NoFields, PageCtx, Path};
-use crate::page::{Chrome, see_other};
+use crate::page::{Chrome, done_or_shown};
 use app::AppError;
 use app::cultivation::{FormOptions, TaskInput, TaskView};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -30,7 +29,6 @@ async fn render(
     s: &AppState,
     ctx: &PageCtx,
     message: Option<String>,
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let v = app::views::cultivation::page(&s.app, &ctx.user).await?;
     let page = CultivationPage {
@@ -43,24 +41,11 @@ async fn render(
         field: v.field,
         field_period: format!("{} 月初至今", v.month),
     };
-    Ok((status, page).into_response())
-}
-
-/// Back to the page, or the page again with the refusal shown in place.
-async fn done_or_page<T>(
-    s: &AppState,
-    ctx: &PageCtx,
-    outcome: Result<T, AppError>,
-) -> Result<Response, PageError> {
-    match outcome {
-        Ok(_) => Ok(see_other("/cultivation")),
-        Err(e) if shown_in_place(&e) => render(s, ctx, Some(e.to_string()), status_of(&e).0).await,
-        Err(e) => Err(PageError(e)),
-    }
+    Ok(page.into_response())
 }
 
 pub(super) async fn page(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    render(&s, &ctx, None, StatusCode::OK).await
+    render(&s, &ctx, None).await
 }
 
 /// The task form as written: empty optional fields mean "none", the tier is checked here so a bad
@@ -116,7 +101,7 @@ pub(super) async fn create(
         Ok(input) => app::cultivation::create(&s.app, &ctx.user, &input).await,
         Err(e) => Err(e),
     };
-    done_or_page(&s, &ctx, outcome).await
+    done_or_shown(outcome, "/cultivation", |m| render(&s, &ctx, Some(m))).await
 }
 
 pub(super) async fn close(
@@ -126,5 +111,5 @@ pub(super) async fn close(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
     let outcome = app::cultivation::close(&s.app, &ctx.user, id).await;
-    done_or_page(&s, &ctx, outcome).await
+    done_or_shown(outcome, "/cultivation", |m| render(&s, &ctx, Some(m))).await
 }

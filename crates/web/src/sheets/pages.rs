@@ -1,16 +1,15 @@
 //! The one-sheet's pages: the editable sheet with its submit, review and green-channel forms,
 //! the A4 print view and the Excel download.
 use crate::AppState;
-use crate::error::{PageError, shown_in_place, status_of};
+use crate::error::PageError;
 use crate::export;
 use crate::extract::{CsrfForm, Fields, NoFields, PageCtx, Path};
-use crate::page::{Chrome, see_other};
+use crate::page::{Chrome, done_or_shown, see_other};
 use app::AppError;
 use app::sheets::{GreenInput, SheetView};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::IsoWeek;
 use domain::one_sheet::{
@@ -83,7 +82,6 @@ async fn render_sheet(
     username: &str,
     week: IsoWeek,
     message: Option<String>,
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let v = app::sheets::get(&s.app, &ctx.user, username, week).await?;
     let can_edit = ctx.user.username == v.username && v.status != SheetStatus::Reviewed;
@@ -125,25 +123,7 @@ async fn render_sheet(
         can_review,
         message,
     };
-    Ok((status, page).into_response())
-}
-
-/// After a form on the sheet: on to `to`, or the sheet again with the refusal shown in place.
-async fn done_or_sheet<T>(
-    s: &AppState,
-    ctx: &PageCtx,
-    (username, week): (&str, IsoWeek),
-    outcome: Result<T, AppError>,
-    to: &str,
-) -> Result<Response, PageError> {
-    match outcome {
-        Ok(_) => Ok(see_other(to)),
-        Err(e) if shown_in_place(&e) => {
-            let status = status_of(&e).0;
-            render_sheet(s, ctx, username, week, Some(e.to_string()), status).await
-        }
-        Err(e) => Err(PageError(e)),
-    }
+    Ok(page.into_response())
 }
 
 pub(super) async fn sheet(
@@ -151,7 +131,7 @@ pub(super) async fn sheet(
     ctx: PageCtx,
     Path((username, week)): Path<(String, IsoWeek)>,
 ) -> Result<Response, PageError> {
-    render_sheet(&s, &ctx, &username, week, None, StatusCode::OK).await
+    render_sheet(&s, &ctx, &username, week, None).await
 }
 
 /// Build the rep's content from the edit form over the current sheet (kept: proposals and the
@@ -268,7 +248,10 @@ pub(super) async fn save(
     })
     .await;
     let to = format!("/sheets/{username}/{week}?saved=1");
-    done_or_sheet(&s, &ctx, (&username, week), outcome, &to).await
+    done_or_shown(outcome, &to, |m| {
+        render_sheet(&s, &ctx, &username, week, Some(m))
+    })
+    .await
 }
 
 pub(super) async fn submit(
@@ -279,7 +262,10 @@ pub(super) async fn submit(
 ) -> Result<Response, PageError> {
     let outcome = app::sheets::submit(&s.app, &ctx.user, &username, week).await;
     let to = format!("/sheets/{username}/{week}");
-    done_or_sheet(&s, &ctx, (&username, week), outcome, &to).await
+    done_or_shown(outcome, &to, |m| {
+        render_sheet(&s, &ctx, &username, week, Some(m))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -296,7 +282,10 @@ pub(super) async fn review(
 ) -> Result<Response, PageError> {
     let outcome = app::sheets::review(&s.app, &ctx.user, &username, week, &f.comment).await;
     let to = format!("/sheets/{username}/{week}");
-    done_or_sheet(&s, &ctx, (&username, week), outcome, &to).await
+    done_or_shown(outcome, &to, |m| {
+        render_sheet(&s, &ctx, &username, week, Some(m))
+    })
+    .await
 }
 
 /// The green-channel form: codes as written, so a bad one is refused on the sheet by name.
@@ -342,7 +331,10 @@ pub(super) async fn green(
         Err(e) => Err(e),
     };
     let to = format!("/sheets/{username}/{week}#b5");
-    done_or_sheet(&s, &ctx, (&username, week), outcome, &to).await
+    done_or_shown(outcome, &to, |m| {
+        render_sheet(&s, &ctx, &username, week, Some(m))
+    })
+    .await
 }
 
 #[derive(Template, WebTemplate)]

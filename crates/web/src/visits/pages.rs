@@ -1,14 +1,13 @@
 //! The phone page 今日拜访: today's route with one-tap check-in and check-out.
 use crate::AppState;
-use crate::error::{PageError, shown_in_place, status_of};
+use crate::error::PageError;
 use crate::extract::{CsrfForm, Fields, PageCtx};
-use crate::page::{Chrome, see_other};
+use crate::page::{Chrome, done_or_shown};
 use app::AppError;
 use app::visits::{CheckIn, CheckOut, ServiceItem, Today};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::one_sheet::ChecklistCategory;
 use serde::Deserialize;
@@ -23,14 +22,13 @@ struct TodayPage {
 }
 
 pub(super) async fn today(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    render_today(&s, &ctx, None, StatusCode::OK).await
+    render_today(&s, &ctx, None).await
 }
 
 async fn render_today(
     s: &AppState,
     ctx: &PageCtx,
     message: Option<String>,
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let t = app::visits::today(&s.app, &ctx.user).await?;
     let page = TodayPage {
@@ -39,22 +37,7 @@ async fn render_today(
         t,
         message,
     };
-    Ok((status, page).into_response())
-}
-
-/// Back to today's route, or the route again with the refusal shown in place.
-async fn done_or_today<T>(
-    s: &AppState,
-    ctx: &PageCtx,
-    outcome: Result<T, AppError>,
-) -> Result<Response, PageError> {
-    match outcome {
-        Ok(_) => Ok(see_other("/today")),
-        Err(e) if shown_in_place(&e) => {
-            render_today(s, ctx, Some(e.to_string()), status_of(&e).0).await
-        }
-        Err(e) => Err(PageError(e)),
-    }
+    Ok(page.into_response())
 }
 
 /// A coordinate of the phone's position; empty when the phone gave none.
@@ -93,7 +76,7 @@ pub(super) async fn checkin(
         ..CheckIn::default()
     };
     let outcome = app::visits::check_in(&s.app, &ctx.user, &input).await;
-    done_or_today(&s, &ctx, outcome).await
+    done_or_shown(outcome, "/today", |m| render_today(&s, &ctx, Some(m))).await
 }
 
 /// The check-out form: the traces, and one `service` box per §8.3 category ticked.
@@ -129,5 +112,5 @@ pub(super) async fn checkout(
         ..CheckOut::default()
     };
     let outcome = app::visits::check_out(&s.app, &ctx.user, id, &input).await;
-    done_or_today(&s, &ctx, outcome).await
+    done_or_shown(outcome, "/today", |m| render_today(&s, &ctx, Some(m))).await
 }
