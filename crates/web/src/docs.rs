@@ -29,7 +29,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     d.merge(crate::retailers::RetailersApi::openapi());
     d.merge(crate::products::ProductsApi::openapi());
     d.merge(crate::staff::StaffApi::openapi());
-    d.merge(crate::week::WeekApi::openapi());
+    d.merge(crate::sheets::SheetsApi::openapi());
+    d.merge(crate::visits::VisitsApi::openapi());
+    d.merge(crate::inbox::InboxApi::openapi());
+    d.merge(crate::rollup::RollupApi::openapi());
     d.merge(crate::cycle::CycleApi::openapi());
     d.merge(crate::forecasts::ForecastsApi::openapi());
     d.merge(crate::pos::PosApi::openapi());

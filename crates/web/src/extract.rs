@@ -13,6 +13,7 @@ use crate::error::{ApiError, Rejected};
 use crate::page::Chrome;
 use app::{AppError, CurrentUser};
 use axum::body::Bytes;
+use axum::extract::path::ErrorKind;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
@@ -42,18 +43,6 @@ pub async fn csrf_token(session: &Session) -> String {
 /// Whether a submitted form token matches the session's.
 async fn csrf_ok(session: &Session, submitted: &str) -> bool {
     matches!(session.get::<String>(CSRF_KEY).await, Ok(Some(t)) if !t.is_empty() && t == submitted)
-}
-
-/// Transitional: the areas not yet moved to [`CsrfForm`] check their token with this.
-pub async fn legacy_check_csrf(
-    session: &Session,
-    token: &str,
-) -> Result<(), crate::error::PageError> {
-    if csrf_ok(session, token).await {
-        Ok(())
-    } else {
-        Err(crate::error::PageError(stale_page()))
-    }
 }
 
 fn stale_page() -> AppError {
@@ -168,18 +157,25 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
-            Err(e) => {
-                let message = match &e {
-                    PathRejection::FailedToDeserializePathParams(d) => d.body_text(),
-                    other => other.body_text(),
-                };
-                Err(rejected(
-                    parts,
-                    AppError::invalid("path", format!("路径参数错误: {message}")),
-                ))
-            }
+            Err(e) => Err(rejected(parts, path_error(&e))),
         }
     }
+}
+
+/// A path rejection as the project's error: a domain newtype's own refusal keeps its field and
+/// message (`周: …`, the `Display` of [`domain::ParseError`]); anything else names the path.
+fn path_error(e: &PathRejection) -> AppError {
+    if let PathRejection::FailedToDeserializePathParams(d) = e
+        && let ErrorKind::DeserializeError { message, .. } | ErrorKind::Message(message) = d.kind()
+        && let Some((field, msg)) = message.split_once(": ")
+    {
+        return AppError::invalid(field, msg);
+    }
+    let message = match e {
+        PathRejection::FailedToDeserializePathParams(d) => d.body_text(),
+        other => other.body_text(),
+    };
+    AppError::invalid("path", format!("路径参数错误: {message}"))
 }
 
 /// A query string as a typed struct.

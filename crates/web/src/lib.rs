@@ -12,21 +12,25 @@ mod cultivation;
 mod cycle;
 mod docs;
 mod error;
+mod export;
 mod extract;
 mod feedback;
 mod filters;
 mod forecasts;
 mod home;
+mod inbox;
 mod meeting;
 mod method135;
 mod page;
 mod pos;
 mod products;
 mod retailers;
+mod rollup;
 mod session_store;
+mod sheets;
 mod staff;
 mod supply;
-mod week;
+mod visits;
 
 pub use docs::ApiDoc;
 
@@ -75,7 +79,10 @@ pub async fn router(app: App) -> std::io::Result<Router> {
         .merge(feedback::router())
         .merge(meeting::router())
         .merge(method135::router())
-        .merge(week::router())
+        .merge(sheets::router())
+        .merge(visits::router())
+        .merge(inbox::router())
+        .merge(rollup::router())
         .merge(cultivation::router())
         .merge(docs::router())
         .merge(assets::router())

@@ -1,5 +1,7 @@
 //! What every page shares: the layout's chrome (person, menu by role, flash messages), the error
 //! page and the redirect after a form.
+use crate::error::{PageError, shown_in_place, status_of};
+use app::AppError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -74,4 +76,24 @@ pub fn target_month(s: &crate::AppState) -> domain::Month {
 pub struct TextForm {
     #[serde(default)]
     pub text: String,
+}
+
+/// After a page form: on to `to` (303); a refusal a person can act on shows the form's page again
+/// (`page` renders it with the message) under the error's status; any other error is an error page.
+pub async fn done_or_shown<T, Fut>(
+    outcome: Result<T, AppError>,
+    to: &str,
+    page: impl FnOnce(String) -> Fut,
+) -> Result<Response, PageError>
+where
+    Fut: Future<Output = Result<Response, PageError>>,
+{
+    match outcome {
+        Ok(_) => Ok(see_other(to)),
+        Err(e) if shown_in_place(&e) => {
+            let status = status_of(&e).0;
+            Ok((status, page(e.to_string()).await?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }

@@ -1,0 +1,115 @@
+//! The cultivation page: the tasks, the form to create one, the brand manager's time in market.
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{CsrfForm, NoFields, PageCtx, Path};
+use crate::page::{Chrome, done_or_shown};
+use app::AppError;
+use app::cultivation::{FormOptions, TaskInput, TaskView};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cultivation/cultivation.html")]
+struct CultivationPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    tasks: Vec<TaskView>,
+    o: FormOptions,
+    can_create: bool,
+    message: Option<String>,
+    /// A brand manager's own time in market this month (§2.3, ≥ 1/3).
+    field: Option<app::sheets::FieldTime>,
+    field_period: String,
+}
+
+async fn render(
+    s: &AppState,
+    ctx: &PageCtx,
+    message: Option<String>,
+) -> Result<Response, PageError> {
+    let v = app::views::cultivation::page(&s.app, &ctx.user).await?;
+    let page = CultivationPage {
+        chrome: ctx.chrome("cultivation"),
+        csrf: ctx.csrf.clone(),
+        tasks: v.tasks,
+        o: v.options,
+        can_create: v.can_create,
+        message,
+        field: v.field,
+        field_period: format!("{} 月初至今", v.month),
+    };
+    Ok(page.into_response())
+}
+
+pub(super) async fn page(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    render(&s, &ctx, None).await
+}
+
+/// The task form as written: empty optional fields mean "none", the tier is checked here so a bad
+/// one is refused on the page by name.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TaskForm {
+    brand: String,
+    sku_code: String,
+    title: String,
+    method: String,
+    category: String,
+    scope: String,
+    org_unit_code: String,
+    min_tier: String,
+    business_format: String,
+    from_week: String,
+    to_week: String,
+}
+
+impl TaskForm {
+    fn input(self) -> Result<TaskInput, AppError> {
+        let some = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+        let min_tier =
+            match self.min_tier.trim() {
+                "" => None,
+                t => Some(t.parse::<i64>().map_err(|_| {
+                    AppError::invalid("min_tier", format!("最低档位「{t}」不是整数"))
+                })?),
+            };
+        Ok(TaskInput {
+            brand: self.brand,
+            sku_code: some(self.sku_code),
+            title: self.title,
+            method: self.method,
+            category: some(self.category),
+            scope: some(self.scope),
+            org_unit_code: some(self.org_unit_code),
+            min_tier,
+            business_format: some(self.business_format),
+            from_week: self.from_week,
+            to_week: some(self.to_week),
+        })
+    }
+}
+
+pub(super) async fn create(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    CsrfForm(f): CsrfForm<TaskForm>,
+) -> Result<Response, PageError> {
+    let outcome = match f.input() {
+        Ok(input) => app::cultivation::create(&s.app, &ctx.user, &input).await,
+        Err(e) => Err(e),
+    };
+    done_or_shown(outcome, "/cultivation", |m| render(&s, &ctx, Some(m))).await
+}
+
+pub(super) async fn close(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, PageError> {
+    let outcome = app::cultivation::close(&s.app, &ctx.user, id).await;
+    done_or_shown(outcome, "/cultivation", |m| render(&s, &ctx, Some(m))).await
+}

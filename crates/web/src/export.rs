@@ -1,0 +1,194 @@
+//! The Excel writers (domain.md §8.2, §8.4): one rep's one-sheet and the market manager's roll-up
+//! workbook, and the download response.
+use app::AppError;
+use app::sheets::{Rollup, SheetView};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::IsoWeek;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+
+fn xlsx_err(e: XlsxError) -> AppError {
+    AppError::Conflict(format!("无法生成 Excel: {e}"))
+}
+
+/// A download of an Excel file named `name`.
+pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// One rep's sheet of a week as a workbook of one worksheet named after the week.
+pub fn sheet_workbook(week: IsoWeek, v: &SheetView) -> Result<Vec<u8>, AppError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(week.to_string()).map_err(xlsx_err)?;
+    write_sheet(ws, v).map_err(xlsx_err)?;
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+/// The week's roll-up: a summary worksheet (汇总), then one worksheet per rep's sheet.
+pub fn rollup_workbook(r: &Rollup, sheets: &[SheetView]) -> Result<Vec<u8>, AppError> {
+    let mut wb = Workbook::new();
+    write_rollup(wb.add_worksheet(), r).map_err(xlsx_err)?;
+    for v in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(&v.username).map_err(xlsx_err)?;
+        write_sheet(ws, v).map_err(xlsx_err)?;
+    }
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+fn write_rollup(ws: &mut Worksheet, r: &Rollup) -> Result<(), XlsxError> {
+    ws.set_name("汇总")?;
+    let heads = [
+        "客户经理",
+        "姓名",
+        "状态",
+        "逾期",
+        "重点任务",
+        "销量目标",
+        "销量实际",
+        "拜访户数",
+        "未关闭沟通事项",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    for (i, row) in r.rows.iter().enumerate() {
+        let y = i as u32 + 1;
+        let t = |code: &str| row.targets.iter().find(|t| t.code == code);
+        ws.write_string(y, 0, &row.username)?;
+        ws.write_string(y, 1, &row.rep_name)?;
+        ws.write_string(y, 2, row.status_zh)?;
+        ws.write_string(y, 3, if row.late { "是" } else { "" })?;
+        ws.write_string(y, 4, &row.top_priority)?;
+        ws.write_number(y, 5, t("VOLUME").map_or(0.0, |t| t.target))?;
+        ws.write_number(y, 6, t("VOLUME").map_or(0.0, |t| t.actual))?;
+        ws.write_number(y, 7, t("VISITS").map_or(0.0, |t| t.actual))?;
+        ws.write_number(y, 8, row.open_green as f64)?;
+    }
+    Ok(())
+}
+
+/// The six blocks of a one-sheet and the review comment, one block under the other.
+fn write_sheet(ws: &mut Worksheet, v: &SheetView) -> Result<(), XlsxError> {
+    use rust_xlsxwriter::Format;
+    let bold = Format::new().set_bold();
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 40)?;
+    ws.set_column_width(2, 30)?;
+    ws.set_column_width(3, 30)?;
+    let mut r = 0u32;
+    ws.write_string_with_format(
+        r,
+        0,
+        format!("客户经理一张纸 {} {} {}", v.rep_name, v.week, v.status_zh),
+        &bold,
+    )?;
+    r += 2;
+    ws.write_string_with_format(r, 0, "一、营销目标", &bold)?;
+    r += 1;
+    for (c, h) in ["指标", "单位", "本周目标", "实际完成", "差距"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &bold)?;
+    }
+    for t in &v.targets {
+        r += 1;
+        ws.write_string(r, 0, &t.indicator)?;
+        ws.write_string(r, 1, &t.unit)?;
+        ws.write_number(r, 2, t.target)?;
+        ws.write_number(r, 3, t.actual)?;
+        ws.write_number(r, 4, t.gap)?;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "二、工作任务", &bold)?;
+    r += 1;
+    ws.write_string(r, 0, "上周问题")?;
+    ws.write_string(r, 1, v.carried_over.join("；"))?;
+    r += 1;
+    ws.write_string(r, 0, "重点任务")?;
+    ws.write_string(r, 1, &v.top_priority)?;
+    for t in &v.checklist {
+        r += 1;
+        ws.write_string(r, 0, t.category.zh())?;
+        ws.write_string(r, 1, &t.item)?;
+        ws.write_string(r, 2, &t.method)?;
+    }
+    for d in &v.visit_plan {
+        r += 1;
+        ws.write_string(r, 0, format!("{} 拜访计划", d.weekday_zh))?;
+        ws.write_string(r, 1, &d.focus)?;
+        ws.write_string(
+            r,
+            2,
+            d.visits
+                .iter()
+                .map(|x| format!("{}{}", x.customer_code, if x.done { "✓" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )?;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "三、执行跟踪", &bold)?;
+    r += 1;
+    for (c, h) in [
+        "日期",
+        "主要指标",
+        "任务计划与完成",
+        "临时性工作",
+        "主要问题",
+        "改进措施",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &bold)?;
+    }
+    for t in &v.tracking {
+        r += 1;
+        ws.write_string(r, 0, format!("{} {}", t.weekday_zh, t.date))?;
+        ws.write_string(r, 1, &t.main_indicators)?;
+        ws.write_string(r, 2, &t.plan_vs_done)?;
+        ws.write_string(r, 3, &t.adhoc)?;
+        ws.write_string(r, 4, &t.problem)?;
+        ws.write_string(r, 5, &t.improvement)?;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "四、改进措施", &bold)?;
+    r += 1;
+    ws.write_string(r, 0, "主要工作及完成情况")?;
+    ws.write_string(r, 1, &v.improvement.summary)?;
+    r += 1;
+    ws.write_string(r, 0, "主要问题")?;
+    ws.write_string(r, 1, &v.improvement.problems)?;
+    r += 1;
+    ws.write_string(r, 0, "解决措施")?;
+    ws.write_string(r, 1, &v.improvement.measures)?;
+    r += 2;
+    ws.write_string_with_format(r, 0, "五、沟通绿色通道", &bold)?;
+    for g in &v.green_channel {
+        r += 1;
+        ws.write_string(r, 0, &g.counterpart_zh)?;
+        ws.write_string(r, 1, format!("[{}] {}", g.kind_zh, g.row.content))?;
+        ws.write_string(r, 2, format!("{} · {}", g.channel_zh, g.status_zh))?;
+        ws.write_string(r, 3, &g.row.answer)?;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "审阅意见", &bold)?;
+    ws.write_string(r, 1, &v.review_comment)?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! The inbox page: items to receive, answer and close (also posted from the rep's sheet for
+//! items to retailers, who have no account).
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{CsrfForm, PageCtx, Path};
+use crate::page::{Chrome, done_or_shown};
+use app::AppError;
+use app::sheets::GreenView;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::one_sheet::GreenStatus;
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "inbox/inbox.html")]
+struct InboxPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    items: Vec<GreenView>,
+    message: Option<String>,
+}
+
+async fn render_inbox(
+    s: &AppState,
+    ctx: &PageCtx,
+    message: Option<String>,
+) -> Result<Response, PageError> {
+    let items = app::sheets::inbox(&s.app, &ctx.user).await?;
+    let page = InboxPage {
+        chrome: ctx.chrome("inbox"),
+        csrf: ctx.csrf.clone(),
+        items,
+        message,
+    };
+    Ok(page.into_response())
+}
+
+pub(super) async fn inbox(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    render_inbox(&s, &ctx, None).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct HandleForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    answer: Option<String>,
+    /// The sheet the form was posted from (only a `/sheets/…` path is followed).
+    #[serde(default)]
+    back: Option<String>,
+}
+
+pub(super) async fn handle(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<HandleForm>,
+) -> Result<Response, PageError> {
+    let status =
+        GreenStatus::parse(&f.status).map_err(|e| AppError::invalid("status", e.message))?;
+    let back = f.back.filter(|b| b.starts_with("/sheets/"));
+    let outcome =
+        app::sheets::handle_green(&s.app, &ctx.user, id, status, f.answer.as_deref()).await;
+    let to = back.as_deref().unwrap_or("/inbox");
+    done_or_shown(outcome, to, |m| render_inbox(&s, &ctx, Some(m))).await
+}

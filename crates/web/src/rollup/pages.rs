@@ -1,0 +1,81 @@
+//! The roll-up page, its Excel workbook and the month close page.
+use crate::AppState;
+use crate::error::PageError;
+use crate::export;
+use crate::extract::{PageCtx, Path, Query};
+use crate::page::Chrome;
+use app::sheets::{MonthClose, Rollup, RollupRow, TargetView};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::{IsoWeek, Month};
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rollup/rollup.html")]
+struct RollupPage {
+    chrome: Option<Chrome>,
+    r: Rollup,
+    month: String,
+}
+
+impl RollupPage {
+    fn target<'a>(&self, row: &'a RollupRow, code: &str) -> Option<&'a TargetView> {
+        row.targets.iter().find(|t| t.code == code)
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct WeekQuery {
+    /// Default: this week.
+    week: Option<IsoWeek>,
+}
+
+pub(super) async fn rollup(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<WeekQuery>,
+) -> Result<Response, PageError> {
+    let week = q.week.unwrap_or_else(|| IsoWeek::of(s.app.clock.today()));
+    let r = app::sheets::rollup(&s.app, &ctx.user, week).await?;
+    Ok(RollupPage {
+        chrome: ctx.chrome("rollup"),
+        month: week.month().to_string(),
+        r,
+    }
+    .into_response())
+}
+
+pub(super) async fn xlsx(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(week): Path<IsoWeek>,
+) -> Result<Response, PageError> {
+    let r = app::views::rollup::with_sheets(&s.app, &ctx.user, week).await?;
+    let bytes = export::rollup_workbook(&r.rollup, &r.sheets)?;
+    Ok(export::xlsx_response(
+        bytes,
+        &format!("one-sheets-{week}.xlsx"),
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rollup/month.html")]
+struct MonthPage {
+    chrome: Option<Chrome>,
+    m: MonthClose,
+}
+
+pub(super) async fn month(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(month): Path<Month>,
+) -> Result<Response, PageError> {
+    let m = app::sheets::month_close(&s.app, &ctx.user, month).await?;
+    Ok(MonthPage {
+        chrome: ctx.chrome("rollup"),
+        m,
+    }
+    .into_response())
+}

@@ -1,0 +1,123 @@
+//! The one-sheet's JSON API.
+use crate::AppState;
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiUser, Json, Path, Query};
+use app::sheets::{GreenInput, SheetView};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::IsoWeek;
+use domain::one_sheet::SheetContent;
+use serde::Deserialize;
+
+/// The sheet of a rep's week (six blocks), generated as a draft when none is stored.
+#[utoipa::path(get, path = "/api/v1/sheets/{username}/{week}", tag = "sheets",
+    params(("username" = String, Path, description = "客户经理用户名"), ("week" = String, Path, description = "ISO 周 YYYY-Www")),
+    responses((status = 200, description = "一张纸（营销目标、工作任务、执行跟踪、改进措施、沟通绿色通道、信息系统链接区）"),
+        (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn get_sheet(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((username, week)): Path<(String, IsoWeek)>,
+) -> Result<axum::Json<SheetView>, ApiError> {
+    Ok(axum::Json(
+        app::sheets::get(&s.app, &u, &username, week).await?,
+    ))
+}
+
+/// Save the rep's own sheet (targets, tasks, tracking, improvement). A sixth ticked priority, or
+/// a tick without its concrete method, answers 422 with the reason.
+#[utoipa::path(put, path = "/api/v1/sheets/{username}/{week}", tag = "sheets",
+    params(("username" = String, Path), ("week" = String, Path)),
+    request_body(description = "SheetContent: targets[{code,indicator,unit,target}], carried_over[], top_priority, checklist[{category,item,method}] (≤5), visit_plan[{day,focus,visits[{customer_code,service_focus}]}], tracking[{day,main_indicators,adhoc,problem,improvement}], improvement{summary,problems,measures}", content_type = "application/json"),
+    responses((status = 200, description = "保存后的一张纸"), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn put_sheet(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((username, week)): Path<(String, IsoWeek)>,
+    Json(content): Json<SheetContent>,
+) -> Result<axum::Json<SheetView>, ApiError> {
+    Ok(axum::Json(
+        app::sheets::save(&s.app, &u, &username, week, content).await?,
+    ))
+}
+
+/// Submit the week's sheet (each working day needs its tracking entry).
+#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/submit", tag = "sheets",
+    params(("username" = String, Path), ("week" = String, Path)),
+    responses((status = 200, description = "已提交"), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn submit(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((username, week)): Path<(String, IsoWeek)>,
+) -> Result<axum::Json<SheetView>, ApiError> {
+    Ok(axum::Json(
+        app::sheets::submit(&s.app, &u, &username, week).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReviewRequest {
+    /// 审阅意见.
+    pub comment: String,
+}
+
+/// The market manager reviews a submitted sheet with a comment.
+#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/review", tag = "sheets",
+    params(("username" = String, Path), ("week" = String, Path)), request_body = ReviewRequest,
+    responses((status = 200, description = "已审阅"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub(super) async fn review(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((username, week)): Path<(String, IsoWeek)>,
+    Json(r): Json<ReviewRequest>,
+) -> Result<axum::Json<SheetView>, ApiError> {
+    Ok(axum::Json(
+        app::sheets::review(&s.app, &u, &username, week, &r.comment).await?,
+    ))
+}
+
+/// Send a green-channel item (to the marketing director, the monopoly officer or a retailer).
+#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/green", tag = "sheets",
+    params(("username" = String, Path), ("week" = String, Path)),
+    request_body(description = "{counterpart: MARKETING_DIRECTOR|MONOPOLY_OFFICER|RETAILER, kind: MARKET_STATUS|SUGGESTION|ANOMALY|NOTICE, content, channel?: PLATFORM|PHONE|WECHAT|IN_PERSON, retailer_code?}", content_type = "application/json"),
+    responses((status = 201, description = "已送达接收人待办"), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub(super) async fn green(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((username, week)): Path<(String, IsoWeek)>,
+    Json(g): Json<GreenInput>,
+) -> Result<Response, ApiError> {
+    let v = app::sheets::add_green(&s.app, &u, &username, week, &g).await?;
+    Ok((StatusCode::CREATED, axum::Json(v)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SheetsQuery {
+    /// A rep's username (default: every rep the caller may see).
+    pub username: Option<String>,
+    /// First week (YYYY-Www), default 8 weeks before the last.
+    #[param(value_type = Option<String>)]
+    pub from: Option<IsoWeek>,
+    /// Last week (YYYY-Www), default this week.
+    #[param(value_type = Option<String>)]
+    pub to: Option<IsoWeek>,
+}
+
+/// Stored sheets across reps and weeks.
+#[utoipa::path(get, path = "/api/v1/sheets", tag = "sheets", params(SheetsQuery),
+    responses((status = 200, description = "一张纸列表"), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub(super) async fn list(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<SheetsQuery>,
+) -> Result<Response, ApiError> {
+    let to = q.to.unwrap_or_else(|| IsoWeek::of(s.app.clock.today()));
+    let from = q.from.unwrap_or_else(|| (0..8).fold(to, |w, _| w.prev()));
+    Ok(
+        axum::Json(app::sheets::list(&s.app, &u, q.username.as_deref(), from, to).await?)
+            .into_response(),
+    )
+}

@@ -1,0 +1,116 @@
+//! The phone page 今日拜访: today's route with one-tap check-in and check-out.
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{CsrfForm, Fields, PageCtx};
+use crate::page::{Chrome, done_or_shown};
+use app::AppError;
+use app::visits::{CheckIn, CheckOut, ServiceItem, Today};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::one_sheet::ChecklistCategory;
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "visits/today.html")]
+struct TodayPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    t: Today,
+    message: Option<String>,
+}
+
+pub(super) async fn today(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+    render_today(&s, &ctx, None).await
+}
+
+async fn render_today(
+    s: &AppState,
+    ctx: &PageCtx,
+    message: Option<String>,
+) -> Result<Response, PageError> {
+    let t = app::visits::today(&s.app, &ctx.user).await?;
+    let page = TodayPage {
+        chrome: ctx.chrome("today"),
+        csrf: ctx.csrf.clone(),
+        t,
+        message,
+    };
+    Ok(page.into_response())
+}
+
+/// A coordinate of the phone's position; empty when the phone gave none.
+fn coordinate(field: &str, v: &str) -> Result<Option<f64>, AppError> {
+    match v.trim() {
+        "" => Ok(None),
+        s => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, format!("\"{s}\" 不是有效的数字"))),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct CheckInForm {
+    #[serde(default)]
+    retailer_code: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lng: String,
+}
+
+pub(super) async fn checkin(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    CsrfForm(f): CsrfForm<CheckInForm>,
+) -> Result<Response, PageError> {
+    let input = CheckIn {
+        retailer_code: f.retailer_code,
+        purpose: f.purpose,
+        lat: coordinate("lat", &f.lat)?,
+        lng: coordinate("lng", &f.lng)?,
+        ..CheckIn::default()
+    };
+    let outcome = app::visits::check_in(&s.app, &ctx.user, &input).await;
+    done_or_shown(outcome, "/today", |m| render_today(&s, &ctx, Some(m))).await
+}
+
+/// The check-out form: the traces, and one `service` box per §8.3 category ticked.
+pub(super) async fn checkout(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, PageError> {
+    let id: i64 = f
+        .get("visit_id")
+        .parse()
+        .map_err(|_| AppError::invalid("visit_id", "拜访编号无效"))?;
+    let service_items = f
+        .all("service")
+        .map(|c| {
+            Ok(ServiceItem {
+                category: ChecklistCategory::parse(c)?,
+                item: String::new(),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let input = CheckOut {
+        service_items,
+        findings: f.get("findings").to_string(),
+        demand_notes: f.get("demand_notes").to_string(),
+        brand_notes: f.get("brand_notes").to_string(),
+        consumer_feedback: f.get("consumer_feedback").to_string(),
+        anomalies: f.get("anomalies").to_string(),
+        advice: f.get("advice").to_string(),
+        follow_up: f.get("follow_up").to_string(),
+        lat: coordinate("lat", f.get("lat"))?,
+        lng: coordinate("lng", f.get("lng"))?,
+        ..CheckOut::default()
+    };
+    let outcome = app::visits::check_out(&s.app, &ctx.user, id, &input).await;
+    done_or_shown(outcome, "/today", |m| render_today(&s, &ctx, Some(m))).await
+}
