@@ -1,6 +1,6 @@
 //! `m135 allocate quota|balance` and `m135 tier` on the example files of crates/allocate.
+use crate::harness::*;
 use std::path::PathBuf;
-use std::process::Command;
 
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -9,16 +9,7 @@ fn data(name: &str) -> PathBuf {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("m135-allocate-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn m135(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_m135"))
-        .args(args)
-        .output()
-        .unwrap()
+    tmp_in("allocate", name)
 }
 
 #[test]

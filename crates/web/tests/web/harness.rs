@@ -1,13 +1,15 @@
-//! Test harness: the real app on port 0 over a fresh database per test.
+//! Test harness: the real app on port 0 over a fresh database per test, and typed helpers for
+//! what every area's tests do (sign in, read JSON or a page, post a form with its CSRF token,
+//! poll a job, set the clock).
 //!
-//! A small synthetic city is generated once per test binary into a template (an SQLite file, or a
+//! A small synthetic city is generated once per run into a template (an SQLite file, or a
 //! PostgreSQL template database when `TEST_POSTGRES_URL` is set); each test gets its own copy.
-#![allow(dead_code)]
 
 use app::{App, Clock};
 use chrono::{TimeZone, Utc};
-use reqwest::{Client, Response, StatusCode};
-use serde_json::Value;
+pub use domain::org::Role;
+pub use reqwest::{Client, Response, StatusCode};
+pub use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -36,7 +38,7 @@ fn city_config() -> sim::SimConfig {
     cfg
 }
 
-/// Run a future to completion on a private runtime (for the once-per-binary template).
+/// Run a future to completion on a private runtime (for the once-per-run template).
 fn block_on<F, Fut>(make: F) -> Fut::Output
 where
     F: FnOnce() -> Fut + Send,
@@ -143,7 +145,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestApp {
     pub base: String,
     pub app: App,
-    pub backend: Backend,
+    /// The test's database (its own handle: set-up and independent checks go around the app).
+    db: Db,
     pg_name: Option<String>,
     sqlite_path: Option<PathBuf>,
 }
@@ -178,7 +181,7 @@ impl TestApp {
             }
         };
         db.migrate().await.expect("migrate");
-        let mut app = App::new(db);
+        let mut app = App::new(db.clone());
         app.clock = Clock::fixed(
             Utc.with_ymd_and_hms(2026, 11, 16, 2, 0, 0)
                 .single()
@@ -195,19 +198,37 @@ impl TestApp {
         Some(TestApp {
             base: format!("http://{addr}"),
             app,
-            backend,
+            db,
             pg_name,
             sqlite_path,
         })
     }
 
     pub fn db(&self) -> &Db {
-        &self.app.db
+        &self.db
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    // ------------------------------------------------------------------ the clock
+
+    /// Set the shared clock to 10:00 China time (02:00 UTC) on a day.
+    pub fn at(&self, y: i32, m: u32, d: u32) {
+        self.at_utc(y, m, d, 2, 0);
+    }
+
+    /// Set the shared clock to a UTC hour and minute of a day.
+    pub fn at_utc(&self, y: i32, m: u32, d: u32, h: u32, min: u32) {
+        self.app.clock.set(Some(
+            Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+                .single()
+                .expect("time"),
+        ));
+    }
+
+    // ------------------------------------------------------------------ people and sessions
 
     /// A client with its own cookie jar, not following redirects.
     pub fn client(&self) -> Client {
@@ -220,15 +241,34 @@ impl TestApp {
 
     /// A client signed in through the API.
     pub async fn login(&self, username: &str) -> Client {
+        self.login_with(username, PASSWORD).await
+    }
+
+    /// A client signed in through the API with a given password.
+    pub async fn login_with(&self, username: &str, password: &str) -> Client {
         let c = self.client();
         let r = c
             .post(self.url("/api/v1/session"))
-            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .json(&json!({"username": username, "password": password}))
             .send()
             .await
             .expect("login");
         assert_eq!(r.status(), StatusCode::OK, "login {username}");
         c
+    }
+
+    /// The first person of a role, signed in through the API: (username, client).
+    pub async fn login_as(&self, role: Role) -> (String, Client) {
+        let u = self.user_of_role(role.code()).await;
+        let c = self.login(&u).await;
+        (u, c)
+    }
+
+    /// The first person of a role, signed in through the login form: (username, client).
+    pub async fn login_form_as(&self, role: Role) -> (String, Client) {
+        let u = self.user_of_role(role.code()).await;
+        let c = self.login_form(&u).await;
+        (u, c)
     }
 
     /// A client signed in through the login form (with its CSRF token).
@@ -258,17 +298,6 @@ impl TestApp {
         c
     }
 
-    pub async fn get_json(&self, c: &Client, path: &str) -> (StatusCode, Value) {
-        let r = c.get(self.url(path)).send().await.expect("get");
-        json_of(r).await
-    }
-
-    pub async fn get_html(&self, c: &Client, path: &str) -> (StatusCode, String) {
-        let r = c.get(self.url(path)).send().await.expect("get");
-        let s = r.status();
-        (s, r.text().await.expect("text"))
-    }
-
     /// A username of the given role (the first in order).
     pub async fn user_of_role(&self, role: &str) -> String {
         self.users_of_role(role).await.remove(0)
@@ -283,6 +312,166 @@ impl TestApp {
             .collect()
     }
 
+    /// A person's staff record.
+    pub async fn staff(&self, username: &str) -> store::model::Staff {
+        store::repo::staff::by_username(self.db(), username)
+            .await
+            .expect("staff")
+            .unwrap_or_else(|| panic!("no staff {username}"))
+    }
+
+    pub async fn staff_id(&self, username: &str) -> i64 {
+        self.staff(username).await.id
+    }
+
+    /// The username of a staff id.
+    pub async fn username_of(&self, id: i64) -> String {
+        store::repo::staff::by_id(self.db(), id)
+            .await
+            .expect("staff")
+            .unwrap_or_else(|| panic!("no staff #{id}"))
+            .username
+    }
+
+    /// The rep's market manager (the supervisor).
+    pub async fn manager_of(&self, rep: &str) -> String {
+        let s = self.staff(rep).await;
+        self.username_of(s.supervisor_id.expect("supervisor")).await
+    }
+
+    /// The first retailer (by customer code) of a rep.
+    pub async fn first_retailer_of(&self, rep: &str) -> String {
+        let id = self.staff_id(rep).await;
+        self.scalar_text(
+            "SELECT customer_code FROM retailer WHERE account_manager_id = $1 ORDER BY customer_code LIMIT 1",
+            id,
+        )
+        .await
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    pub async fn get_json(&self, c: &Client, path: &str) -> (StatusCode, Value) {
+        let r = c.get(self.url(path)).send().await.expect("get");
+        json_of(r).await
+    }
+
+    pub async fn get_html(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let r = c.get(self.url(path)).send().await.expect("get");
+        let s = r.status();
+        (s, r.text().await.expect("text"))
+    }
+
+    /// A GET without reading the body (for redirects and downloads).
+    pub async fn get(&self, c: &Client, path: &str) -> Response {
+        c.get(self.url(path)).send().await.expect("get")
+    }
+
+    pub async fn put_json(&self, c: &Client, path: &str, body: &Value) -> (StatusCode, Value) {
+        json_of(c.put(self.url(path)).json(body).send().await.expect("put")).await
+    }
+
+    pub async fn post_json(&self, c: &Client, path: &str, body: &Value) -> (StatusCode, Value) {
+        json_of(self.post_json_raw(c, path, body).await).await
+    }
+
+    /// A JSON POST whose response the caller reads (headers, status).
+    pub async fn post_json_raw(&self, c: &Client, path: &str, body: &Value) -> Response {
+        c.post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    /// A POST without a body.
+    pub async fn post_empty(&self, c: &Client, path: &str) -> Response {
+        c.post(self.url(path)).send().await.expect("post")
+    }
+
+    /// A POST without a body, answered in JSON.
+    pub async fn post_empty_json(&self, c: &Client, path: &str) -> (StatusCode, Value) {
+        json_of(self.post_empty(c, path).await).await
+    }
+
+    /// A form POST with the fields as given (the caller supplies `csrf`): status and body.
+    pub async fn post_form(
+        &self,
+        c: &Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let r = self.post_form_raw(c, path, form).await;
+        let s = r.status();
+        (s, r.text().await.expect("text"))
+    }
+
+    /// A form POST whose response the caller reads (the redirect's location).
+    pub async fn post_form_raw<T: serde::Serialize + ?Sized>(
+        &self,
+        c: &Client,
+        path: &str,
+        form: &T,
+    ) -> Response {
+        c.post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    /// The CSRF token of the page at `page` (every signed-in page has one in its logout form).
+    pub async fn csrf_of(&self, c: &Client, page: &str) -> String {
+        let (s, html) = self.get_html(c, page).await;
+        assert_eq!(s, StatusCode::OK, "{page} for its CSRF token");
+        hidden(&html, "csrf")
+    }
+
+    /// The session's CSRF token (from a plain page).
+    pub async fn csrf(&self, c: &Client) -> String {
+        self.csrf_of(c, "/products").await
+    }
+
+    /// Submit a form as a person does: read the CSRF token from the page `page`, then POST the
+    /// fields with it to `action`. The response is returned unread (status, location, body).
+    pub async fn submit_form(
+        &self,
+        c: &Client,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let token = self.csrf_of(c, page).await;
+        let mut form = vec![("csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.post_form_raw(c, action, &form).await
+    }
+
+    /// Follow a redirect: the page its `location` names (status and HTML).
+    pub async fn follow(&self, c: &Client, r: &Response) -> (StatusCode, String) {
+        assert!(
+            r.status().is_redirection(),
+            "expected a redirect, got {}",
+            r.status()
+        );
+        self.get_html(c, &location(r)).await
+    }
+
+    /// Poll a background job (`/api/v1/jobs/{id}`) until it has finished; its last state.
+    pub async fn poll_job(&self, c: &Client, location: &str) -> Value {
+        for _ in 0..600 {
+            let (s, job) = self.get_json(c, location).await;
+            assert_eq!(s, StatusCode::OK, "{job}");
+            if job["state"] != "RUNNING" {
+                return job;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("job {location} did not finish in 60 s");
+    }
+
+    // ------------------------------------------------------------------ independent checks
+
     /// Run one SQL scalar on the test database (for independent checks).
     pub async fn scalar_i64(&self, sql: &str, binds: &[i64]) -> i64 {
         store::on_db!(self.db(), p => {
@@ -292,6 +481,20 @@ impl TestApp {
             }
             q.fetch_one(p).await.expect("scalar")
         })
+    }
+
+    /// Run one SQL text scalar with one integer bind.
+    pub async fn scalar_text(&self, sql: &str, bind: i64) -> String {
+        store::on_db!(self.db(), p => sqlx::query_scalar::<_, String>(sql).bind(bind).fetch_one(p).await.expect("scalar"))
+    }
+
+    /// How many audit rows carry an action.
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        self.scalar_i64(
+            &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"),
+            &[],
+        )
+        .await
     }
 }
 
@@ -341,6 +544,49 @@ pub fn hidden(page: &str, name: &str) -> String {
     page[i..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// A response's `location` header ("" when there is none).
+pub fn location(r: &Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A supply workbook: a header row, then (SKU, quantity) rows; a quantity that is not a number is
+/// written as text (to test the upload's refusal).
+pub fn xlsx(rows: &[(&str, &str)]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "卷烟规格代码").expect("xlsx");
+    ws.write_string(0, 1, "货源量").expect("xlsx");
+    for (i, (sku, q)) in rows.iter().enumerate() {
+        let r = (i + 1) as u32;
+        ws.write_string(r, 0, *sku).expect("xlsx");
+        match q.parse::<f64>() {
+            Ok(n) => ws.write_number(r, 1, n).map(|_| ()).expect("xlsx"),
+            Err(_) => ws.write_string(r, 1, *q).map(|_| ()).expect("xlsx"),
+        }
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+/// A named step of a longer walk: when an assertion inside it fails, the test's output names
+/// the step (`let _s = step("…");` at the top of a step function).
+pub struct Step(&'static str);
+
+pub fn step(name: &'static str) -> Step {
+    Step(name)
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("✗ failed in step: {}", self.0);
+        }
+    }
+}
+
 /// Declare a scenario once; it runs on SQLite always and on PostgreSQL when configured.
 #[macro_export]
 macro_rules! both_backends {
@@ -361,17 +607,4 @@ macro_rules! both_backends {
             }
         }
     };
-}
-
-/// Poll a background job (`/api/v1/jobs/{id}`) until it has finished; its last state.
-pub async fn poll_job(t: &TestApp, c: &Client, location: &str) -> Value {
-    for _ in 0..600 {
-        let (s, job) = t.get_json(c, location).await;
-        assert_eq!(s, StatusCode::OK, "{job}");
-        if job["state"] != "RUNNING" {
-            return job;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("job {location} did not finish in 60 s");
 }

@@ -1,25 +1,15 @@
 //! `m135 forecast` through the front door: the binary on temporary CSV files.
-
+use crate::harness::*;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("m135-forecast-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    tmp_in("forecast", name)
 }
 
 fn write(name: &str, text: &str) -> PathBuf {
     let p = tmp(name);
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn m135(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_m135"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn csv_two_series(reverse: bool) -> String {

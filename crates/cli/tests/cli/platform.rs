@@ -1,10 +1,7 @@
 //! The platform commands through the binary: migrate, user add, sim, serve.
+use crate::harness::*;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
-fn m135() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_m135"))
-}
+use std::process::Stdio;
 
 fn temp_db(name: &str) -> (String, std::path::PathBuf) {
     let path = std::env::temp_dir().join(format!("m135-cli-{name}-{}.db", std::process::id()));
@@ -17,7 +14,7 @@ fn temp_db(name: &str) -> (String, std::path::PathBuf) {
 #[test]
 fn migrate_and_user_add() {
     let (url, _path) = temp_db("user");
-    let out = m135()
+    let out = m135_command()
         .args(["migrate", "--database-url", &url])
         .output()
         .unwrap();
@@ -29,7 +26,7 @@ fn migrate_and_user_add() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("已迁移"));
 
     let add = |args: &[&str]| {
-        let mut c = m135();
+        let mut c = m135_command();
         c.args(["user", "add", "--database-url", &url]).args(args);
         c.output().unwrap()
     };
@@ -106,7 +103,7 @@ fn migrate_and_user_add() {
 #[test]
 fn sim_then_serve() {
     let (url, _path) = temp_db("sim");
-    let out = m135()
+    let out = m135_command()
         .args([
             "sim",
             "--database-url",
@@ -128,7 +125,7 @@ fn sim_then_serve() {
     assert!(err.contains("2026-12 模型预测已运行"), "{err}");
     assert!(!err.contains("LoadStats") && !err.contains("WARN"), "{err}");
     // A second run refuses: the database is not empty.
-    let again = m135()
+    let again = m135_command()
         .args([
             "sim",
             "--database-url",
@@ -142,13 +139,13 @@ fn sim_then_serve() {
         .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("不是空的"));
-    let bad = m135()
+    let bad = m135_command()
         .args(["sim", "--database-url", "mysql://x", "--retailers", "60"])
         .output()
         .unwrap();
     assert!(!bad.status.success());
 
-    let mut child = m135()
+    let mut child = m135_command()
         .args(["serve", "--database-url", &url, "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -1,0 +1,26 @@
+//! The web crate's front-door tests, one binary: HTTP against the spawned app, a fresh database
+//! per test, on SQLite and (when `TEST_POSTGRES_URL` is set) PostgreSQL; figures are checked
+//! against the engines and independent SQL. The test city is generated once per run
+//! (`harness`). One module per URL area; the month's walks (`cycle`) and the one-sheet's PDCA
+//! walk (`sheets`) call named steps that live in the areas they exercise.
+#[macro_use]
+mod harness;
+
+mod auth;
+mod cultivation;
+mod cycle;
+mod feedback;
+mod forecasts;
+mod home;
+mod inbox;
+mod meeting;
+mod method135;
+mod platform;
+mod pos;
+mod products;
+mod retailers;
+mod rollup;
+mod sheets;
+mod staff;
+mod supply_balance;
+mod visits;
