@@ -26,7 +26,7 @@ mod pos;
 mod products;
 mod retailers;
 mod rollup;
-mod session_store;
+mod sessions;
 mod sheets;
 mod staff;
 mod supply;
@@ -49,7 +49,7 @@ pub struct AppState {
 
 /// Build the whole application: pages, API, static assets, sessions.
 pub async fn router(app: App) -> std::io::Result<Router> {
-    let sessions = session_store::AnyStore::on(app.sessions_pool()).await?;
+    let sessions = sessions::AnyStore::on(app.sessions_pool()).await?;
     let cleanup = sessions.clone();
     tokio::spawn(async move {
         cleanup

@@ -2,7 +2,7 @@
 use async_trait::async_trait;
 use std::time::Duration;
 use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions::session_store::{self as ts, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 #[derive(Debug, Clone)]
@@ -41,25 +41,25 @@ impl AnyStore {
 
 #[async_trait]
 impl SessionStore for AnyStore {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+    async fn create(&self, record: &mut Record) -> ts::Result<()> {
         match self {
             AnyStore::Sqlite(s) => s.create(record).await,
             AnyStore::Postgres(s) => s.create(record).await,
         }
     }
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
+    async fn save(&self, record: &Record) -> ts::Result<()> {
         match self {
             AnyStore::Sqlite(s) => s.save(record).await,
             AnyStore::Postgres(s) => s.save(record).await,
         }
     }
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+    async fn load(&self, id: &Id) -> ts::Result<Option<Record>> {
         match self {
             AnyStore::Sqlite(s) => s.load(id).await,
             AnyStore::Postgres(s) => s.load(id).await,
         }
     }
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+    async fn delete(&self, id: &Id) -> ts::Result<()> {
         match self {
             AnyStore::Sqlite(s) => s.delete(id).await,
             AnyStore::Postgres(s) => s.delete(id).await,
@@ -69,7 +69,7 @@ impl SessionStore for AnyStore {
 
 #[async_trait]
 impl ExpiredDeletion for AnyStore {
-    async fn delete_expired(&self) -> session_store::Result<()> {
+    async fn delete_expired(&self) -> ts::Result<()> {
         match self {
             AnyStore::Sqlite(s) => s.delete_expired().await,
             AnyStore::Postgres(s) => s.delete_expired().await,
