@@ -61,6 +61,7 @@ where
 fn sqlite_template() -> &'static PathBuf {
     static T: OnceLock<PathBuf> = OnceLock::new();
     T.get_or_init(|| {
+        sweep_sqlite_leftovers();
         let path =
             std::env::temp_dir().join(format!("m135-web-template-{}.db", std::process::id()));
         for ext in ["", "-wal", "-shm"] {
@@ -116,6 +117,7 @@ fn pg_template() -> &'static String {
         let name = format!("m135_tmpl_{}", std::process::id());
         block_on(|| async {
             let a = sqlx::PgPool::connect(&admin).await.expect("admin connect");
+            sweep_pg_leftovers(&a).await;
             sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .execute(&a)
                 .await
@@ -137,6 +139,54 @@ fn pg_template() -> &'static String {
         });
         name
     })
+}
+
+/// Whether the process of a leftover's name has ended (only where `/proc` tells; never this one).
+fn ended(pid: &str) -> bool {
+    let proc = std::path::Path::new("/proc");
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && pid != std::process::id().to_string()
+        && proc.join("self").exists()
+        && !proc.join(pid).exists()
+}
+
+/// The process id that follows a prefix in a leftover's name (`m135_t_<pid>_<n>`).
+fn pid_after<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = name.strip_prefix(prefix)?;
+    rest.split(|c: char| !c.is_ascii_digit()).next()
+}
+
+/// Remove the SQLite files earlier runs left behind (a run's template outlives its tests, and an
+/// interrupted run leaves its copies).
+fn sweep_sqlite_leftovers() {
+    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in dir.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = pid_after(&name, "m135-web-template-").or_else(|| pid_after(&name, "m135-web-"));
+        if pid.is_some_and(ended) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Drop the PostgreSQL databases earlier runs left behind (a run's template outlives its tests).
+async fn sweep_pg_leftovers(admin: &sqlx::PgPool) {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname::TEXT FROM pg_database WHERE datname LIKE 'm135\\_t%'")
+            .fetch_all(admin)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let pid = pid_after(&name, "m135_tmpl_").or_else(|| pid_after(&name, "m135_t_"));
+        if pid.is_some_and(ended) {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(admin)
+                .await;
+        }
+    }
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -506,7 +556,9 @@ impl Drop for TestApp {
             }
         }
         if let (Some(name), Some(admin)) = (self.pg_name.take(), pg_admin_url()) {
-            std::thread::spawn(move || {
+            // On a thread of its own (this one may be inside the test's runtime), waited for so
+            // the last test's database does not outlive the run.
+            let dropper = std::thread::spawn(move || {
                 if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
@@ -523,6 +575,7 @@ impl Drop for TestApp {
                     });
                 }
             });
+            let _ = dropper.join();
         }
     }
 }
