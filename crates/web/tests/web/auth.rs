@@ -7,7 +7,17 @@ both_backends!(login_form_csrf_and_logout, async |t: TestApp| {
     // Not signed in: pages redirect to the login page, the API answers 401.
     let r = t.get(&c, "/retailers").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).starts_with("/login?next=/retailers"));
+    // To the login page, coming back here after (`next`, URL-encoded or not).
+    let to = reqwest::Url::parse(&t.url(&location(&r))).expect("location");
+    assert_eq!(to.path(), "/login", "{to}");
+    assert_eq!(
+        to.query_pairs()
+            .find(|(k, _)| k == "next")
+            .map(|(_, v)| v.into_owned())
+            .as_deref(),
+        Some("/retailers"),
+        "{to}"
+    );
     let (s, v) = t.get_json(&c, "/api/v1/me").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(v["status"], 401);

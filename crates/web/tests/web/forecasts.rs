@@ -6,17 +6,11 @@ use crate::cycle::TARGET;
 use crate::harness::*;
 use crate::supply_balance::{Balanced, SupplyPlan, cap_of};
 
-/// The model's forecasts for TARGET, then the first rep signed in (form) and their records.
+/// On 2026-09-02 of a test started from `Start::CityWithModel` (the model's forecasts for TARGET,
+/// run once per run through HTTP): the first rep signed in (form) and their records.
 pub async fn model_then_rep(t: &TestApp) -> (Client, Vec<Value>) {
+    assert_eq!(TARGET, MODEL_MONTH);
     t.at(2026, 9, 2);
-    let center = t.login("yxzx01").await;
-    let r = t
-        .post_empty(
-            &center,
-            &format!("/api/v1/forecasts/{TARGET}/model?wait=true"),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
     let rep = t.users_of_role("account_manager").await.remove(0);
     let rc = t.login_form(&rep).await;
     let (s, list) = t
@@ -495,60 +489,64 @@ both_backends!(model_job_from_the_page, async |t: TestApp| {
 
 // The rep accepts a retailer's self-report on the phone page; a SKU without one is refused in
 // place with a message on the page, nothing written.
-both_backends!(phone_page_accepts_self_report, async |t: TestApp| {
-    let (rc, list) = model_then_rep(&t).await;
-    let code = list[0]["customer_code"].as_str().unwrap().to_string();
-    let sku = list[0]["sku_code"].as_str().unwrap().to_string();
-    let page_path = format!("/forecasts/{TARGET}/{code}");
-    let accept = format!("{page_path}/accept");
-    let (s, page) = t.get_html(&rc, &page_path).await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(!page.contains("采纳客户提报"), "no self-report yet");
-    crate::pos::self_report_via_page(&t, &rc, &code, &sku, "9").await;
-    let (s, page) = t.get_html(&rc, &page_path).await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("采纳客户提报"), "{page}");
-    assert!(
-        page.contains(&format!("form=\"accept-{sku}\""))
-            && page.contains(&format!("name=\"accept\" value=\"{sku}\"")),
-        "{page}"
-    );
-    let csrf = hidden(&page, "csrf");
-    let (s, _) = t
-        .post_form(&rc, &accept, &[("csrf", "forged"), ("accept", &sku)])
-        .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    assert_eq!(
-        record(&t, &rc, &code, &sku).await["self_report_reviewed_qty"],
-        Value::Null
-    );
-    let r = t
-        .post_form_raw(&rc, &accept, &[("csrf", csrf.as_str()), ("accept", &sku)])
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let f = record(&t, &rc, &code, &sku).await;
-    assert_eq!(f["self_report_reviewed_qty"], 9, "{f}");
-    assert_eq!(f["method"], "CUSTOMER_SELF_REPORT", "{f}");
-    assert_eq!(f["quantity"], 9, "{f}");
-    let (_, page) = t.get_html(&rc, &page_path).await;
-    assert!(page.contains("已采纳客户提报"), "{page}");
-    // A SKU without a self-report: refused in place, nothing written.
-    let other = list
-        .iter()
-        .find(|f| f["customer_code"] == code.as_str() && f["sku_code"] != sku.as_str())
-        .map(|f| f["sku_code"].as_str().unwrap().to_string());
-    if let Some(o) = other {
+both_backends!(
+    phone_page_accepts_self_report,
+    Start::CityWithModel,
+    async |t: TestApp| {
+        let (rc, list) = model_then_rep(&t).await;
+        let code = list[0]["customer_code"].as_str().unwrap().to_string();
+        let sku = list[0]["sku_code"].as_str().unwrap().to_string();
+        let page_path = format!("/forecasts/{TARGET}/{code}");
+        let accept = format!("{page_path}/accept");
+        let (s, page) = t.get_html(&rc, &page_path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(!page.contains("采纳客户提报"), "no self-report yet");
+        crate::pos::self_report_via_page(&t, &rc, &code, &sku, "9").await;
+        let (s, page) = t.get_html(&rc, &page_path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("采纳客户提报"), "{page}");
+        assert!(
+            page.contains(&format!("form=\"accept-{sku}\""))
+                && page.contains(&format!("name=\"accept\" value=\"{sku}\"")),
+            "{page}"
+        );
+        let csrf = hidden(&page, "csrf");
+        let (s, _) = t
+            .post_form(&rc, &accept, &[("csrf", "forged"), ("accept", &sku)])
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert_eq!(
+            record(&t, &rc, &code, &sku).await["self_report_reviewed_qty"],
+            Value::Null
+        );
         let r = t
-            .post_form_raw(&rc, &accept, &[("csrf", csrf.as_str()), ("accept", &o)])
+            .post_form_raw(&rc, &accept, &[("csrf", csrf.as_str()), ("accept", &sku)])
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        // The message reaches the page the redirect leads to (a query string or a flash).
-        let (s, page) = t.follow(&rc, &r).await;
-        assert_eq!(s, StatusCode::OK);
-        assert!(page.contains("没有客户提报数"), "{page}");
-        assert_eq!(record(&t, &rc, &code, &o).await["method"], "MODEL");
+        let f = record(&t, &rc, &code, &sku).await;
+        assert_eq!(f["self_report_reviewed_qty"], 9, "{f}");
+        assert_eq!(f["method"], "CUSTOMER_SELF_REPORT", "{f}");
+        assert_eq!(f["quantity"], 9, "{f}");
+        let (_, page) = t.get_html(&rc, &page_path).await;
+        assert!(page.contains("已采纳客户提报"), "{page}");
+        // A SKU without a self-report: refused in place, nothing written.
+        let other = list
+            .iter()
+            .find(|f| f["customer_code"] == code.as_str() && f["sku_code"] != sku.as_str())
+            .map(|f| f["sku_code"].as_str().unwrap().to_string());
+        if let Some(o) = other {
+            let r = t
+                .post_form_raw(&rc, &accept, &[("csrf", csrf.as_str()), ("accept", &o)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            // The message reaches the page the redirect leads to (a query string or a flash).
+            let (s, page) = t.follow(&rc, &r).await;
+            assert_eq!(s, StatusCode::OK);
+            assert!(page.contains("没有客户提报数"), "{page}");
+            assert_eq!(record(&t, &rc, &code, &o).await["method"], "MODEL");
+        }
     }
-});
+);
 
 // The phone page shows the retailer's stock: the sample point's collection of last month, then
 // the rep's own visit observations; a retailer without either says so.
@@ -621,37 +619,41 @@ both_backends!(phone_page_shows_stock, async |t: TestApp| {
 
 // The phone page shows each SKU's tier quota: before balancing, what the retailer's orders of the
 // last complete month were allowed (Σ quota of its order lines, §4.3).
-both_backends!(phone_page_shows_last_month_quota, async |t: TestApp| {
-    let (rc, list) = model_then_rep(&t).await;
-    let mut checked = 0;
-    for f in &list {
-        let q = t
+both_backends!(
+    phone_page_shows_last_month_quota,
+    Start::CityWithModel,
+    async |t: TestApp| {
+        let (rc, list) = model_then_rep(&t).await;
+        let mut checked = 0;
+        for f in &list {
+            let q = t
             .scalar_i64(
                 "SELECT CAST(COALESCE(SUM(quota_qty), -1) AS BIGINT) FROM order_line WHERE retailer_id = $1 \
                  AND product_id = $2 AND order_date >= '2026-08-01' AND order_date <= '2026-08-31' AND quota_qty IS NOT NULL",
                 &[f["retailer_id"].as_i64().unwrap(), f["product_id"].as_i64().unwrap()],
             )
             .await;
-        let code = f["customer_code"].as_str().unwrap();
-        let sku = f["sku_code"].as_str().unwrap();
-        let (s, page) = t
-            .get_html(&rc, &format!("/forecasts/{TARGET}/{code}"))
-            .await;
-        assert_eq!(s, StatusCode::OK);
-        assert!(page.contains("档位限量"));
-        let row = page
-            .split("<tr>")
-            .find(|r| r.contains(&format!("<small>{sku}</small>")))
-            .unwrap();
-        if q >= 0 {
-            assert!(row.contains(&format!("上月 {q}")), "{row}");
-            checked += 1;
-            if checked == 3 {
-                break;
+            let code = f["customer_code"].as_str().unwrap();
+            let sku = f["sku_code"].as_str().unwrap();
+            let (s, page) = t
+                .get_html(&rc, &format!("/forecasts/{TARGET}/{code}"))
+                .await;
+            assert_eq!(s, StatusCode::OK);
+            assert!(page.contains("档位限量"));
+            let row = page
+                .split("<tr>")
+                .find(|r| r.contains(&format!("<small>{sku}</small>")))
+                .unwrap();
+            if q >= 0 {
+                assert!(row.contains(&format!("上月 {q}")), "{row}");
+                checked += 1;
+                if checked == 3 {
+                    break;
+                }
+            } else {
+                assert!(!row.contains("上月"), "{row}");
             }
-        } else {
-            assert!(!row.contains("上月"), "{row}");
         }
+        assert!(checked > 0, "no quota-released SKU among the rep's records");
     }
-    assert!(checked > 0, "no quota-released SKU among the rep's records");
-});
+);

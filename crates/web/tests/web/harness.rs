@@ -61,6 +61,7 @@ where
 fn sqlite_template() -> &'static PathBuf {
     static T: OnceLock<PathBuf> = OnceLock::new();
     T.get_or_init(|| {
+        sweep_sqlite_leftovers();
         let path =
             std::env::temp_dir().join(format!("m135-web-template-{}.db", std::process::id()));
         for ext in ["", "-wal", "-shm"] {
@@ -116,6 +117,7 @@ fn pg_template() -> &'static String {
         let name = format!("m135_tmpl_{}", std::process::id());
         block_on(|| async {
             let a = sqlx::PgPool::connect(&admin).await.expect("admin connect");
+            sweep_pg_leftovers(&a).await;
             sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .execute(&a)
                 .await
@@ -139,6 +141,158 @@ fn pg_template() -> &'static String {
     })
 }
 
+/// What a test's database starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// The generated test city.
+    City,
+    /// The city after the marketing center ran the MODEL forecast of 2026-10 on 2026-09-02
+    /// (through HTTP, once per run), for the tests that start from model forecasts.
+    CityWithModel,
+}
+
+/// The month whose MODEL forecasts `Start::CityWithModel` holds.
+pub const MODEL_MONTH: &str = "2026-10";
+
+/// Run the MODEL forecast of `MODEL_MONTH` on a database through the front door, as the marketing
+/// center does on 2026-09-02.
+async fn run_model_over_http(db: &Db) {
+    let mut app = App::new(db.clone());
+    app.clock = Clock::fixed(
+        Utc.with_ymd_and_hms(2026, 9, 2, 2, 0, 0)
+            .single()
+            .expect("time"),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = web::router(app).await.expect("router");
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let c = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": "yxzx01", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), StatusCode::OK, "template: center login");
+    let r = c
+        .post(format!(
+            "{base}/api/v1/forecasts/{MODEL_MONTH}/model?wait=true"
+        ))
+        .send()
+        .await
+        .expect("model");
+    assert_eq!(r.status(), StatusCode::OK, "template: the MODEL forecast");
+    server.abort();
+    let _ = server.await;
+}
+
+fn sqlite_model_template() -> &'static PathBuf {
+    static T: OnceLock<PathBuf> = OnceLock::new();
+    T.get_or_init(|| {
+        let city = sqlite_template();
+        let path =
+            std::env::temp_dir().join(format!("m135-web-template-{}-model.db", std::process::id()));
+        std::fs::copy(city, &path).expect("copy template");
+        block_on(|| async {
+            let db = Db::connect(&format!("sqlite:{}", path.display()))
+                .await
+                .expect("connect");
+            db.migrate().await.expect("migrate");
+            run_model_over_http(&db).await;
+            if let Db::Sqlite(p) = &db {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(p)
+                    .await
+                    .expect("checkpoint");
+            }
+            db.close().await;
+        });
+        path
+    })
+}
+
+fn pg_model_template() -> &'static String {
+    static T: OnceLock<String> = OnceLock::new();
+    T.get_or_init(|| {
+        let admin = pg_admin_url().expect("TEST_POSTGRES_URL");
+        let city = pg_template();
+        let name = format!("{city}_model");
+        block_on(|| async {
+            let a = sqlx::PgPool::connect(&admin).await.expect("admin connect");
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&a)
+                .await
+                .expect("drop");
+            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {city}"))
+                .execute(&a)
+                .await
+                .expect("create from template");
+            let db = Db::connect(&with_db(&admin, &name)).await.expect("connect");
+            db.migrate().await.expect("migrate");
+            run_model_over_http(&db).await;
+            db.close().await;
+            a.close().await;
+        });
+        name
+    })
+}
+
+/// Whether the process of a leftover's name has ended (only where `/proc` tells; never this one).
+fn ended(pid: &str) -> bool {
+    let proc = std::path::Path::new("/proc");
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && pid != std::process::id().to_string()
+        && proc.join("self").exists()
+        && !proc.join(pid).exists()
+}
+
+/// The process id that follows a prefix in a leftover's name (`m135_t_<pid>_<n>`).
+fn pid_after<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = name.strip_prefix(prefix)?;
+    rest.split(|c: char| !c.is_ascii_digit()).next()
+}
+
+/// Remove the SQLite files earlier runs left behind (a run's template outlives its tests, and an
+/// interrupted run leaves its copies).
+fn sweep_sqlite_leftovers() {
+    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in dir.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = pid_after(&name, "m135-web-template-").or_else(|| pid_after(&name, "m135-web-"));
+        if pid.is_some_and(ended) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Drop the PostgreSQL databases earlier runs left behind (a run's template outlives its tests).
+async fn sweep_pg_leftovers(admin: &sqlx::PgPool) {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname::TEXT FROM pg_database WHERE datname LIKE 'm135\\_t%'")
+            .fetch_all(admin)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let pid = pid_after(&name, "m135_tmpl_").or_else(|| pid_after(&name, "m135_t_"));
+        if pid.is_some_and(ended) {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(admin)
+                .await;
+        }
+    }
+}
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A running app on its own database.
@@ -154,10 +308,18 @@ pub struct TestApp {
 impl TestApp {
     /// `None` when the backend is PostgreSQL and `TEST_POSTGRES_URL` is not set.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_from(backend, Start::City).await
+    }
+
+    /// A running app on its own copy of a template; `None` as for `spawn`.
+    pub async fn spawn_from(backend: Backend, start: Start) -> Option<TestApp> {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let (db, pg_name, sqlite_path) = match backend {
             Backend::Sqlite => {
-                let tmpl = sqlite_template();
+                let tmpl = match start {
+                    Start::City => sqlite_template(),
+                    Start::CityWithModel => sqlite_model_template(),
+                };
                 let path =
                     std::env::temp_dir().join(format!("m135-web-{}-{n}.db", std::process::id()));
                 std::fs::copy(tmpl, &path).expect("copy template");
@@ -168,7 +330,10 @@ impl TestApp {
             }
             Backend::Postgres => {
                 let admin = pg_admin_url()?;
-                let tmpl = pg_template();
+                let tmpl = match start {
+                    Start::City => pg_template(),
+                    Start::CityWithModel => pg_model_template(),
+                };
                 let name = format!("m135_t_{}_{n}", std::process::id());
                 let a = sqlx::PgPool::connect(&admin).await.expect("admin connect");
                 sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {tmpl}"))
@@ -506,7 +671,9 @@ impl Drop for TestApp {
             }
         }
         if let (Some(name), Some(admin)) = (self.pg_name.take(), pg_admin_url()) {
-            std::thread::spawn(move || {
+            // On a thread of its own (this one may be inside the test's runtime), waited for so
+            // the last test's database does not outlive the run.
+            let dropper = std::thread::spawn(move || {
                 if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
@@ -523,6 +690,7 @@ impl Drop for TestApp {
                     });
                 }
             });
+            let _ = dropper.join();
         }
     }
 }
@@ -587,20 +755,26 @@ impl Drop for Step {
     }
 }
 
-/// Declare a scenario once; it runs on SQLite always and on PostgreSQL when configured.
+/// Declare a scenario once; it runs on SQLite always and on PostgreSQL when configured. An optional
+/// `Start` names the template the test's database is copied from (the city by default).
 #[macro_export]
 macro_rules! both_backends {
     ($name:ident, $body:expr) => {
+        $crate::both_backends!($name, Start::City, $body);
+    };
+    ($name:ident, $start:expr, $body:expr) => {
         mod $name {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let t = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+                let t = TestApp::spawn_from(Backend::Sqlite, $start)
+                    .await
+                    .expect("sqlite app");
                 ($body)(t).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                match TestApp::spawn(Backend::Postgres).await {
+                match TestApp::spawn_from(Backend::Postgres, $start).await {
                     Some(t) => ($body)(t).await,
                     None => eprintln!("TEST_POSTGRES_URL not set: PostgreSQL run skipped"),
                 }

@@ -157,59 +157,66 @@ pub async fn api_step_self_report_then_review(t: &TestApp, rep: &RepRecords) {
     assert_eq!(rv["self_report_qty"], 7);
 }
 
-both_backends!(pos_page_self_report, async |t: TestApp| {
-    let (rc, list) = model_then_rep(&t).await;
-    let code = list[0]["customer_code"].as_str().unwrap().to_string();
-    let sku = list[0]["sku_code"].as_str().unwrap().to_string();
-    self_report_via_page(&t, &rc, &code, &sku, "7").await;
-    let f = record(&t, &rc, &code, &sku).await;
-    assert_eq!(f["self_report_qty"], 7, "{f}");
-    // Not reviewed yet: the model's figure stays in force (§5.1).
-    assert_eq!(f["method"], "MODEL", "{f}");
-});
+both_backends!(
+    pos_page_self_report,
+    Start::CityWithModel,
+    async |t: TestApp| {
+        let (rc, list) = model_then_rep(&t).await;
+        let code = list[0]["customer_code"].as_str().unwrap().to_string();
+        let sku = list[0]["sku_code"].as_str().unwrap().to_string();
+        self_report_via_page(&t, &rc, &code, &sku, "7").await;
+        let f = record(&t, &rc, &code, &sku).await;
+        assert_eq!(f["self_report_qty"], 7, "{f}");
+        // Not reviewed yet: the model's figure stays in force (§5.1).
+        assert_eq!(f["method"], "MODEL", "{f}");
+    }
+);
 
 // POS credentials cannot be guessed by trying: after the configured number of wrong tokens for a
 // customer code (5 by default) the code is locked for the configured minutes (15), even for the
 // right token, and the lock ends by itself.
-both_backends!(pos_credential_lockout, async |t: TestApp| {
-    let (rc, list) = model_then_rep(&t).await;
-    let code = list[0]["customer_code"].as_str().unwrap().to_string();
-    let sku = list[0]["sku_code"].as_str().unwrap().to_string();
-    let token = pos_token(&t, &rc, &code).await;
-    let pos = t.client();
-    let send = |tk: String| {
-        pos.post(t.url(&format!("/api/v1/pos/forecasts/{TARGET}")))
-            .header("X-Retailer", &code)
-            .bearer_auth(tk)
-            .json(&json!({"lines": [{"sku": sku, "quantity": 3}]}))
-            .send()
-    };
-    for i in 0..5 {
-        let r = send(format!("guess-{i}")).await.unwrap();
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    }
-    let r = send(token.clone()).await.unwrap();
-    let (s, p) = json_of(r).await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{p}");
-    assert!(
-        p["detail"].as_str().unwrap().contains("已锁定 15 分钟"),
-        "{p}"
-    );
-    // The self-report page is locked the same way.
-    let shop = t.client();
-    let pos_page = format!("/pos/{TARGET}");
-    let r = t
-        .submit_form(
-            &shop,
-            &pos_page,
-            &pos_page,
-            &[("code", &code), ("token", &token)],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    let page = r.text().await.unwrap();
-    assert!(page.contains("已锁定 15 分钟"), "{page}");
-    assert_eq!(
+both_backends!(
+    pos_credential_lockout,
+    Start::CityWithModel,
+    async |t: TestApp| {
+        let (rc, list) = model_then_rep(&t).await;
+        let code = list[0]["customer_code"].as_str().unwrap().to_string();
+        let sku = list[0]["sku_code"].as_str().unwrap().to_string();
+        let token = pos_token(&t, &rc, &code).await;
+        let pos = t.client();
+        let send = |tk: String| {
+            pos.post(t.url(&format!("/api/v1/pos/forecasts/{TARGET}")))
+                .header("X-Retailer", &code)
+                .bearer_auth(tk)
+                .json(&json!({"lines": [{"sku": sku, "quantity": 3}]}))
+                .send()
+        };
+        for i in 0..5 {
+            let r = send(format!("guess-{i}")).await.unwrap();
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        }
+        let r = send(token.clone()).await.unwrap();
+        let (s, p) = json_of(r).await;
+        assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("已锁定 15 分钟"),
+            "{p}"
+        );
+        // The self-report page is locked the same way.
+        let shop = t.client();
+        let pos_page = format!("/pos/{TARGET}");
+        let r = t
+            .submit_form(
+                &shop,
+                &pos_page,
+                &pos_page,
+                &[("code", &code), ("token", &token)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("已锁定 15 分钟"), "{page}");
+        assert_eq!(
         t.scalar_i64(
             &format!("SELECT COUNT(*) FROM forecast WHERE month = '{TARGET}' AND self_report_qty IS NOT NULL"),
             &[],
@@ -217,10 +224,11 @@ both_backends!(pos_credential_lockout, async |t: TestApp| {
         .await,
         0
     );
-    // 16 minutes later the right token works again.
-    t.at_utc(2026, 9, 2, 2, 16);
-    let r = send(token).await.unwrap();
-    let (s, v) = json_of(r).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v[0]["self_report_qty"], 3);
-});
+        // 16 minutes later the right token works again.
+        t.at_utc(2026, 9, 2, 2, 16);
+        let r = send(token).await.unwrap();
+        let (s, v) = json_of(r).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v[0]["self_report_qty"], 3);
+    }
+);
