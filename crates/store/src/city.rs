@@ -203,49 +203,49 @@ fn master_sql(city: &Master<'_>) -> Vec<String> {
     inserts(
         &mut s,
         "INSERT INTO org_unit (id, code, name, kind, parent_id, market_type)",
-        &city.org_units,
+        city.org_units,
         500,
         |o, s| row!(s; o.id, o.code, o.name, o.kind, o.parent_id, o.market_type),
     );
     inserts(
         &mut s,
         "INSERT INTO staff (id, username, name, role, org_unit_id, supervisor_id, employment_type, hired_on, phone, password_hash, active, created_at)",
-        &city.staff,
+        city.staff,
         500,
         |x, s| row!(s; x.id, x.username, x.name, x.role, x.org_unit_id, x.supervisor_id, x.employment_type, x.hired_on, x.phone, x.password_hash, x.active, x.created_at),
     );
     inserts(
         &mut s,
         "INSERT INTO territory (id, code, name, area_id, market_type, rep_id)",
-        &city.territories,
+        city.territories,
         500,
         |t, s| row!(s; t.id, t.code, t.name, t.area_id, t.market_type, t.rep_id),
     );
     inserts(
         &mut s,
         "INSERT INTO sales_route (id, code, name, territory_id, weekday)",
-        &city.routes,
+        city.routes,
         1000,
         |r, s| row!(s; r.id, r.code, r.name, r.territory_id, r.weekday),
     );
     inserts(
         &mut s,
         "INSERT INTO brand_assignment (brand, brand_manager_id)",
-        &city.brand_assignments,
+        city.brand_assignments,
         500,
         |b, s| row!(s; b.brand, b.brand_manager_id),
     );
     inserts(
         &mut s,
         "INSERT INTO manufacturer (id, code, name, province)",
-        &city.manufacturers,
+        city.manufacturers,
         500,
         |m, s| row!(s; m.id, m.code, m.name, m.province),
     );
     inserts(
         &mut s,
         "INSERT INTO product (id, sku_code, barcode_pack, barcode_carton, brand, spec_name, manufacturer_id, price_class, transfer_price_ex_tax_fen, transfer_price_incl_tax_fen, wholesale_price_fen, suggested_retail_price_fen, tar_mg_x10, stick_type, is_in_province, is_key_brand, key_brand_list, is_new, launch_date, cultivation_end_date, brand_position, supply_status, allocation_mode, status, delisted_on)",
-        &city.products,
+        city.products,
         500,
         |p, s| {
             row!(s; p.id, p.sku_code, p.barcode_pack, p.barcode_carton, p.brand, p.spec_name, p.manufacturer_id, p.price_class,
@@ -257,7 +257,7 @@ fn master_sql(city: &Master<'_>) -> Vec<String> {
     inserts(
         &mut s,
         "INSERT INTO product_price_history (id, product_id, effective_from, transfer_price_ex_tax_fen, transfer_price_incl_tax_fen, wholesale_price_fen, suggested_retail_price_fen)",
-        &city.price_history,
+        city.price_history,
         1000,
         |p, s| row!(s; p.id, p.product_id, p.effective_from, p.transfer_price_ex_tax_fen, p.transfer_price_incl_tax_fen, p.wholesale_price_fen, p.suggested_retail_price_fen),
     );
@@ -265,7 +265,7 @@ fn master_sql(city: &Master<'_>) -> Vec<String> {
     inserts(
         &mut s,
         "INSERT INTO retailer (id, customer_code, license_no, name, owner_name, address, phone, lat, lng, business_format, market_type, urban_rural_code, business_scale, business_district, tier, tier_locked_until, order_cycle, order_weekday, credit_grade, compliance_grade, terminal_level, is_info_reporter, is_sample_point, is_integrity_group_member, integrity_group_name, is_online_orderer, has_pos, business_status, store_area_m2, tobacco_area_m2, has_display_fixture, has_aggregated_payment, is_vulnerable_group, is_large_account, licensed_on, county_id, area_id, territory_id, route_id, account_manager_id, created_at, updated_at)",
-        &city.retailers,
+        city.retailers,
         1000,
         |r, s| {
             row!(s; r.id, r.customer_code, r.license_no, r.name, r.owner_name, r.address, r.phone, r.lat, r.lng,
@@ -282,21 +282,21 @@ fn master_sql(city: &Master<'_>) -> Vec<String> {
     inserts(
         &mut s,
         "INSERT INTO retailer_tier_history (id, retailer_id, period, score, tier, previous_tier, reason, created_at)",
-        &city.tier_history,
+        city.tier_history,
         2000,
         |t, s| row!(s; t.id, t.retailer_id, t.period, t.score, t.tier, t.previous_tier, t.reason, t.created_at),
     );
     inserts(
         &mut s,
         "INSERT INTO retailer_class_history (id, retailer_id, field, old_value, new_value, effective_on, reason, approved_by, created_at)",
-        &city.class_history,
+        city.class_history,
         1000,
         |c, s| row!(s; c.id, c.retailer_id, c.field, c.old_value, c.new_value, c.effective_on, c.reason, c.approved_by, c.created_at),
     );
     inserts(
         &mut s,
         "INSERT INTO sample_collection (month, retailer_id, product_id, stock_qty, sales_qty, retail_price_fen, stockout_days, collected_by, collected_at)",
-        &city.sample_collections,
+        city.sample_collections,
         2000,
         |c, s| row!(s; c.month, c.retailer_id, c.product_id, c.stock_qty, c.sales_qty, c.retail_price_fen, c.stockout_days, c.collected_by, c.collected_at),
     );
