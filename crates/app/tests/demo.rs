@@ -115,3 +115,19 @@ async fn demo_city_has_worked_months_on_postgres() {
     check(&url).await;
     store::testdb::drop(&base, &name).await.unwrap();
 }
+
+/// The demo city's futures can run on a spawned task (a test harness or a server may need it).
+#[allow(dead_code)]
+fn futures_are_send(app: &app::App) {
+    fn assert_send<T: Send>(_: &T) {}
+    let hist = DemoHistory::default();
+    assert_send(&app::demo::city(app, &config(), &hist, &no_progress));
+    assert_send(&app::demo::history(
+        app,
+        Month::new(2026, 10).unwrap(),
+        9,
+        &hist,
+        &no_progress,
+    ));
+    assert_send(&app::open("sqlite::memory:"));
+}
