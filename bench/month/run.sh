@@ -10,7 +10,8 @@ cargo build --release -q -p m135
 bin=target/release/m135
 city=/tmp/m135-bench-month-city.db
 work=/tmp/m135-bench-month.db
-[ -f "$city" ] || "$bin" sim --database-url "sqlite:$city" >/dev/null
+# --history-months 0: the month run below then starts from a city without forecasts, as it always has.
+[ -f "$city" ] || "$bin" sim --database-url "sqlite:$city" --history-months 0 >/dev/null
 out=$(mktemp)
 for i in $(seq 1 "${1:-3}"); do
   rm -f "$work" "$work-wal" "$work-shm"

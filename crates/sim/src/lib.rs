@@ -1,5 +1,5 @@
 //! The synthetic city of m135 (issue 2 §3): a deterministic, realistic company for demos, tests
-//! and benchmarks, and a fast bulk loader into the store.
+//! and benchmarks, loaded through the store's bulk API ([`store::city`]; this crate writes no SQL).
 //!
 //! [`generate`] builds the master data in memory — organisation (domain.md §2.1: company, 营销中心,
 //! county departments 县级营销部, market areas 市场部, rep territories 区域单元 sized by the §2.2
@@ -7,7 +7,9 @@
 //! classes, retailers with every §3.1 field — then simulates the weekly order history once to
 //! publish tiers by the §3.2 reference algorithm ([`tiering`]) and to fill sample-point
 //! collections. [`load()`] writes the city and re-simulates the order lines retailer chunk by
-//! chunk, so memory stays bounded; [`generate_into`] does both.
+//! chunk, so memory stays bounded; [`generate_into`] does both. The demo city's worked months
+//! (forecasts, submissions, balancing, feedback) are made afterwards by `app::demo`, through the
+//! platform's own functions.
 //!
 //! Everything is a function of [`SimConfig`]: the same seed gives the same city, row for row.
 //!

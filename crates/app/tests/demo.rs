@@ -1,0 +1,133 @@
+//! The demo city's history (`app::demo`): a small city opened through `app::open`, generated
+//! with three worked months, has what the forecast meeting and a rep's forecast page need —
+//! on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
+use app::accuracy::AccuracyBy;
+use app::demo::{DemoHistory, SimConfig, no_progress};
+use app::month_run;
+use domain::Month;
+use domain::org::Role;
+
+fn config() -> SimConfig {
+    let mut cfg = SimConfig::new(Month::new(2026, 10).unwrap(), "hash");
+    cfg.retailers = 80;
+    cfg.months = 13;
+    cfg.counties = 1;
+    cfg.seed = 9;
+    cfg
+}
+
+async fn check(url: &str) {
+    let app = app::open(url).await.unwrap();
+    assert!(app.is_empty().await.unwrap());
+    let out = app::demo::city(&app, &config(), &DemoHistory::default(), &no_progress)
+        .await
+        .unwrap();
+    let months: Vec<&str> = out
+        .history
+        .months
+        .iter()
+        .map(|m| m.target.as_str())
+        .collect();
+    assert_eq!(months, ["2026-08", "2026-09", "2026-10"]);
+    for m in &out.history.months {
+        assert!(m.model_pairs > 0 && m.interactive > 0, "{m:?}");
+        assert!(
+            m.submitted_reps > 0 && m.published > 0 && m.ticks > 0,
+            "{m:?}"
+        );
+    }
+    assert_eq!(out.history.current.as_ref().unwrap().0, "2026-12");
+    assert!(out.summary_zh().starts_with("已生成: 80 家零售客户"));
+
+    // In the month after the history, as a person would see it.
+    app.clock.set(Some(
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 3)
+            .unwrap()
+            .and_hms_opt(2, 0, 0)
+            .unwrap()
+            .and_utc(),
+    ));
+    let manager = month_run::first_of(&app, Role::MarketManager)
+        .await
+        .unwrap();
+    let acc = app::accuracy::accuracy(
+        &app,
+        &manager,
+        Month::new(2026, 10).unwrap(),
+        AccuracyBy::Method,
+    )
+    .await
+    .unwrap();
+    let methods: Vec<&str> = acc.rows.iter().map(|r| r.key.as_str()).collect();
+    assert!(
+        methods.contains(&"MODEL") && methods.contains(&"INTERACTIVE_VISIT"),
+        "{methods:?}"
+    );
+    for r in &acc.rows {
+        if r.key != "NONE" {
+            assert!(r.weighted_accuracy.unwrap_or(0.0) > 0.2, "{r:?}");
+            assert!(r.order_fill_rate.unwrap_or(0.0) > 0.5, "{r:?}");
+        }
+    }
+    // the rep knows the shop: interactive figures beat the model on the same retailers
+    let c = &acc.comparison;
+    assert!(c.retailers > 0);
+    assert!(c.interactive_accuracy > c.model_accuracy, "{c:?}");
+    // a rep's forecast page for the month they forecast now has the model's figures
+    let rep = month_run::reps(&app).await.unwrap().remove(0);
+    let list = app::forecasting::list(&app, &rep, Month::new(2026, 12).unwrap())
+        .await
+        .unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter()
+            .all(|f| f.method == "MODEL" && f.state == "DRAFT")
+    );
+    // the month before has been fed back to most retailers
+    let fed = app::balancing::feedback_list(&app, &rep, Month::new(2026, 10).unwrap())
+        .await
+        .unwrap();
+    let ticked = fed.iter().filter(|f| f.ticked_at.is_some()).count();
+    assert!(ticked * 10 >= fed.len() * 8, "{ticked} of {}", fed.len());
+    app.close().await;
+}
+
+#[tokio::test]
+async fn demo_city_has_worked_months_on_sqlite() {
+    let path = std::env::temp_dir().join(format!("m135-app-demo-{}.db", std::process::id()));
+    check(&format!("sqlite:{}", path.display())).await;
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+}
+
+#[tokio::test]
+async fn demo_city_has_worked_months_on_postgres() {
+    let Some(base) = std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
+        eprintln!("TEST_POSTGRES_URL not set: PostgreSQL demo test skipped");
+        return;
+    };
+    let name = format!("app_demo_{}", std::process::id());
+    let url = store::testdb::create(&base, &name).await.unwrap();
+    check(&url).await;
+    store::testdb::drop(&base, &name).await.unwrap();
+}
+
+/// The demo city's futures can run on a spawned task (a test harness or a server may need it).
+#[allow(dead_code)]
+fn futures_are_send(app: &app::App) {
+    fn assert_send<T: Send>(_: &T) {}
+    let hist = DemoHistory::default();
+    assert_send(&app::demo::city(app, &config(), &hist, &no_progress));
+    assert_send(&app::demo::history(
+        app,
+        Month::new(2026, 10).unwrap(),
+        9,
+        &hist,
+        &no_progress,
+    ));
+    assert_send(&app::open("sqlite::memory:"));
+}
