@@ -835,11 +835,11 @@ pub async fn tick(
     app: &App,
     user: &CurrentUser,
     target: Month,
-    retailer_code: &str,
+    retailer_code: &domain::CustomerCode,
     note: &str,
 ) -> AppResult<TickOut> {
     user.require(&[Role::AccountManager])?;
-    let r = store::repo::retailer::by_code(&app.db, retailer_code.trim())
+    let r = store::repo::retailer::by_code(&app.db, retailer_code.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("零售客户 {retailer_code} 不存在")))?;
     if r.account_manager_id != Some(user.id) {

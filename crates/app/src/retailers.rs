@@ -157,8 +157,11 @@ pub struct RetailerLabels {
 }
 
 /// The retailer page: 404 for an unknown code, 403 outside the person's scope.
-pub async fn detail(app: &App, user: &CurrentUser, code: &str) -> AppResult<RetailerDetail> {
-    let code = CustomerCode::parse(code)?;
+pub async fn detail(
+    app: &App,
+    user: &CurrentUser,
+    code: &CustomerCode,
+) -> AppResult<RetailerDetail> {
     let r = store::repo::retailer::by_code(&app.db, code.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("零售客户 {code} 不存在")))?;

@@ -152,8 +152,8 @@ fn rep_only(user: &CurrentUser, rep: &Staff) -> AppResult<()> {
     }))
 }
 
-async fn rep_named(app: &App, username: &str) -> AppResult<Staff> {
-    let s = staff_named(app, username).await?;
+async fn rep_named(app: &App, username: &domain::Username) -> AppResult<Staff> {
+    let s = staff_named(app, username.as_str()).await?;
     if s.role != Role::AccountManager.code() {
         return Err(AppError::NotFound(format!(
             "{} 不是客户经理，没有一张纸",
@@ -553,7 +553,7 @@ async fn view(
 pub async fn get(
     app: &App,
     user: &CurrentUser,
-    username: &str,
+    username: &domain::Username,
     week: IsoWeek,
 ) -> AppResult<SheetView> {
     let rep = rep_named(app, username).await?;
@@ -577,7 +577,7 @@ fn sheet_error(e: SheetError) -> AppError {
 pub async fn save(
     app: &App,
     user: &CurrentUser,
-    username: &str,
+    username: &domain::Username,
     week: IsoWeek,
     mut content: SheetContent,
 ) -> AppResult<SheetView> {
@@ -662,7 +662,7 @@ pub async fn save(
 pub async fn submit(
     app: &App,
     user: &CurrentUser,
-    username: &str,
+    username: &domain::Username,
     week: IsoWeek,
 ) -> AppResult<SheetView> {
     let rep = rep_named(app, username).await?;
@@ -718,7 +718,7 @@ pub async fn submit(
 pub async fn review(
     app: &App,
     user: &CurrentUser,
-    username: &str,
+    username: &domain::Username,
     week: IsoWeek,
     comment: &str,
 ) -> AppResult<SheetView> {
@@ -771,7 +771,7 @@ pub struct GreenInput {
 pub async fn add_green(
     app: &App,
     user: &CurrentUser,
-    username: &str,
+    username: &domain::Username,
     week: IsoWeek,
     input: &GreenInput,
 ) -> AppResult<GreenView> {
@@ -945,7 +945,7 @@ async fn reps_visible(app: &App, user: &CurrentUser) -> AppResult<Vec<Staff>> {
 pub async fn list(
     app: &App,
     user: &CurrentUser,
-    username: Option<&str>,
+    username: Option<&domain::Username>,
     from: IsoWeek,
     to: IsoWeek,
 ) -> AppResult<Vec<SheetSummary>> {
@@ -1151,7 +1151,7 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
     let reps = reps_visible(app, user).await?;
     let mut rows = Vec::new();
     for rep in &reps {
-        let v = get(app, user, &rep.username, week).await?;
+        let v = get(app, user, &domain::Username::parse(&rep.username)?, week).await?;
         rows.push(RollupRow {
             username: v.username,
             rep_name: v.rep_name,

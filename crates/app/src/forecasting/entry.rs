@@ -7,6 +7,7 @@ use crate::{App, AppError, AppResult, CurrentUser, Scope};
 use domain::Month;
 use domain::cycle::{self, ForecastMethod, ForecastState, MethodFigures};
 use domain::org::Role;
+use domain::{CustomerCode, SkuCode};
 use serde::Serialize;
 use store::audit::{self, Actor};
 use store::repo::forecasts::{self as repo, ForecastRow};
@@ -54,10 +55,10 @@ pub async fn put(
     app: &App,
     user: &CurrentUser,
     target: Month,
-    retailer_code: &str,
-    sku: &str,
+    retailer_code: &CustomerCode,
+    sku: &SkuCode,
     quantity: i64,
-    method: &str,
+    method: ForecastMethod,
 ) -> AppResult<ForecastOut> {
     let r = retailer(app, retailer_code).await?;
     let p = product(app, sku).await?;
@@ -71,7 +72,7 @@ pub async fn put(
             "forecast",
             &k,
             None::<&()>,
-            Some(&serde_json::json!({"quantity": quantity, "method": method, "role": user.role.code()})),
+            Some(&serde_json::json!({"quantity": quantity, "method": method.code(), "role": user.role.code()})),
         )
         .await?;
         tx.commit().await?;
@@ -83,7 +84,6 @@ pub async fn put(
     if r.account_manager_id != Some(user.id) {
         return Err(AppError::Forbidden(Scope::Rep(user.id).refusal().into()));
     }
-    let method = ForecastMethod::parse(method)?;
     if quantity < 0 {
         return Err(AppError::invalid("quantity", "预测数不能为负"));
     }

@@ -11,6 +11,7 @@
 //! - [`totals`]: territory totals and per-rep sums, the records a person may see.
 use crate::{App, AppError, AppResult};
 use domain::Month;
+use domain::{CustomerCode, SkuCode};
 use serde::Serialize;
 use store::repo::forecasts::ForecastRow;
 
@@ -46,14 +47,14 @@ fn check_window(app: &App, target: Month) -> AppResult<()> {
     Ok(())
 }
 
-async fn retailer(app: &App, code: &str) -> AppResult<store::model::Retailer> {
-    store::repo::retailer::by_code(&app.db, code.trim())
+async fn retailer(app: &App, code: &CustomerCode) -> AppResult<store::model::Retailer> {
+    store::repo::retailer::by_code(&app.db, code.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("零售客户 {code} 不存在")))
 }
 
-async fn product(app: &App, sku: &str) -> AppResult<store::model::Product> {
-    store::repo::product::by_code(&app.db, sku.trim())
+async fn product(app: &App, sku: &SkuCode) -> AppResult<store::model::Product> {
+    store::repo::product::by_code(&app.db, sku.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("卷烟规格 {sku} 不存在")))
 }

@@ -158,7 +158,7 @@ fn verify_token(token: &str, hash: &str) -> bool {
 pub async fn issue_pos_token(
     app: &App,
     user: &CurrentUser,
-    retailer_code: &str,
+    retailer_code: &domain::CustomerCode,
 ) -> AppResult<String> {
     let r = retailer(app, retailer_code).await?;
     let allowed = match user.role {

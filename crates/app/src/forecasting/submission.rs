@@ -111,10 +111,10 @@ pub async fn comment(
     app: &App,
     user: &CurrentUser,
     target: Month,
-    rep: &str,
+    rep: &domain::Username,
     body: &str,
 ) -> AppResult<i64> {
-    let rep = rep_by_username(app, rep).await?;
+    let rep = rep_by_username(app, rep.as_str()).await?;
     supervises(app, user, &rep).await?;
     let body = body.trim();
     if body.is_empty() {
@@ -150,10 +150,10 @@ pub async fn return_submission(
     app: &App,
     user: &CurrentUser,
     target: Month,
-    rep: &str,
+    rep: &domain::Username,
     body: &str,
 ) -> AppResult<()> {
-    let rep = rep_by_username(app, rep).await?;
+    let rep = rep_by_username(app, rep.as_str()).await?;
     supervises(app, user, &rep).await?;
     let body = body.trim();
     if body.is_empty() {

@@ -231,14 +231,14 @@ pub async fn retailer_sheet(
     app: &App,
     u: &CurrentUser,
     target: Month,
-    code: &str,
+    code: &domain::CustomerCode,
 ) -> AppResult<RetailerSheet> {
     // Row-level access: the retailer's detail refuses what the person may not see.
     let d = crate::retailers::detail(app, u, code).await?;
     let list: Vec<ForecastView> = crate::forecasting::list(app, u, target)
         .await?
         .into_iter()
-        .filter(|f| f.customer_code == code)
+        .filter(|f| f.customer_code == code.as_str())
         .collect();
     let last = crate::forecasting::working_month(target).prev();
     let months: Vec<String> = (0..3).rev().map(|i| last.plus(-i).to_string()).collect();

@@ -15,7 +15,7 @@ pub async fn with_sheets(app: &App, user: &CurrentUser, week: IsoWeek) -> AppRes
     let rollup = sheets::rollup(app, user, week).await?;
     let mut all = Vec::with_capacity(rollup.rows.len());
     for row in &rollup.rows {
-        all.push(sheets::get(app, user, &row.username, week).await?);
+        all.push(sheets::get(app, user, &domain::Username::parse(&row.username)?, week).await?);
     }
     Ok(RollupSheets {
         rollup,

@@ -10,7 +10,7 @@ use domain::one_sheet::SheetContent;
 pub async fn save_edit(
     app: &App,
     user: &CurrentUser,
-    username: &str,
+    username: &domain::Username,
     week: IsoWeek,
     edit: impl FnOnce(&SheetView) -> AppResult<SheetContent>,
 ) -> AppResult<SheetView> {

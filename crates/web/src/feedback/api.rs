@@ -2,6 +2,7 @@ use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiUser, Json, Path};
 use axum::extract::State;
+use domain::CustomerCode;
 use domain::Month;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -30,7 +31,7 @@ pub struct TickIn {
 pub(super) async fn feedback_tick(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((month, retailer)): Path<(Month, String)>,
+    Path((month, retailer)): Path<(Month, CustomerCode)>,
     Json(b): Json<TickIn>,
 ) -> Result<axum::Json<app::balancing::TickOut>, ApiError> {
     Ok(axum::Json(

@@ -7,6 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use domain::CustomerCode;
 use domain::Month;
 use domain::org::Role;
 
@@ -46,7 +47,7 @@ pub(super) async fn tick(
     State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
-    Path((target, code)): Path<(Month, String)>,
+    Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> Result<Response, PageError> {
     let res = app::balancing::tick(&s.app, &ctx.user, target, &code, &f.text)

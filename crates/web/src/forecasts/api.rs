@@ -5,6 +5,8 @@ use app::forecasting::TotalsBy;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::Username;
+use domain::cycle::ForecastMethod;
 use domain::{CustomerCode, Month, SkuCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,7 +17,8 @@ pub struct ForecastPut {
     /// 条
     pub quantity: i64,
     /// INTERACTIVE_VISIT (双向互动) or CUSTOMER_SELF_REPORT (审核客户提报)
-    pub method: String,
+    #[schema(value_type = String)]
+    pub method: ForecastMethod,
 }
 
 /// A rep enters or reviews one forecast (target month). Supervisors: 403, traced.
@@ -28,16 +31,8 @@ pub(super) async fn forecast_put(
     Path((month, retailer, sku)): Path<(Month, CustomerCode, SkuCode)>,
     Json(b): Json<ForecastPut>,
 ) -> Result<Response, ApiError> {
-    let out = app::forecasting::put(
-        &s.app,
-        &u,
-        month,
-        retailer.as_str(),
-        sku.as_str(),
-        b.quantity,
-        &b.method,
-    )
-    .await?;
+    let out =
+        app::forecasting::put(&s.app, &u, month, &retailer, &sku, b.quantity, b.method).await?;
     Ok(axum::Json(out).into_response())
 }
 
@@ -136,7 +131,7 @@ pub struct CommentIn {
 pub(super) async fn forecast_comment(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((month, rep)): Path<(Month, String)>,
+    Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let id = app::forecasting::comment(&s.app, &u, month, &rep, &b.comment).await?;
@@ -149,7 +144,7 @@ pub(super) async fn forecast_comment(
 pub(super) async fn forecast_return(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((month, rep)): Path<(Month, String)>,
+    Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,
 ) -> Result<axum::Json<Value>, ApiError> {
     app::forecasting::return_submission(&s.app, &u, month, &rep, &b.comment).await?;

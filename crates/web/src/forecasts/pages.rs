@@ -11,7 +11,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::Month;
+use domain::cycle::ForecastMethod;
 use domain::org::Role;
+use domain::{CustomerCode, SkuCode, Username};
 use std::collections::HashMap;
 
 #[derive(Template, WebTemplate)]
@@ -119,7 +121,7 @@ pub(super) async fn comment(
     State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
-    Path((target, rep)): Path<(Month, String)>,
+    Path((target, rep)): Path<(Month, Username)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> Result<Response, PageError> {
     let res = app::forecasting::comment(&s.app, &ctx.user, target, &rep, &f.text)
@@ -132,7 +134,7 @@ pub(super) async fn return_to_rep(
     State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
-    Path((target, rep)): Path<(Month, String)>,
+    Path((target, rep)): Path<(Month, Username)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> Result<Response, PageError> {
     let res = app::forecasting::return_submission(&s.app, &ctx.user, target, &rep, &f.text)
@@ -165,7 +167,7 @@ async fn render_retailer(
     s: &AppState,
     ctx: &PageCtx,
     target: Month,
-    code: &str,
+    code: &CustomerCode,
     messages: Vec<String>,
 ) -> Result<RetailerForecastPage, PageError> {
     let RetailerSheet {
@@ -201,7 +203,7 @@ async fn render_retailer(
 pub(super) async fn retailer(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((target, code)): Path<(Month, String)>,
+    Path((target, code)): Path<(Month, CustomerCode)>,
 ) -> Result<Response, PageError> {
     Ok(render_retailer(&s, &ctx, target, &code, Vec::new())
         .await?
@@ -215,22 +217,27 @@ pub(super) async fn retailer_save(
     State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
-    Path((target, code)): Path<(Month, String)>,
+    Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, PageError> {
     let current: HashMap<String, Option<i64>> = app::forecasting::list(&s.app, &ctx.user, target)
         .await?
         .into_iter()
-        .filter(|x| x.customer_code == code)
+        .filter(|x| x.customer_code == code.as_str())
         .map(|x| (x.sku_code, x.interactive_qty))
         .collect();
     let mut messages = Vec::new();
     let mut status = StatusCode::OK;
     let mut saved = 0;
     for (sku, v) in f.with_prefix("q_").filter(|(_, v)| !v.is_empty()) {
-        let qty: i64 = match v.parse() {
-            Ok(q) => q,
-            Err(_) => {
+        let (sku_code, qty) = match (SkuCode::parse(sku), v.parse::<i64>()) {
+            (Ok(c), Ok(q)) => (c, q),
+            (Err(e), _) => {
+                messages.push(format!("{sku}: {e}"));
+                status = StatusCode::BAD_REQUEST;
+                continue;
+            }
+            (_, Err(_)) => {
                 messages.push(format!("{sku}: \"{v}\" 不是有效的整数"));
                 status = StatusCode::BAD_REQUEST;
                 continue;
@@ -245,9 +252,9 @@ pub(super) async fn retailer_save(
             &ctx.user,
             target,
             &code,
-            sku,
+            &sku_code,
             qty,
-            "INTERACTIVE_VISIT",
+            ForecastMethod::InteractiveVisit,
         )
         .await
         {
@@ -283,14 +290,14 @@ pub(super) async fn accept(
     State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
-    Path((target, code)): Path<(Month, String)>,
+    Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<AcceptForm>,
 ) -> Result<Response, PageError> {
-    let sku = f.accept.trim();
+    let sku = SkuCode::parse(&f.accept)?;
     let reported = app::forecasting::list(&s.app, &ctx.user, target)
         .await?
         .into_iter()
-        .find(|x| x.customer_code == code && x.sku_code == sku)
+        .find(|x| x.customer_code == code.as_str() && x.sku_code == sku.as_str())
         .and_then(|x| x.self_report_qty);
     let res = match reported {
         None => Err(AppError::invalid(
@@ -302,9 +309,9 @@ pub(super) async fn accept(
             &ctx.user,
             target,
             &code,
-            sku,
+            &sku,
             q,
-            "CUSTOMER_SELF_REPORT",
+            ForecastMethod::CustomerSelfReport,
         )
         .await
         .map(|_| format!("已采纳 {sku} 的客户提报：{q} 条")),

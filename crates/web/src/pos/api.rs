@@ -17,7 +17,7 @@ pub(super) async fn pos_token(
     ApiUser(u): ApiUser,
     Path(code): Path<CustomerCode>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let token = app::forecasting::issue_pos_token(&s.app, &u, code.as_str()).await?;
+    let token = app::forecasting::issue_pos_token(&s.app, &u, &code).await?;
     Ok(axum::Json(
         json!({"retailer": code.as_str(), "token": token}),
     ))

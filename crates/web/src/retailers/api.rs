@@ -6,6 +6,7 @@ use crate::extract::{ApiUser, Path, Query};
 use app::retailers::{Page, RetailerDetail, RetailerListItem};
 use axum::Json;
 use axum::extract::State;
+use domain::CustomerCode;
 
 /// Retailers in the person's scope, paged and filtered.
 #[utoipa::path(get, path = "/api/v1/retailers", params(RetailerParams),
@@ -24,7 +25,7 @@ pub(super) async fn retailers(
 pub(super) async fn retailer(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(code): Path<String>,
+    Path(code): Path<CustomerCode>,
 ) -> Result<Json<RetailerDetail>, ApiError> {
     Ok(Json(app::retailers::detail(&s.app, &u, &code).await?))
 }

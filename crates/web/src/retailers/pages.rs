@@ -11,6 +11,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use domain::CustomerCode;
 use domain::retailer::{BusinessFormat, MarketType};
 
 #[derive(Template, WebTemplate)]
@@ -71,7 +72,7 @@ struct RetailerPage {
 pub(super) async fn retailer(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path(code): Path<String>,
+    Path(code): Path<CustomerCode>,
 ) -> Result<Response, PageError> {
     let d = app::retailers::detail(&s.app, &ctx.user, &code).await?;
     let points: Vec<chart::Point<'_>> = d

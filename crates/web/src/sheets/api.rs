@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::IsoWeek;
+use domain::Username;
 use domain::one_sheet::SheetContent;
 use serde::Deserialize;
 
@@ -18,7 +19,7 @@ use serde::Deserialize;
 pub(super) async fn get_sheet(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<axum::Json<SheetView>, ApiError> {
     Ok(axum::Json(
         app::sheets::get(&s.app, &u, &username, week).await?,
@@ -35,7 +36,7 @@ pub(super) async fn get_sheet(
 pub(super) async fn put_sheet(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
     Json(content): Json<SheetContent>,
 ) -> Result<axum::Json<SheetView>, ApiError> {
     Ok(axum::Json(
@@ -50,7 +51,7 @@ pub(super) async fn put_sheet(
 pub(super) async fn submit(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<axum::Json<SheetView>, ApiError> {
     Ok(axum::Json(
         app::sheets::submit(&s.app, &u, &username, week).await?,
@@ -70,7 +71,7 @@ pub struct ReviewRequest {
 pub(super) async fn review(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
     Json(r): Json<ReviewRequest>,
 ) -> Result<axum::Json<SheetView>, ApiError> {
     Ok(axum::Json(
@@ -86,7 +87,7 @@ pub(super) async fn review(
 pub(super) async fn green(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
     Json(g): Json<GreenInput>,
 ) -> Result<Response, ApiError> {
     let v = app::sheets::add_green(&s.app, &u, &username, week, &g).await?;
@@ -97,7 +98,8 @@ pub(super) async fn green(
 #[into_params(parameter_in = Query)]
 pub struct SheetsQuery {
     /// A rep's username (default: every rep the caller may see).
-    pub username: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub username: Option<Username>,
     /// First week (YYYY-Www), default 8 weeks before the last.
     #[param(value_type = Option<String>)]
     pub from: Option<IsoWeek>,
@@ -117,7 +119,7 @@ pub(super) async fn list(
     let to = q.to.unwrap_or_else(|| IsoWeek::of(s.app.clock.today()));
     let from = q.from.unwrap_or_else(|| (0..8).fold(to, |w, _| w.prev()));
     Ok(
-        axum::Json(app::sheets::list(&s.app, &u, q.username.as_deref(), from, to).await?)
+        axum::Json(app::sheets::list(&s.app, &u, q.username.as_ref(), from, to).await?)
             .into_response(),
     )
 }

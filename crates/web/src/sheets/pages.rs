@@ -12,6 +12,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::IsoWeek;
+use domain::Username;
 use domain::one_sheet::{
     Channel, ChecklistCategory, Counterpart, DayTrack, GreenKind, Improvement, SheetContent,
     SheetStatus, Tick,
@@ -79,7 +80,7 @@ pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Response {
 async fn render_sheet(
     s: &AppState,
     ctx: &PageCtx,
-    username: &str,
+    username: &Username,
     week: IsoWeek,
     message: Option<String>,
 ) -> Result<Response, PageError> {
@@ -129,7 +130,7 @@ async fn render_sheet(
 pub(super) async fn sheet(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
     render_sheet(&s, &ctx, &username, week, None).await
 }
@@ -240,7 +241,7 @@ fn content_from_form(v: &SheetView, f: &Fields) -> Result<SheetContent, AppError
 pub(super) async fn save(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, PageError> {
     let outcome = app::views::sheets::save_edit(&s.app, &ctx.user, &username, week, |v| {
@@ -257,7 +258,7 @@ pub(super) async fn save(
 pub(super) async fn submit(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
     let outcome = app::sheets::submit(&s.app, &ctx.user, &username, week).await;
@@ -277,7 +278,7 @@ pub(super) struct ReviewForm {
 pub(super) async fn review(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<ReviewForm>,
 ) -> Result<Response, PageError> {
     let outcome = app::sheets::review(&s.app, &ctx.user, &username, week, &f.comment).await;
@@ -323,7 +324,7 @@ impl GreenForm {
 pub(super) async fn green(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<GreenForm>,
 ) -> Result<Response, PageError> {
     let outcome = match f.input() {
@@ -371,7 +372,7 @@ impl PrintPage {
 pub(super) async fn print(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
     let v = app::sheets::get(&s.app, &ctx.user, &username, week).await?;
     Ok(PrintPage { v }.into_response())
@@ -380,7 +381,7 @@ pub(super) async fn print(
 pub(super) async fn xlsx(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path((username, week)): Path<(String, IsoWeek)>,
+    Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
     let v = app::sheets::get(&s.app, &ctx.user, &username, week).await?;
     let bytes = export::sheet_workbook(week, &v)?;
