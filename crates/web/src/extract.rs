@@ -11,7 +11,7 @@
 use crate::AppState;
 use crate::error::{ApiError, Rejected};
 use crate::page::Chrome;
-use app::{AppError, CurrentUser};
+use app::{App, AppError, CurrentUser};
 use axum::body::Bytes;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -80,6 +80,7 @@ async fn session_user(
 /// A page's context: the person, the CSRF token for its forms and the flash messages left by
 /// the last form (shown once).
 pub struct PageCtx {
+    pub app: App,
     pub user: CurrentUser,
     pub csrf: String,
     pub flash: Vec<String>,
@@ -112,7 +113,12 @@ impl FromRequestParts<AppState> for PageCtx {
                     Ok(m) => m.into_iter().map(|m| m.message).collect(),
                     Err(_) => Vec::new(),
                 };
-                Ok(PageCtx { user, csrf, flash })
+                Ok(PageCtx {
+                    app: state.app.clone(),
+                    user,
+                    csrf,
+                    flash,
+                })
             }
             Err(AppError::Unauthorized) => {
                 let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("");
@@ -130,19 +136,29 @@ impl FromRequestParts<AppState> for PageCtx {
     }
 }
 
-/// The signed-in person of an API call.
-pub struct ApiUser(pub CurrentUser);
+/// An API call's context: the application and the signed-in person (401 without one).
+pub struct Api {
+    pub app: App,
+    pub user: CurrentUser,
+}
 
-impl FromRequestParts<AppState> for ApiUser {
+impl FromRequestParts<AppState> for Api {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ApiUser(session_user(parts, state).await?.1))
+        let user = session_user(parts, state).await?.1;
+        Ok(Api {
+            app: state.app.clone(),
+            user,
+        })
     }
 }
+
+/// The answer of an API call: a JSON body or the problem.
+pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;
 
 /// Path parameters converted to their domain types (`Path<Month>`, `Path<(String, IsoWeek)>`).
 pub struct Path<T>(pub T);

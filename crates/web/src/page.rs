@@ -67,8 +67,8 @@ pub fn see_other(path: &str) -> Response {
 }
 
 /// The month being forecast now: the working month + 1 (domain.md §7).
-pub fn target_month(s: &crate::AppState) -> domain::Month {
-    domain::Month::of(s.app.clock.today()).next()
+pub fn target_month(app: &app::App) -> domain::Month {
+    domain::Month::of(app.clock.today()).next()
 }
 
 /// A form with one text field (a comment, a reason, a note).

@@ -4,8 +4,8 @@
 //! (`Content-Type: application/json`), which a cross-site form cannot send without a CORS
 //! preflight that this server never grants.
 use crate::AppState;
-use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json};
+use crate::error::Problem;
+use crate::extract::{Api, ApiResult, Json};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,7 @@ pub(super) async fn login(
     State(s): State<AppState>,
     session: Session,
     Json(req): Json<LoginRequest>,
-) -> Result<axum::Json<Me>, ApiError> {
+) -> ApiResult<Me> {
     let user = app::auth::login(&s.app, &req.username, &req.password).await?;
     super::start_session(&session, &user).await?;
     Ok(axum::Json(user.into()))
@@ -65,6 +65,6 @@ pub(super) async fn logout(session: Session) -> StatusCode {
 
 /// The signed-in person.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = Problem)))]
-pub(super) async fn me(ApiUser(u): ApiUser) -> axum::Json<Me> {
-    axum::Json(u.into())
+pub(super) async fn me(Api { user, .. }: Api) -> axum::Json<Me> {
+    axum::Json(user.into())
 }

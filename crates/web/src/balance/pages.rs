@@ -1,4 +1,3 @@
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Flash, NoFields, PageCtx, Path};
 use crate::page::Chrome;
@@ -6,7 +5,6 @@ use app::AppError;
 use app::balancing::Review;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::Month;
 
@@ -20,12 +18,8 @@ struct BalancePage {
     review: Option<Review>,
 }
 
-pub(super) async fn page(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(target): Path<Month>,
-) -> Result<Response, PageError> {
-    let review = match app::balancing::review(&s.app, &ctx.user, target).await {
+pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+    let review = match app::balancing::review(&ctx.app, &ctx.user, target).await {
         Ok(r) => Some(r),
         Err(AppError::NotFound(_)) => None,
         Err(e) => return Err(e.into()),
@@ -41,26 +35,24 @@ pub(super) async fn page(
 }
 
 pub(super) async fn run(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    let res = app::balancing::run(&s.app, &ctx.user, target)
+    let res = app::balancing::run(&ctx.app, &ctx.user, target)
         .await
         .map(|r| format!("已运行修正平衡：{} 户，{} 条", r.retailers, r.lines));
     flash.redirect(&format!("/balance/{target}"), res)
 }
 
 pub(super) async fn publish(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    let res = app::balancing::publish(&s.app, &ctx.user, target)
+    let res = app::balancing::publish(&ctx.app, &ctx.user, target)
         .await
         .map(|o| {
             if o.already_published {

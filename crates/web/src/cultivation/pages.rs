@@ -1,5 +1,4 @@
 //! The cultivation page: the tasks, the form to create one, the brand manager's time in market.
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, NoFields, PageCtx, Path};
 use crate::page::{Chrome, done_or_shown};
@@ -7,7 +6,6 @@ use app::AppError;
 use app::cultivation::{FormOptions, TaskInput, TaskView};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -25,12 +23,8 @@ struct CultivationPage {
     field_period: String,
 }
 
-async fn render(
-    s: &AppState,
-    ctx: &PageCtx,
-    message: Option<String>,
-) -> Result<Response, PageError> {
-    let v = app::views::cultivation::page(&s.app, &ctx.user).await?;
+async fn render(ctx: &PageCtx, message: Option<String>) -> Result<Response, PageError> {
+    let v = app::views::cultivation::page(&ctx.app, &ctx.user).await?;
     let page = CultivationPage {
         chrome: ctx.chrome("cultivation"),
         csrf: ctx.csrf.clone(),
@@ -44,8 +38,8 @@ async fn render(
     Ok(page.into_response())
 }
 
-pub(super) async fn page(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    render(&s, &ctx, None).await
+pub(super) async fn page(ctx: PageCtx) -> Result<Response, PageError> {
+    render(&ctx, None).await
 }
 
 /// The task form as written: empty optional fields mean "none", the tier is checked here so a bad
@@ -93,23 +87,21 @@ impl TaskForm {
 }
 
 pub(super) async fn create(
-    State(s): State<AppState>,
     ctx: PageCtx,
     CsrfForm(f): CsrfForm<TaskForm>,
 ) -> Result<Response, PageError> {
     let outcome = match f.input() {
-        Ok(input) => app::cultivation::create(&s.app, &ctx.user, &input).await,
+        Ok(input) => app::cultivation::create(&ctx.app, &ctx.user, &input).await,
         Err(e) => Err(e),
     };
-    done_or_shown(outcome, "/cultivation", |m| render(&s, &ctx, Some(m))).await
+    done_or_shown(outcome, "/cultivation", |m| render(&ctx, Some(m))).await
 }
 
 pub(super) async fn close(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    let outcome = app::cultivation::close(&s.app, &ctx.user, id).await;
-    done_or_shown(outcome, "/cultivation", |m| render(&s, &ctx, Some(m))).await
+    let outcome = app::cultivation::close(&ctx.app, &ctx.user, id).await;
+    done_or_shown(outcome, "/cultivation", |m| render(&ctx, Some(m))).await
 }

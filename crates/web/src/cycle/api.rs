@@ -1,8 +1,6 @@
-use crate::AppState;
-use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Path};
+use crate::error::Problem;
+use crate::extract::{Api, ApiResult, Path};
 use axum::Json;
-use axum::extract::State;
 use domain::Month;
 
 /// The month of a county department: phase, dates, owners, gates, who is late, what is due today.
@@ -10,9 +8,8 @@ use domain::Month;
     params(("county" = String, Path, description = "县级营销部机构代码（如 CTY01）"), ("month" = String, Path, description = "工作月 YYYY-MM")),
     responses((status = 200, description = "阶段、日期、负责人、逾期"), (status = 404, body = Problem)))]
 pub(super) async fn cycle(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((county, month)): Path<(String, Month)>,
-) -> Result<Json<app::cycle::CycleOut>, ApiError> {
-    Ok(Json(app::cycle::status(&s.app, &u, &county, month).await?))
+) -> ApiResult<app::cycle::CycleOut> {
+    Ok(Json(app::cycle::status(&app, &u, &county, month).await?))
 }

@@ -1,11 +1,9 @@
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{PageCtx, Path};
 use crate::page::{Chrome, see_other};
 use app::views::cycle::CycleView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::Month;
 
@@ -22,14 +20,13 @@ struct CyclePage {
 }
 
 /// The person's county, this month.
-pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    let county = app::cycle::home_county(&s.app, &ctx.user).await?;
-    let m = Month::of(s.app.clock.today());
+pub(super) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
+    let county = app::cycle::home_county(&ctx.app, &ctx.user).await?;
+    let m = Month::of(ctx.app.clock.today());
     Ok(see_other(&format!("/cycle/{county}/{m}")))
 }
 
 pub(super) async fn page(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((county, month)): Path<(String, Month)>,
 ) -> Result<Response, PageError> {
@@ -37,7 +34,7 @@ pub(super) async fn page(
         c,
         counties,
         can_pick,
-    } = app::views::cycle::page(&s.app, &ctx.user, &county, month).await?;
+    } = app::views::cycle::page(&ctx.app, &ctx.user, &county, month).await?;
     Ok(CyclePage {
         chrome: ctx.chrome("cycle"),
         c,

@@ -1,7 +1,5 @@
-use crate::AppState;
-use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json, Path};
-use axum::extract::State;
+use crate::error::Problem;
+use crate::extract::{Api, ApiResult, Json, Path};
 use domain::CustomerCode;
 use domain::Month;
 use serde::Deserialize;
@@ -10,12 +8,11 @@ use utoipa::ToSchema;
 /// Retailers with published balanced figures to feed back, with their ticks.
 #[utoipa::path(get, path = "/api/v1/feedback/{month}", params(("month" = String, Path)), responses((status = 200, description = "反馈清单")))]
 pub(super) async fn feedback_list(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
-) -> Result<axum::Json<Vec<app::views::forecasts::FeedbackItem>>, ApiError> {
+) -> ApiResult<Vec<app::views::forecasts::FeedbackItem>> {
     Ok(axum::Json(
-        app::balancing::feedback_list(&s.app, &u, month).await?,
+        app::balancing::feedback_list(&app, &u, month).await?,
     ))
 }
 
@@ -29,12 +26,11 @@ pub struct TickIn {
 #[utoipa::path(post, path = "/api/v1/feedback/{month}/{retailer}", request_body = TickIn, params(("month" = String, Path), ("retailer" = String, Path)),
     responses((status = 200, description = "{retailer, ledger_qty, newly_ticked}"), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn feedback_tick(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((month, retailer)): Path<(Month, CustomerCode)>,
     Json(b): Json<TickIn>,
-) -> Result<axum::Json<app::balancing::TickOut>, ApiError> {
+) -> ApiResult<app::balancing::TickOut> {
     Ok(axum::Json(
-        app::balancing::tick(&s.app, &u, month, &retailer, &b.note).await?,
+        app::balancing::tick(&app, &u, month, &retailer, &b.note).await?,
     ))
 }

@@ -1,11 +1,9 @@
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Flash, PageCtx, Path};
 use crate::page::{Chrome, TextForm, see_other, target_month};
 use app::views::forecasts::FeedbackItem;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::CustomerCode;
 use domain::Month;
@@ -22,16 +20,12 @@ struct FeedbackPage {
     done: usize,
 }
 
-pub(super) async fn home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
-    see_other(&format!("/feedback/{}", target_month(&s)))
+pub(super) async fn home(ctx: PageCtx) -> Response {
+    see_other(&format!("/feedback/{}", target_month(&ctx.app)))
 }
 
-pub(super) async fn page(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(target): Path<Month>,
-) -> Result<Response, PageError> {
-    let items = app::balancing::feedback_list(&s.app, &ctx.user, target).await?;
+pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+    let items = app::balancing::feedback_list(&ctx.app, &ctx.user, target).await?;
     Ok(FeedbackPage {
         chrome: ctx.chrome("forecasts"),
         csrf: ctx.csrf.clone(),
@@ -44,13 +38,12 @@ pub(super) async fn page(
 }
 
 pub(super) async fn tick(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> Result<Response, PageError> {
-    let res = app::balancing::tick(&s.app, &ctx.user, target, &code, &f.text)
+    let res = app::balancing::tick(&ctx.app, &ctx.user, target, &code, &f.text)
         .await
         .map(|o| super::tick_message(&o));
     flash.redirect(&format!("/feedback/{target}"), res)

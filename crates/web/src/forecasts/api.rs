@@ -1,8 +1,6 @@
-use crate::AppState;
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json, Path, Query};
+use crate::extract::{Api, ApiResult, Json, Path, Query};
 use app::forecasting::TotalsBy;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::Username;
@@ -26,35 +24,31 @@ pub struct ForecastPut {
     params(("month" = String, Path, description = "预测月 YYYY-MM"), ("retailer" = String, Path), ("sku" = String, Path)),
     responses((status = 200, description = "预测记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn forecast_put(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((month, retailer, sku)): Path<(Month, CustomerCode, SkuCode)>,
     Json(b): Json<ForecastPut>,
 ) -> Result<Response, ApiError> {
-    let out =
-        app::forecasting::put(&s.app, &u, month, &retailer, &sku, b.quantity, b.method).await?;
+    let out = app::forecasting::put(&app, &u, month, &retailer, &sku, b.quantity, b.method).await?;
     Ok(axum::Json(out).into_response())
 }
 
 /// The forecast records of a target month in the person's scope.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}", params(("month" = String, Path)), responses((status = 200, description = "预测记录")))]
 pub(super) async fn forecast_list(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
 ) -> Result<Response, ApiError> {
-    Ok(axum::Json(app::forecasting::list(&s.app, &u, month).await?).into_response())
+    Ok(axum::Json(app::forecasting::list(&app, &u, month).await?).into_response())
 }
 
 /// The rep submits the target month's forecast (locks it). A second submit changes nothing.
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/submit", params(("month" = String, Path)),
     responses((status = 200, description = "提交结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn forecast_submit(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
 ) -> Result<Response, ApiError> {
-    Ok(axum::Json(app::forecasting::submit(&s.app, &u, month).await?).into_response())
+    Ok(axum::Json(app::forecasting::submit(&app, &u, month).await?).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -67,13 +61,12 @@ pub struct TotalsParams {
 /// Territory totals by SKU, brand or price class against last month's and last year's demand.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}/totals", params(("month" = String, Path), TotalsParams), responses((status = 200, description = "汇总")))]
 pub(super) async fn forecast_totals(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
     Query(q): Query<TotalsParams>,
 ) -> Result<Response, ApiError> {
     let by = q.by.unwrap_or(TotalsBy::Sku);
-    Ok(axum::Json(app::forecasting::totals(&s.app, &u, month, by).await?).into_response())
+    Ok(axum::Json(app::forecasting::totals(&app, &u, month, by).await?).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -88,17 +81,16 @@ pub struct ModelParams {
 /// answered again. With `?wait=true` it runs in the request (409 while a job runs).
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/model", params(("month" = String, Path), ModelParams), responses((status = 202, description = "后台任务已启动（或正在运行）"), (status = 200, description = "wait=true 时的运行结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn forecast_model(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(target): Path<Month>,
     Query(q): Query<ModelParams>,
 ) -> Result<Response, ApiError> {
     if q.wait == Some(true) {
         return Ok(
-            axum::Json(app::forecasting::run_model_as(&s.app, &u, target).await?).into_response(),
+            axum::Json(app::forecasting::run_model_as(&app, &u, target).await?).into_response(),
         );
     }
-    let (job, _) = app::forecasting::start_model_job(&s.app, &u, target).await?;
+    let (job, _) = app::forecasting::start_model_job(&app, &u, target).await?;
     Ok((
         StatusCode::ACCEPTED,
         [(
@@ -113,11 +105,10 @@ pub(super) async fn forecast_model(
 /// A background job: state (RUNNING, DONE, FAILED), phase, progress and result.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}", params(("id" = u64, Path)), responses((status = 200, description = "任务状态"), (status = 404, body = Problem)))]
 pub(super) async fn job_status(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(id): Path<u64>,
 ) -> Result<Response, ApiError> {
-    Ok(axum::Json(app::forecasting::model_job(&s.app, &u, id)?).into_response())
+    Ok(axum::Json(app::forecasting::model_job(&app, &u, id)?).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -129,12 +120,11 @@ pub struct CommentIn {
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/comments", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path, description = "客户经理用户名")), responses((status = 200), (status = 403, body = Problem)))]
 pub(super) async fn forecast_comment(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,
-) -> Result<axum::Json<Value>, ApiError> {
-    let id = app::forecasting::comment(&s.app, &u, month, &rep, &b.comment).await?;
+) -> ApiResult<Value> {
+    let id = app::forecasting::comment(&app, &u, month, &rep, &b.comment).await?;
     Ok(axum::Json(json!({"id": id})))
 }
 
@@ -142,11 +132,10 @@ pub(super) async fn forecast_comment(
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/return", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path)), responses((status = 200), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn forecast_return(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,
-) -> Result<axum::Json<Value>, ApiError> {
-    app::forecasting::return_submission(&s.app, &u, month, &rep, &b.comment).await?;
+) -> ApiResult<Value> {
+    app::forecasting::return_submission(&app, &u, month, &rep, &b.comment).await?;
     Ok(axum::Json(json!({"returned": true})))
 }

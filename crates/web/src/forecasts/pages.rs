@@ -1,4 +1,3 @@
-use crate::AppState;
 use crate::error::{PageError, shown_in_place, status_of};
 use crate::extract::{CsrfForm, Fields, Flash, NoFields, PageCtx, Path};
 use crate::page::{Chrome, TextForm, see_other, target_month};
@@ -7,7 +6,6 @@ use app::forecasting::TotalRow;
 use app::views::forecasts::{ModelPanel, RepLine, RetailerLine, RetailerSheet, SkuInput};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::Month;
@@ -43,16 +41,12 @@ struct JobProgress {
     job: app::jobs::Job,
 }
 
-pub(super) async fn home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
-    see_other(&format!("/forecasts/{}", target_month(&s)))
+pub(super) async fn home(ctx: PageCtx) -> Response {
+    see_other(&format!("/forecasts/{}", target_month(&ctx.app)))
 }
 
-pub(super) async fn list(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(target): Path<Month>,
-) -> Result<Response, PageError> {
-    let v = app::views::forecasts::page(&s.app, &ctx.user, target).await?;
+pub(super) async fn list(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+    let v = app::views::forecasts::page(&ctx.app, &ctx.user, target).await?;
     Ok(ForecastsPage {
         chrome: ctx.chrome("forecasts"),
         csrf: ctx.csrf.clone(),
@@ -73,23 +67,18 @@ pub(super) async fn list(
     .into_response())
 }
 
-pub(super) async fn job(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<u64>,
-) -> Result<Response, PageError> {
-    let job = app::forecasting::model_job(&s.app, &ctx.user, id)?;
+pub(super) async fn job(ctx: PageCtx, Path(id): Path<u64>) -> Result<Response, PageError> {
+    let job = app::forecasting::model_job(&ctx.app, &ctx.user, id)?;
     Ok(JobProgress { job }.into_response())
 }
 
 pub(super) async fn model(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    let (job, new) = app::forecasting::start_model_job(&s.app, &ctx.user, target).await?;
+    let (job, new) = app::forecasting::start_model_job(&ctx.app, &ctx.user, target).await?;
     let msg = if new {
         format!("已启动 {target} 模型预测（后台任务 {}）", job.id)
     } else {
@@ -99,13 +88,12 @@ pub(super) async fn model(
 }
 
 pub(super) async fn submit(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    let res = app::forecasting::submit(&s.app, &ctx.user, target)
+    let res = app::forecasting::submit(&ctx.app, &ctx.user, target)
         .await
         .map(|o| {
             if o.already_submitted {
@@ -118,26 +106,24 @@ pub(super) async fn submit(
 }
 
 pub(super) async fn comment(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path((target, rep)): Path<(Month, Username)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> Result<Response, PageError> {
-    let res = app::forecasting::comment(&s.app, &ctx.user, target, &rep, &f.text)
+    let res = app::forecasting::comment(&ctx.app, &ctx.user, target, &rep, &f.text)
         .await
         .map(|_| format!("已评论 {rep} 的预测"));
     flash.redirect(&format!("/forecasts/{target}"), res)
 }
 
 pub(super) async fn return_to_rep(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path((target, rep)): Path<(Month, Username)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> Result<Response, PageError> {
-    let res = app::forecasting::return_submission(&s.app, &ctx.user, target, &rep, &f.text)
+    let res = app::forecasting::return_submission(&ctx.app, &ctx.user, target, &rep, &f.text)
         .await
         .map(|()| format!("已退回 {rep} 的预测"));
     flash.redirect(&format!("/forecasts/{target}"), res)
@@ -164,7 +150,6 @@ struct RetailerForecastPage {
 }
 
 async fn render_retailer(
-    s: &AppState,
     ctx: &PageCtx,
     target: Month,
     code: &CustomerCode,
@@ -181,7 +166,7 @@ async fn render_retailer(
         months,
         lines,
         stock,
-    } = app::views::forecasts::retailer_sheet(&s.app, &ctx.user, target, code).await?;
+    } = app::views::forecasts::retailer_sheet(&ctx.app, &ctx.user, target, code).await?;
     Ok(RetailerForecastPage {
         chrome: ctx.chrome("forecasts"),
         csrf: ctx.csrf.clone(),
@@ -201,11 +186,10 @@ async fn render_retailer(
 }
 
 pub(super) async fn retailer(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((target, code)): Path<(Month, CustomerCode)>,
 ) -> Result<Response, PageError> {
-    Ok(render_retailer(&s, &ctx, target, &code, Vec::new())
+    Ok(render_retailer(&ctx, target, &code, Vec::new())
         .await?
         .into_response())
 }
@@ -214,13 +198,12 @@ pub(super) async fn retailer(
 /// as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` (双向互动). A supervisor's post is refused
 /// there (403, traced).
 pub(super) async fn retailer_save(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, PageError> {
-    let current: HashMap<String, Option<i64>> = app::forecasting::list(&s.app, &ctx.user, target)
+    let current: HashMap<String, Option<i64>> = app::forecasting::list(&ctx.app, &ctx.user, target)
         .await?
         .into_iter()
         .filter(|x| x.customer_code == code.as_str())
@@ -248,7 +231,7 @@ pub(super) async fn retailer_save(
             continue;
         }
         match app::forecasting::put(
-            &s.app,
+            &ctx.app,
             &ctx.user,
             target,
             &code,
@@ -273,7 +256,7 @@ pub(super) async fn retailer_save(
     if saved > 0 {
         messages.insert(0, format!("已保存 {saved} 个规格；以下未保存："));
     }
-    let page = render_retailer(&s, &ctx, target, &code, messages).await?;
+    let page = render_retailer(&ctx, target, &code, messages).await?;
     Ok((status, page).into_response())
 }
 
@@ -287,14 +270,13 @@ pub(super) struct AcceptForm {
 }
 
 pub(super) async fn accept(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<AcceptForm>,
 ) -> Result<Response, PageError> {
     let sku = SkuCode::parse(&f.accept)?;
-    let reported = app::forecasting::list(&s.app, &ctx.user, target)
+    let reported = app::forecasting::list(&ctx.app, &ctx.user, target)
         .await?
         .into_iter()
         .find(|x| x.customer_code == code.as_str() && x.sku_code == sku.as_str())
@@ -305,7 +287,7 @@ pub(super) async fn accept(
             format!("{sku}: 该客户没有客户提报数"),
         )),
         Some(q) => app::forecasting::put(
-            &s.app,
+            &ctx.app,
             &ctx.user,
             target,
             &code,

@@ -1,12 +1,10 @@
 //! The home page, one template per kind of home.
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::PageCtx;
 use crate::page::Chrome;
 use app::dashboard::{BrandManagerHome, CenterHome, Home, MarketManagerHome, RepHome};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::org::Role;
 
@@ -39,9 +37,9 @@ struct CenterHomePage {
     title: &'static str,
 }
 
-pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+pub(super) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
     let chrome = ctx.chrome("home");
-    Ok(match app::dashboard::home(&s.app, &ctx.user).await? {
+    Ok(match app::dashboard::home(&ctx.app, &ctx.user).await? {
         Home::Rep(h) => RepHomePage { chrome, h }.into_response(),
         Home::MarketManager(h) => MarketManagerHomePage { chrome, h }.into_response(),
         Home::BrandManager(h) => BrandManagerHomePage { chrome, h }.into_response(),

@@ -1,21 +1,16 @@
 //! The inbox's JSON API.
-use crate::AppState;
-use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json, Path};
+use crate::error::Problem;
+use crate::extract::{Api, ApiResult, Json, Path};
 use app::AppError;
 use app::sheets::GreenView;
-use axum::extract::State;
 use domain::one_sheet::GreenStatus;
 use serde::Deserialize;
 
 /// The signed-in person's inbox of green-channel items.
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "inbox",
     responses((status = 200, description = "待办沟通事项"), (status = 401, body = Problem)))]
-pub(super) async fn inbox(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
-) -> Result<axum::Json<Vec<GreenView>>, ApiError> {
-    Ok(axum::Json(app::sheets::inbox(&s.app, &u).await?))
+pub(super) async fn inbox(Api { app, user: u }: Api) -> ApiResult<Vec<GreenView>> {
+    Ok(axum::Json(app::sheets::inbox(&app, &u).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -31,13 +26,12 @@ pub struct HandleRequest {
 #[utoipa::path(post, path = "/api/v1/green/{id}", tag = "inbox", params(("id" = i64, Path)), request_body = HandleRequest,
     responses((status = 200, description = "处理后的事项"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn handle(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(id): Path<i64>,
     Json(r): Json<HandleRequest>,
-) -> Result<axum::Json<GreenView>, ApiError> {
+) -> ApiResult<GreenView> {
     let to = GreenStatus::parse(&r.status).map_err(|e| AppError::invalid("status", e.message))?;
     Ok(axum::Json(
-        app::sheets::handle_green(&s.app, &u, id, to, r.answer.as_deref()).await?,
+        app::sheets::handle_green(&app, &u, id, to, r.answer.as_deref()).await?,
     ))
 }

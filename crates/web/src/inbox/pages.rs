@@ -1,6 +1,5 @@
 //! The inbox page: items to receive, answer and close (also posted from the rep's sheet for
 //! items to retailers, who have no account).
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, PageCtx, Path};
 use crate::page::{Chrome, done_or_shown};
@@ -8,7 +7,6 @@ use app::AppError;
 use app::sheets::GreenView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::one_sheet::GreenStatus;
 use serde::Deserialize;
@@ -22,12 +20,8 @@ struct InboxPage {
     message: Option<String>,
 }
 
-async fn render_inbox(
-    s: &AppState,
-    ctx: &PageCtx,
-    message: Option<String>,
-) -> Result<Response, PageError> {
-    let items = app::sheets::inbox(&s.app, &ctx.user).await?;
+async fn render_inbox(ctx: &PageCtx, message: Option<String>) -> Result<Response, PageError> {
+    let items = app::sheets::inbox(&ctx.app, &ctx.user).await?;
     let page = InboxPage {
         chrome: ctx.chrome("inbox"),
         csrf: ctx.csrf.clone(),
@@ -37,8 +31,8 @@ async fn render_inbox(
     Ok(page.into_response())
 }
 
-pub(super) async fn inbox(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    render_inbox(&s, &ctx, None).await
+pub(super) async fn inbox(ctx: PageCtx) -> Result<Response, PageError> {
+    render_inbox(&ctx, None).await
 }
 
 #[derive(Deserialize)]
@@ -53,7 +47,6 @@ pub(super) struct HandleForm {
 }
 
 pub(super) async fn handle(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<HandleForm>,
@@ -62,7 +55,7 @@ pub(super) async fn handle(
         GreenStatus::parse(&f.status).map_err(|e| AppError::invalid("status", e.message))?;
     let back = f.back.filter(|b| b.starts_with("/sheets/"));
     let outcome =
-        app::sheets::handle_green(&s.app, &ctx.user, id, status, f.answer.as_deref()).await;
+        app::sheets::handle_green(&ctx.app, &ctx.user, id, status, f.answer.as_deref()).await;
     let to = back.as_deref().unwrap_or("/inbox");
-    done_or_shown(outcome, to, |m| render_inbox(&s, &ctx, Some(m))).await
+    done_or_shown(outcome, to, |m| render_inbox(&ctx, Some(m))).await
 }

@@ -1,9 +1,7 @@
-use crate::AppState;
-use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Path, Query};
+use crate::error::Problem;
+use crate::extract::{Api, ApiResult, Path, Query};
 use app::accuracy::{AccuracyBy, AccuracyOut};
 use axum::Json;
-use axum::extract::State;
 use domain::Month;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -19,11 +17,10 @@ pub struct AccuracyParams {
 #[utoipa::path(get, path = "/api/v1/accuracy/{month}", params(("month" = String, Path), AccuracyParams),
     responses((status = 200, description = "准确率"), (status = 409, body = Problem)))]
 pub(super) async fn accuracy(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
     Query(q): Query<AccuracyParams>,
-) -> Result<Json<AccuracyOut>, ApiError> {
+) -> ApiResult<AccuracyOut> {
     let by = q.by.unwrap_or(AccuracyBy::Rep);
-    Ok(Json(app::accuracy::accuracy(&s.app, &u, month, by).await?))
+    Ok(Json(app::accuracy::accuracy(&app, &u, month, by).await?))
 }

@@ -1,4 +1,3 @@
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{PageCtx, Path};
 use crate::page::{Chrome, see_other, target_month};
@@ -6,7 +5,6 @@ use app::accuracy::AccuracyOut;
 use app::views::supply::SupplyRow;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::Month;
 
@@ -28,16 +26,12 @@ struct MeetingPage {
     brand_plan: Vec<app::cultivation::TaskView>,
 }
 
-pub(super) async fn home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
-    see_other(&format!("/meeting/{}", target_month(&s)))
+pub(super) async fn home(ctx: PageCtx) -> Response {
+    see_other(&format!("/meeting/{}", target_month(&ctx.app)))
 }
 
-pub(super) async fn page(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(target): Path<Month>,
-) -> Result<Response, PageError> {
-    let v = app::views::meeting::page(&s.app, &ctx.user, target).await?;
+pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+    let v = app::views::meeting::page(&ctx.app, &ctx.user, target).await?;
     Ok(MeetingPage {
         chrome: ctx.chrome("forecasts"),
         month: target.to_string(),

@@ -1,11 +1,9 @@
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Flash, PageCtx, Path};
 use crate::page::{Chrome, see_other};
 use app::accuracy::AccuracyRow;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::Month;
 use serde::Deserialize;
@@ -30,16 +28,12 @@ struct Method135Page {
     evaluation_note: Option<String>,
 }
 
-pub(super) async fn home(State(s): State<AppState>, _ctx: PageCtx) -> Response {
-    see_other(&format!("/method135/{}", Month::of(s.app.clock.today())))
+pub(super) async fn home(ctx: PageCtx) -> Response {
+    see_other(&format!("/method135/{}", Month::of(ctx.app.clock.today())))
 }
 
-pub(super) async fn page(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(month): Path<Month>,
-) -> Result<Response, PageError> {
-    let v = app::views::method135::page(&s.app, &ctx.user, month).await?;
+pub(super) async fn page(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
+    let v = app::views::method135::page(&ctx.app, &ctx.user, month).await?;
     Ok(Method135Page {
         chrome: ctx.chrome("method135"),
         csrf: ctx.csrf.clone(),
@@ -67,13 +61,12 @@ pub(super) struct PlanForm {
 }
 
 pub(super) async fn save(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path(month): Path<Month>,
     CsrfForm(f): CsrfForm<PlanForm>,
 ) -> Result<Response, PageError> {
-    let res = app::cycle::save_plan135(&s.app, &ctx.user, month, &f.plan, &f.improvement)
+    let res = app::cycle::save_plan135(&ctx.app, &ctx.user, month, &f.plan, &f.improvement)
         .await
         .map(|_| "已保存计划与改进措施".to_string());
     flash.redirect(&format!("/method135/{month}"), res)

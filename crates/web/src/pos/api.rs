@@ -1,6 +1,6 @@
 use crate::AppState;
-use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json, Path};
+use crate::error::Problem;
+use crate::extract::{Api, ApiResult, Json, Path};
 use app::AppError;
 use app::forecasting::SelfReportLine;
 use axum::extract::State;
@@ -13,11 +13,10 @@ use utoipa::ToSchema;
 /// Issue a retailer's POS credential (shown once).
 #[utoipa::path(post, path = "/api/v1/retailers/{code}/pos-token", params(("code" = String, Path)), responses((status = 200, description = "{retailer, token}"), (status = 403, body = Problem)))]
 pub(super) async fn pos_token(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(code): Path<CustomerCode>,
-) -> Result<axum::Json<Value>, ApiError> {
-    let token = app::forecasting::issue_pos_token(&s.app, &u, &code).await?;
+) -> ApiResult<Value> {
+    let token = app::forecasting::issue_pos_token(&app, &u, &code).await?;
     Ok(axum::Json(
         json!({"retailer": code.as_str(), "token": token}),
     ))
@@ -42,7 +41,7 @@ pub(super) async fn pos_forecast(
     headers: HeaderMap,
     Path(month): Path<Month>,
     Json(b): Json<SelfReport>,
-) -> Result<axum::Json<Vec<app::forecasting::ForecastOut>>, ApiError> {
+) -> ApiResult<Vec<app::forecasting::ForecastOut>> {
     let header = |name: &str| {
         headers
             .get(name)

@@ -30,7 +30,7 @@ struct PosPage {
 const POS_REFUSED: &str = "客户编码或凭证不正确，未写入任何数据；请向客户经理索取 POS 凭证";
 
 pub(super) async fn home(State(s): State<AppState>) -> Response {
-    see_other(&format!("/pos/{}", target_month(&s)))
+    see_other(&format!("/pos/{}", target_month(&s.app)))
 }
 
 pub(super) async fn page(session: Session, Path(target): Path<Month>) -> Response {

@@ -1,13 +1,11 @@
 //! The product list page.
 use super::ProductParams;
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{PageCtx, Query};
 use crate::page::Chrome;
 use app::products::ProductView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::product::{PriceClass, SupplyStatus};
 
@@ -22,11 +20,10 @@ struct ProductsPage {
 }
 
 pub(super) async fn products(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Query(p): Query<ProductParams>,
 ) -> Result<Response, PageError> {
-    let products = app::products::list(&s.app, &p.parse()?).await?;
+    let products = app::products::list(&ctx.app, &p.parse()?).await?;
     Ok(ProductsPage {
         chrome: ctx.chrome("products"),
         p,

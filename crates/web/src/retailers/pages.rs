@@ -1,6 +1,5 @@
 //! The retailer list (with its htmx results block) and one retailer's page with its chart.
 use super::RetailerParams;
-use crate::AppState;
 use crate::chart;
 use crate::error::PageError;
 use crate::extract::{PageCtx, Path, Query};
@@ -8,7 +7,6 @@ use crate::page::Chrome;
 use app::retailers::{Page, RetailerDetail, RetailerListItem};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::CustomerCode;
@@ -35,12 +33,11 @@ struct RetailersResults {
 }
 
 pub(super) async fn retailers(
-    State(s): State<AppState>,
     ctx: PageCtx,
     headers: HeaderMap,
     Query(p): Query<RetailerParams>,
 ) -> Result<Response, PageError> {
-    let result = app::retailers::search(&s.app, &ctx.user, &p.parse()?).await?;
+    let result = app::retailers::search(&ctx.app, &ctx.user, &p.parse()?).await?;
     let base_query = p.without_page();
     if headers.contains_key("HX-Request") && !headers.contains_key("HX-Boosted") {
         return Ok(RetailersResults {
@@ -70,11 +67,10 @@ struct RetailerPage {
 }
 
 pub(super) async fn retailer(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path(code): Path<CustomerCode>,
 ) -> Result<Response, PageError> {
-    let d = app::retailers::detail(&s.app, &ctx.user, &code).await?;
+    let d = app::retailers::detail(&ctx.app, &ctx.user, &code).await?;
     let points: Vec<chart::Point<'_>> = d
         .months
         .iter()

@@ -1,5 +1,4 @@
 //! The roll-up page, its Excel workbook and the month close page.
-use crate::AppState;
 use crate::error::PageError;
 use crate::export;
 use crate::extract::{PageCtx, Path, Query};
@@ -7,7 +6,6 @@ use crate::page::Chrome;
 use app::sheets::{MonthClose, Rollup, RollupRow, TargetView};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::{IsoWeek, Month};
 use serde::Deserialize;
@@ -33,12 +31,11 @@ pub(super) struct WeekQuery {
 }
 
 pub(super) async fn rollup(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
-    let week = q.week.unwrap_or_else(|| IsoWeek::of(s.app.clock.today()));
-    let r = app::sheets::rollup(&s.app, &ctx.user, week).await?;
+    let week = q.week.unwrap_or_else(|| IsoWeek::of(ctx.app.clock.today()));
+    let r = app::sheets::rollup(&ctx.app, &ctx.user, week).await?;
     Ok(RollupPage {
         chrome: ctx.chrome("rollup"),
         month: week.month().to_string(),
@@ -47,12 +44,8 @@ pub(super) async fn rollup(
     .into_response())
 }
 
-pub(super) async fn xlsx(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(week): Path<IsoWeek>,
-) -> Result<Response, PageError> {
-    let r = app::views::rollup::with_sheets(&s.app, &ctx.user, week).await?;
+pub(super) async fn xlsx(ctx: PageCtx, Path(week): Path<IsoWeek>) -> Result<Response, PageError> {
+    let r = app::views::rollup::with_sheets(&ctx.app, &ctx.user, week).await?;
     let bytes = export::rollup_workbook(&r.rollup, &r.sheets)?;
     Ok(export::xlsx_response(
         bytes,
@@ -67,12 +60,8 @@ struct MonthPage {
     m: MonthClose,
 }
 
-pub(super) async fn month(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(month): Path<Month>,
-) -> Result<Response, PageError> {
-    let m = app::sheets::month_close(&s.app, &ctx.user, month).await?;
+pub(super) async fn month(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
+    let m = app::sheets::month_close(&ctx.app, &ctx.user, month).await?;
     Ok(MonthPage {
         chrome: ctx.chrome("rollup"),
         m,

@@ -1,9 +1,7 @@
 //! The one-sheet's JSON API.
-use crate::AppState;
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json, Path, Query};
+use crate::extract::{Api, ApiResult, Json, Path, Query};
 use app::sheets::{GreenInput, SheetView};
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::IsoWeek;
@@ -17,12 +15,11 @@ use serde::Deserialize;
     responses((status = 200, description = "一张纸（营销目标、工作任务、执行跟踪、改进措施、沟通绿色通道、信息系统链接区）"),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(super) async fn get_sheet(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
-) -> Result<axum::Json<SheetView>, ApiError> {
+) -> ApiResult<SheetView> {
     Ok(axum::Json(
-        app::sheets::get(&s.app, &u, &username, week).await?,
+        app::sheets::get(&app, &u, &username, week).await?,
     ))
 }
 
@@ -34,13 +31,12 @@ pub(super) async fn get_sheet(
     responses((status = 200, description = "保存后的一张纸"), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn put_sheet(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(content): Json<SheetContent>,
-) -> Result<axum::Json<SheetView>, ApiError> {
+) -> ApiResult<SheetView> {
     Ok(axum::Json(
-        app::sheets::save(&s.app, &u, &username, week, content).await?,
+        app::sheets::save(&app, &u, &username, week, content).await?,
     ))
 }
 
@@ -49,12 +45,11 @@ pub(super) async fn put_sheet(
     params(("username" = String, Path), ("week" = String, Path)),
     responses((status = 200, description = "已提交"), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn submit(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
-) -> Result<axum::Json<SheetView>, ApiError> {
+) -> ApiResult<SheetView> {
     Ok(axum::Json(
-        app::sheets::submit(&s.app, &u, &username, week).await?,
+        app::sheets::submit(&app, &u, &username, week).await?,
     ))
 }
 
@@ -69,13 +64,12 @@ pub struct ReviewRequest {
     params(("username" = String, Path), ("week" = String, Path)), request_body = ReviewRequest,
     responses((status = 200, description = "已审阅"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn review(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(r): Json<ReviewRequest>,
-) -> Result<axum::Json<SheetView>, ApiError> {
+) -> ApiResult<SheetView> {
     Ok(axum::Json(
-        app::sheets::review(&s.app, &u, &username, week, &r.comment).await?,
+        app::sheets::review(&app, &u, &username, week, &r.comment).await?,
     ))
 }
 
@@ -85,12 +79,11 @@ pub(super) async fn review(
     request_body(description = "{counterpart: MARKETING_DIRECTOR|MONOPOLY_OFFICER|RETAILER, kind: MARKET_STATUS|SUGGESTION|ANOMALY|NOTICE, content, channel?: PLATFORM|PHONE|WECHAT|IN_PERSON, retailer_code?}", content_type = "application/json"),
     responses((status = 201, description = "已送达接收人待办"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn green(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(g): Json<GreenInput>,
 ) -> Result<Response, ApiError> {
-    let v = app::sheets::add_green(&s.app, &u, &username, week, &g).await?;
+    let v = app::sheets::add_green(&app, &u, &username, week, &g).await?;
     Ok((StatusCode::CREATED, axum::Json(v)).into_response())
 }
 
@@ -112,14 +105,13 @@ pub struct SheetsQuery {
 #[utoipa::path(get, path = "/api/v1/sheets", tag = "sheets", params(SheetsQuery),
     responses((status = 200, description = "一张纸列表"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn list(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Query(q): Query<SheetsQuery>,
 ) -> Result<Response, ApiError> {
-    let to = q.to.unwrap_or_else(|| IsoWeek::of(s.app.clock.today()));
+    let to = q.to.unwrap_or_else(|| IsoWeek::of(app.clock.today()));
     let from = q.from.unwrap_or_else(|| (0..8).fold(to, |w, _| w.prev()));
     Ok(
-        axum::Json(app::sheets::list(&s.app, &u, q.username.as_ref(), from, to).await?)
+        axum::Json(app::sheets::list(&app, &u, q.username.as_ref(), from, to).await?)
             .into_response(),
     )
 }

@@ -1,6 +1,5 @@
 //! The one-sheet's pages: the editable sheet with its submit, review and green-channel forms,
 //! the A4 print view and the Excel download.
-use crate::AppState;
 use crate::error::PageError;
 use crate::export;
 use crate::extract::{CsrfForm, Fields, NoFields, PageCtx, Path};
@@ -9,7 +8,6 @@ use app::AppError;
 use app::sheets::{GreenInput, SheetView};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::IsoWeek;
 use domain::Username;
@@ -69,8 +67,8 @@ impl SheetPage {
 }
 
 /// `/sheets`: a rep's own sheet of this week; everyone else the week's roll-up.
-pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Response {
-    let w = IsoWeek::of(s.app.clock.today());
+pub(super) async fn home(ctx: PageCtx) -> Response {
+    let w = IsoWeek::of(ctx.app.clock.today());
     match ctx.user.role {
         Role::AccountManager => see_other(&format!("/sheets/{}/{w}", ctx.user.username)),
         _ => see_other(&format!("/rollup?week={w}")),
@@ -78,13 +76,12 @@ pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Response {
 }
 
 async fn render_sheet(
-    s: &AppState,
     ctx: &PageCtx,
     username: &Username,
     week: IsoWeek,
     message: Option<String>,
 ) -> Result<Response, PageError> {
-    let v = app::sheets::get(&s.app, &ctx.user, username, week).await?;
+    let v = app::sheets::get(&ctx.app, &ctx.user, username, week).await?;
     let can_edit = ctx.user.username == v.username && v.status != SheetStatus::Reviewed;
     let can_review = ctx.user.role == Role::MarketManager && v.status == SheetStatus::Submitted;
     let mut tick_rows: Vec<(usize, String, String, String)> = v
@@ -128,11 +125,10 @@ async fn render_sheet(
 }
 
 pub(super) async fn sheet(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
-    render_sheet(&s, &ctx, &username, week, None).await
+    render_sheet(&ctx, &username, week, None).await
 }
 
 /// Build the rep's content from the edit form over the current sheet (kept: proposals and the
@@ -239,32 +235,30 @@ fn content_from_form(v: &SheetView, f: &Fields) -> Result<SheetContent, AppError
 
 /// The edit form (its field names carry the target code, the tick row and the day).
 pub(super) async fn save(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, PageError> {
-    let outcome = app::views::sheets::save_edit(&s.app, &ctx.user, &username, week, |v| {
+    let outcome = app::views::sheets::save_edit(&ctx.app, &ctx.user, &username, week, |v| {
         content_from_form(v, &f)
     })
     .await;
     let to = format!("/sheets/{username}/{week}?saved=1");
     done_or_shown(outcome, &to, |m| {
-        render_sheet(&s, &ctx, &username, week, Some(m))
+        render_sheet(&ctx, &username, week, Some(m))
     })
     .await
 }
 
 pub(super) async fn submit(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    let outcome = app::sheets::submit(&s.app, &ctx.user, &username, week).await;
+    let outcome = app::sheets::submit(&ctx.app, &ctx.user, &username, week).await;
     let to = format!("/sheets/{username}/{week}");
     done_or_shown(outcome, &to, |m| {
-        render_sheet(&s, &ctx, &username, week, Some(m))
+        render_sheet(&ctx, &username, week, Some(m))
     })
     .await
 }
@@ -276,15 +270,14 @@ pub(super) struct ReviewForm {
 }
 
 pub(super) async fn review(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<ReviewForm>,
 ) -> Result<Response, PageError> {
-    let outcome = app::sheets::review(&s.app, &ctx.user, &username, week, &f.comment).await;
+    let outcome = app::sheets::review(&ctx.app, &ctx.user, &username, week, &f.comment).await;
     let to = format!("/sheets/{username}/{week}");
     done_or_shown(outcome, &to, |m| {
-        render_sheet(&s, &ctx, &username, week, Some(m))
+        render_sheet(&ctx, &username, week, Some(m))
     })
     .await
 }
@@ -322,18 +315,17 @@ impl GreenForm {
 }
 
 pub(super) async fn green(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<GreenForm>,
 ) -> Result<Response, PageError> {
     let outcome = match f.input() {
-        Ok(g) => app::sheets::add_green(&s.app, &ctx.user, &username, week, &g).await,
+        Ok(g) => app::sheets::add_green(&ctx.app, &ctx.user, &username, week, &g).await,
         Err(e) => Err(e),
     };
     let to = format!("/sheets/{username}/{week}#b5");
     done_or_shown(outcome, &to, |m| {
-        render_sheet(&s, &ctx, &username, week, Some(m))
+        render_sheet(&ctx, &username, week, Some(m))
     })
     .await
 }
@@ -370,20 +362,18 @@ impl PrintPage {
 }
 
 pub(super) async fn print(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
-    let v = app::sheets::get(&s.app, &ctx.user, &username, week).await?;
+    let v = app::sheets::get(&ctx.app, &ctx.user, &username, week).await?;
     Ok(PrintPage { v }.into_response())
 }
 
 pub(super) async fn xlsx(
-    State(s): State<AppState>,
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
-    let v = app::sheets::get(&s.app, &ctx.user, &username, week).await?;
+    let v = app::sheets::get(&ctx.app, &ctx.user, &username, week).await?;
     let bytes = export::sheet_workbook(week, &v)?;
     Ok(export::xlsx_response(
         bytes,

@@ -1,12 +1,10 @@
 //! The people page.
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::PageCtx;
 use crate::page::Chrome;
 use app::staff::StaffView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 #[derive(Template, WebTemplate)]
@@ -16,8 +14,8 @@ struct StaffPage {
     people: Vec<StaffView>,
 }
 
-pub(super) async fn staff(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    let people = app::staff::visible(&s.app, &ctx.user).await?;
+pub(super) async fn staff(ctx: PageCtx) -> Result<Response, PageError> {
+    let people = app::staff::visible(&ctx.app, &ctx.user).await?;
     Ok(StaffPage {
         chrome: ctx.chrome("staff"),
         people,

@@ -1,8 +1,6 @@
-use crate::AppState;
-use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json, Path};
+use crate::error::Problem;
+use crate::extract::{Api, ApiResult, Json, Path};
 use axum::body::Bytes;
-use axum::extract::State;
 use domain::Month;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,11 +21,10 @@ pub struct SupplyPut {
 #[utoipa::path(put, path = "/api/v1/supply/{month}", request_body = SupplyPut, params(("month" = String, Path)),
     responses((status = 200, description = "{changed}"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn supply_put(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
     Json(b): Json<SupplyPut>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> ApiResult<Value> {
     let lines: Vec<app::balancing::SupplyInput> = b
         .lines
         .into_iter()
@@ -38,7 +35,7 @@ pub(super) async fn supply_put(
             quantity: l.quantity,
         })
         .collect();
-    let changed = app::balancing::set_supply(&s.app, &u, month, &lines).await?;
+    let changed = app::balancing::set_supply(&app, &u, month, &lines).await?;
     Ok(axum::Json(json!({"changed": changed})))
 }
 
@@ -48,23 +45,19 @@ pub(super) async fn supply_put(
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, description = "{changed, rows}"), (status = 400, body = Problem)))]
 pub(super) async fn supply_upload(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
     body: Bytes,
-) -> Result<axum::Json<Value>, ApiError> {
-    let (changed, rows) = app::balancing::upload_supply(&s.app, &u, month, &body).await?;
+) -> ApiResult<Value> {
+    let (changed, rows) = app::balancing::upload_supply(&app, &u, month, &body).await?;
     Ok(axum::Json(json!({"changed": changed, "rows": rows})))
 }
 
 /// Next month's supply (the marketing center's).
 #[utoipa::path(get, path = "/api/v1/supply/{month}", params(("month" = String, Path)), responses((status = 200, description = "货源"), (status = 403, body = Problem)))]
 pub(super) async fn supply_list(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(month): Path<Month>,
-) -> Result<axum::Json<Vec<app::views::supply::SupplyLine>>, ApiError> {
-    Ok(axum::Json(
-        app::views::supply::list(&s.app, &u, month).await?,
-    ))
+) -> ApiResult<Vec<app::views::supply::SupplyLine>> {
+    Ok(axum::Json(app::views::supply::list(&app, &u, month).await?))
 }

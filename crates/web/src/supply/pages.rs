@@ -1,4 +1,3 @@
-use crate::AppState;
 use crate::error::{PageError, shown_in_place, status_of};
 use crate::extract::{CsrfForm, CsrfUpload, Fields, Flash, PageCtx, Path};
 use crate::page::{Chrome, see_other, target_month};
@@ -7,7 +6,6 @@ use app::balancing::SupplyInput;
 use app::views::supply::SupplyRow;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::Month;
 
@@ -22,18 +20,17 @@ struct SupplyPage {
     error: Option<String>,
 }
 
-pub(super) async fn home(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
+pub(super) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
     ctx.user.require(app::views::supply::CENTER)?;
-    Ok(see_other(&format!("/supply/{}", target_month(&s))))
+    Ok(see_other(&format!("/supply/{}", target_month(&ctx.app))))
 }
 
 async fn render(
-    s: &AppState,
     ctx: &PageCtx,
     target: Month,
     error: Option<String>,
 ) -> Result<SupplyPage, PageError> {
-    let v = app::views::supply::sheet(&s.app, &ctx.user, target).await?;
+    let v = app::views::supply::sheet(&ctx.app, &ctx.user, target).await?;
     Ok(SupplyPage {
         chrome: ctx.chrome("supply"),
         csrf: ctx.csrf.clone(),
@@ -44,17 +41,12 @@ async fn render(
     })
 }
 
-pub(super) async fn page(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(target): Path<Month>,
-) -> Result<Response, PageError> {
-    Ok(render(&s, &ctx, target, None).await?.into_response())
+pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+    Ok(render(&ctx, target, None).await?.into_response())
 }
 
 /// Back to the page with the outcome: a message after a save, or the error in place.
 async fn done(
-    s: &AppState,
     ctx: &PageCtx,
     flash: Flash,
     target: Month,
@@ -62,7 +54,7 @@ async fn done(
 ) -> Result<Response, PageError> {
     match res {
         Err(e) if shown_in_place(&e) => {
-            let page = render(s, ctx, target, Some(e.to_string())).await?;
+            let page = render(ctx, target, Some(e.to_string())).await?;
             Ok((status_of(&e).0, page).into_response())
         }
         res => flash.redirect(&format!("/supply/{target}"), res),
@@ -71,7 +63,6 @@ async fn done(
 
 /// The form: one input `q_<sku>` per SKU; empty inputs leave the SKU as it is.
 pub(super) async fn save(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
@@ -97,15 +88,14 @@ pub(super) async fn save(
     }
     let res = match bad {
         Some(e) => Err(e),
-        None => app::balancing::set_supply(&s.app, &ctx.user, target, &lines)
+        None => app::balancing::set_supply(&ctx.app, &ctx.user, target, &lines)
             .await
             .map(|n| format!("已保存货源：{n} 个规格有改动")),
     };
-    done(&s, &ctx, flash, target, res).await
+    done(&ctx, flash, target, res).await
 }
 
 pub(super) async fn upload(
-    State(s): State<AppState>,
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
@@ -113,9 +103,9 @@ pub(super) async fn upload(
 ) -> Result<Response, PageError> {
     let res = match up.file.filter(|b| !b.is_empty()) {
         None => Err(AppError::invalid("file", "请选择 Excel 文件")),
-        Some(bytes) => app::balancing::upload_supply(&s.app, &ctx.user, target, &bytes)
+        Some(bytes) => app::balancing::upload_supply(&ctx.app, &ctx.user, target, &bytes)
             .await
             .map(|(n, rows)| format!("已导入 {rows} 行，{n} 个规格有改动")),
     };
-    done(&s, &ctx, flash, target, res).await
+    done(&ctx, flash, target, res).await
 }

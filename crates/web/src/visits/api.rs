@@ -1,9 +1,7 @@
 //! The visits' JSON API.
-use crate::AppState;
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiUser, Json, Path, Query};
+use crate::extract::{Api, ApiResult, Json, Path, Query};
 use app::visits::{CheckIn, CheckOut, Today, VisitStats, VisitView};
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -16,11 +14,10 @@ use serde::Deserialize;
     request_body(description = "{retailer_code, started_at?, ended_at?, purpose?, lat?, lng?} (times RFC 3339)", content_type = "application/json"),
     responses((status = 201, description = "拜访记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn create(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Json(c): Json<CheckIn>,
 ) -> Result<Response, ApiError> {
-    let v = app::visits::check_in(&s.app, &u, &c).await?;
+    let v = app::visits::check_in(&app, &u, &c).await?;
     Ok((StatusCode::CREATED, axum::Json(v)).into_response())
 }
 
@@ -29,14 +26,11 @@ pub(super) async fn create(
     request_body(description = "{ended_at?, service_items[{category,item}], findings, demand_notes, brand_notes, consumer_feedback, anomalies, advice, follow_up, observations[{sku_code, stock_qty, retail_price_fen}], lat?, lng?}", content_type = "application/json"),
     responses((status = 200, description = "拜访记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub(super) async fn checkout(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Path(id): Path<i64>,
     Json(c): Json<CheckOut>,
-) -> Result<axum::Json<VisitView>, ApiError> {
-    Ok(axum::Json(
-        app::visits::check_out(&s.app, &u, id, &c).await?,
-    ))
+) -> ApiResult<VisitView> {
+    Ok(axum::Json(app::visits::check_out(&app, &u, id, &c).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -54,14 +48,13 @@ pub struct VisitsQuery {
 #[utoipa::path(get, path = "/api/v1/visits", tag = "visits", params(VisitsQuery),
     responses((status = 200, description = "拜访记录"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn list(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Query(q): Query<VisitsQuery>,
-) -> Result<axum::Json<Vec<VisitView>>, ApiError> {
-    let from = q.from.unwrap_or_else(|| s.app.clock.today());
+) -> ApiResult<Vec<VisitView>> {
+    let from = q.from.unwrap_or_else(|| app.clock.today());
     let to = q.to.unwrap_or(from);
     Ok(axum::Json(
-        app::visits::list(&s.app, &u, q.username.as_deref(), from, to).await?,
+        app::visits::list(&app, &u, q.username.as_deref(), from, to).await?,
     ))
 }
 
@@ -78,23 +71,17 @@ pub struct StatsQuery {
 #[utoipa::path(get, path = "/api/v1/visits/stats", tag = "visits", params(StatsQuery),
     responses((status = 200, description = "在岗时间、拜访覆盖率、拜访周期"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn stats(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
+    Api { app, user: u }: Api,
     Query(q): Query<StatsQuery>,
-) -> Result<axum::Json<VisitStats>, ApiError> {
-    let month = q.month.unwrap_or_else(|| Month::of(s.app.clock.today()));
+) -> ApiResult<VisitStats> {
+    let month = q.month.unwrap_or_else(|| Month::of(app.clock.today()));
     let who = q.username.unwrap_or_else(|| u.username.clone());
-    Ok(axum::Json(
-        app::visits::stats(&s.app, &u, &who, month).await?,
-    ))
+    Ok(axum::Json(app::visits::stats(&app, &u, &who, month).await?))
 }
 
 /// Today's planned visits in route order (the phone page's data).
 #[utoipa::path(get, path = "/api/v1/today", tag = "visits",
     responses((status = 200, description = "今日拜访"), (status = 403, body = Problem)))]
-pub(super) async fn today(
-    State(s): State<AppState>,
-    ApiUser(u): ApiUser,
-) -> Result<axum::Json<Today>, ApiError> {
-    Ok(axum::Json(app::visits::today(&s.app, &u).await?))
+pub(super) async fn today(Api { app, user: u }: Api) -> ApiResult<Today> {
+    Ok(axum::Json(app::visits::today(&app, &u).await?))
 }

@@ -1,5 +1,4 @@
 //! The phone page 今日拜访: today's route with one-tap check-in and check-out.
-use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Fields, PageCtx};
 use crate::page::{Chrome, done_or_shown};
@@ -7,7 +6,6 @@ use app::AppError;
 use app::visits::{CheckIn, CheckOut, ServiceItem, Today};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::one_sheet::ChecklistCategory;
 use serde::Deserialize;
@@ -21,16 +19,12 @@ struct TodayPage {
     message: Option<String>,
 }
 
-pub(super) async fn today(State(s): State<AppState>, ctx: PageCtx) -> Result<Response, PageError> {
-    render_today(&s, &ctx, None).await
+pub(super) async fn today(ctx: PageCtx) -> Result<Response, PageError> {
+    render_today(&ctx, None).await
 }
 
-async fn render_today(
-    s: &AppState,
-    ctx: &PageCtx,
-    message: Option<String>,
-) -> Result<Response, PageError> {
-    let t = app::visits::today(&s.app, &ctx.user).await?;
+async fn render_today(ctx: &PageCtx, message: Option<String>) -> Result<Response, PageError> {
+    let t = app::visits::today(&ctx.app, &ctx.user).await?;
     let page = TodayPage {
         chrome: ctx.chrome("today"),
         csrf: ctx.csrf.clone(),
@@ -64,7 +58,6 @@ pub(super) struct CheckInForm {
 }
 
 pub(super) async fn checkin(
-    State(s): State<AppState>,
     ctx: PageCtx,
     CsrfForm(f): CsrfForm<CheckInForm>,
 ) -> Result<Response, PageError> {
@@ -75,13 +68,12 @@ pub(super) async fn checkin(
         lng: coordinate("lng", &f.lng)?,
         ..CheckIn::default()
     };
-    let outcome = app::visits::check_in(&s.app, &ctx.user, &input).await;
-    done_or_shown(outcome, "/today", |m| render_today(&s, &ctx, Some(m))).await
+    let outcome = app::visits::check_in(&ctx.app, &ctx.user, &input).await;
+    done_or_shown(outcome, "/today", |m| render_today(&ctx, Some(m))).await
 }
 
 /// The check-out form: the traces, and one `service` box per §8.3 category ticked.
 pub(super) async fn checkout(
-    State(s): State<AppState>,
     ctx: PageCtx,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, PageError> {
@@ -111,6 +103,6 @@ pub(super) async fn checkout(
         lng: coordinate("lng", f.get("lng"))?,
         ..CheckOut::default()
     };
-    let outcome = app::visits::check_out(&s.app, &ctx.user, id, &input).await;
-    done_or_shown(outcome, "/today", |m| render_today(&s, &ctx, Some(m))).await
+    let outcome = app::visits::check_out(&ctx.app, &ctx.user, id, &input).await;
+    done_or_shown(outcome, "/today", |m| render_today(&ctx, Some(m))).await
 }
