@@ -1,21 +1,14 @@
 //! Static assets (CSS, vendored htmx), embedded in the binary: no CDN, the platform works on a
 //! closed intranet.
-use crate::AppState;
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
 #[derive(rust_embed::RustEmbed)]
 #[folder = "static/"]
 struct Static;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{*path}", get(asset))
-}
-
-async fn asset(Path(path): Path<String>) -> Response {
+pub(crate) async fn asset(Path(path): Path<String>) -> Response {
     match Static::get(&path) {
         Some(file) => {
             let mime = match path.rsplit('.').next() {

@@ -1,5 +1,6 @@
-//! The API's description at `/api/openapi.json` (every area's document merged) with a Swagger UI
-//! at `/api/docs/`, the answer to an unknown path, and `/healthz` for the load balancer.
+//! The API's description at `/api/openapi.json` (gathered from the handlers by `routes.rs`) with
+//! a Swagger UI at `/api/docs/`, the answer to an unknown path, and `/healthz` for the load
+//! balancer.
 use crate::AppState;
 use crate::error::{ApiError, PageError, Problem};
 use app::AppError;
@@ -17,37 +18,35 @@ use utoipa_swagger_ui::SwaggerUi;
         title = "m135 API",
         description = "135 工作法营销平台 JSON 接口。错误以 application/problem+json 返回。"
     ),
-    components(schemas(Problem))
+    components(schemas(Problem)),
+    tags(
+        (name = "auth", description = "登录与会话"),
+        (name = "home", description = "首页待办与指标"),
+        (name = "retailers", description = "零售客户档案"),
+        (name = "products", description = "卷烟规格（品规）"),
+        (name = "staff", description = "人员与片区"),
+        (name = "cycle", description = "月度工作日历（135 工作法五个步骤）"),
+        (name = "forecasts", description = "需求预测：三种方法、8 日提交、点评与退回、模型预测"),
+        (name = "pos", description = "客户提报（POS 自报预测）"),
+        (name = "supply", description = "货源（可供量）录入与导入"),
+        (name = "balance", description = "修正平衡与发布"),
+        (name = "feedback", description = "平衡结果反馈零售客户"),
+        (name = "meeting", description = "预测准确率与方法比较（例会）"),
+        (name = "sheets", description = "客户经理一张纸"),
+        (name = "visits", description = "客户拜访与拜访痕迹"),
+        (name = "inbox", description = "沟通绿色通道待办"),
+        (name = "rollup", description = "周报汇总与月度总结"),
+        (name = "cultivation", description = "品牌培育任务（落到客户经理一张纸）"),
+    )
 )]
 pub struct ApiDoc;
 
-/// The served OpenAPI document: the areas' documents merged.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut d = ApiDoc::openapi();
-    d.merge(crate::auth::AuthApi::openapi());
-    d.merge(crate::home::HomeApi::openapi());
-    d.merge(crate::retailers::RetailersApi::openapi());
-    d.merge(crate::products::ProductsApi::openapi());
-    d.merge(crate::staff::StaffApi::openapi());
-    d.merge(crate::sheets::SheetsApi::openapi());
-    d.merge(crate::visits::VisitsApi::openapi());
-    d.merge(crate::inbox::InboxApi::openapi());
-    d.merge(crate::rollup::RollupApi::openapi());
-    d.merge(crate::cycle::CycleApi::openapi());
-    d.merge(crate::forecasts::ForecastsApi::openapi());
-    d.merge(crate::pos::PosApi::openapi());
-    d.merge(crate::supply::SupplyApi::openapi());
-    d.merge(crate::balance::BalanceApi::openapi());
-    d.merge(crate::feedback::FeedbackApi::openapi());
-    d.merge(crate::meeting::MeetingApi::openapi());
-    d.merge(crate::cultivation::CultivationApi::openapi());
-    d
-}
-
-pub fn router() -> Router<AppState> {
+/// `/healthz`, the Swagger UI over `doc` (the document [`crate::routes::all`] gathered) and the
+/// answer to an unknown path.
+pub fn router(doc: utoipa::openapi::OpenApi) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(not_found)
 }
 

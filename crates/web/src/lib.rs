@@ -26,6 +26,7 @@ mod pos;
 mod products;
 mod retailers;
 mod rollup;
+mod routes;
 mod sessions;
 mod sheets;
 mod staff;
@@ -65,27 +66,9 @@ pub async fn router(app: App) -> std::io::Result<Router> {
             tower_sessions::cookie::time::Duration::hours(12),
         ));
     let state = AppState { app };
-    Ok(Router::new()
-        .merge(auth::router())
-        .merge(home::router())
-        .merge(retailers::router())
-        .merge(products::router())
-        .merge(staff::router())
-        .merge(cycle::router())
-        .merge(forecasts::router())
-        .merge(pos::router())
-        .merge(supply::router())
-        .merge(balance::router())
-        .merge(feedback::router())
-        .merge(meeting::router())
-        .merge(method135::router())
-        .merge(sheets::router())
-        .merge(visits::router())
-        .merge(inbox::router())
-        .merge(rollup::router())
-        .merge(cultivation::router())
-        .merge(docs::router())
-        .merge(assets::router())
+    let (routes, doc) = routes::all();
+    Ok(routes
+        .merge(docs::router(doc))
         .layer(axum_messages::MessagesManagerLayer)
         .layer(layer)
         .layer(TraceLayer::new_for_http())

@@ -14,7 +14,7 @@ use tower_sessions::Session;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/login.html")]
-pub(super) struct LoginPage {
+pub(crate) struct LoginPage {
     chrome: Option<Chrome>,
     csrf: String,
     next: String,
@@ -23,7 +23,7 @@ pub(super) struct LoginPage {
 }
 
 #[derive(Deserialize)]
-pub(super) struct NextQuery {
+pub(crate) struct NextQuery {
     next: Option<String>,
 }
 
@@ -35,7 +35,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub(super) async fn login_form(session: Session, Query(q): Query<NextQuery>) -> LoginPage {
+pub(crate) async fn login_form(session: Session, Query(q): Query<NextQuery>) -> LoginPage {
     LoginPage {
         chrome: None,
         csrf: csrf_token(&session).await,
@@ -46,7 +46,7 @@ pub(super) async fn login_form(session: Session, Query(q): Query<NextQuery>) -> 
 }
 
 #[derive(Deserialize)]
-pub(super) struct LoginForm {
+pub(crate) struct LoginForm {
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -55,7 +55,7 @@ pub(super) struct LoginForm {
 }
 
 /// Sign in from the form; a wrong password or a stale page shows the form again (401).
-pub(super) async fn login(
+pub(crate) async fn login(
     State(s): State<AppState>,
     session: Session,
     form: CheckedForm<LoginForm>,
@@ -87,7 +87,7 @@ pub(super) async fn login(
     (StatusCode::UNAUTHORIZED, page).into_response()
 }
 
-pub(super) async fn logout(session: Session, _: CsrfForm<NoFields>) -> Response {
+pub(crate) async fn logout(session: Session, _: CsrfForm<NoFields>) -> Response {
     let _ = session.flush().await;
     Redirect::to("/login").into_response()
 }

@@ -18,7 +18,7 @@ struct BalancePage {
     review: Option<Review>,
 }
 
-pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
     let review = match app::balancing::review(&ctx.app, &ctx.user, target).await {
         Ok(r) => Some(r),
         Err(AppError::NotFound(_)) => None,
@@ -34,7 +34,7 @@ pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Resp
     .into_response())
 }
 
-pub(super) async fn run(
+pub(crate) async fn run(
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
@@ -46,7 +46,7 @@ pub(super) async fn run(
     flash.redirect(&format!("/balance/{target}"), res)
 }
 
-pub(super) async fn publish(
+pub(crate) async fn publish(
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,

@@ -38,7 +38,7 @@ async fn render(ctx: &PageCtx, message: Option<String>) -> Result<Response, Page
     Ok(page.into_response())
 }
 
-pub(super) async fn page(ctx: PageCtx) -> Result<Response, PageError> {
+pub(crate) async fn page(ctx: PageCtx) -> Result<Response, PageError> {
     render(&ctx, None).await
 }
 
@@ -46,7 +46,7 @@ pub(super) async fn page(ctx: PageCtx) -> Result<Response, PageError> {
 /// one is refused on the page by name.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct TaskForm {
+pub(crate) struct TaskForm {
     brand: String,
     sku_code: String,
     title: String,
@@ -86,7 +86,7 @@ impl TaskForm {
     }
 }
 
-pub(super) async fn create(
+pub(crate) async fn create(
     ctx: PageCtx,
     CsrfForm(f): CsrfForm<TaskForm>,
 ) -> Result<Response, PageError> {
@@ -97,7 +97,7 @@ pub(super) async fn create(
     done_or_shown(outcome, "/cultivation", |m| render(&ctx, Some(m))).await
 }
 
-pub(super) async fn close(
+pub(crate) async fn close(
     ctx: PageCtx,
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,

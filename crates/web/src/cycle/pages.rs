@@ -20,13 +20,13 @@ struct CyclePage {
 }
 
 /// The person's county, this month.
-pub(super) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
+pub(crate) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
     let county = app::cycle::home_county(&ctx.app, &ctx.user).await?;
     let m = Month::of(ctx.app.clock.today());
     Ok(see_other(&format!("/cycle/{county}/{m}")))
 }
 
-pub(super) async fn page(
+pub(crate) async fn page(
     ctx: PageCtx,
     Path((county, month)): Path<(String, Month)>,
 ) -> Result<Response, PageError> {

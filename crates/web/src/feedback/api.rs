@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 /// Retailers with published balanced figures to feed back, with their ticks.
 #[utoipa::path(get, path = "/api/v1/feedback/{month}", params(("month" = String, Path)), responses((status = 200, description = "反馈清单")))]
-pub(super) async fn feedback_list(
+pub(crate) async fn feedback_list(
     Api { app, user: u }: Api,
     Path(month): Path<Month>,
 ) -> ApiResult<Vec<app::views::forecasts::FeedbackItem>> {
@@ -25,7 +25,7 @@ pub struct TickIn {
 /// The rep ticks a retailer off (fed back, recorded in the 动销台帐).
 #[utoipa::path(post, path = "/api/v1/feedback/{month}/{retailer}", request_body = TickIn, params(("month" = String, Path), ("retailer" = String, Path)),
     responses((status = 200, description = "{retailer, ledger_qty, newly_ticked}"), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn feedback_tick(
+pub(crate) async fn feedback_tick(
     Api { app, user: u }: Api,
     Path((month, retailer)): Path<(Month, CustomerCode)>,
     Json(b): Json<TickIn>,

@@ -20,11 +20,11 @@ struct FeedbackPage {
     done: usize,
 }
 
-pub(super) async fn home(ctx: PageCtx) -> Response {
+pub(crate) async fn home(ctx: PageCtx) -> Response {
     see_other(&format!("/feedback/{}", target_month(&ctx.app)))
 }
 
-pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
     let items = app::balancing::feedback_list(&ctx.app, &ctx.user, target).await?;
     Ok(FeedbackPage {
         chrome: ctx.chrome("forecasts"),
@@ -37,7 +37,7 @@ pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Resp
     .into_response())
 }
 
-pub(super) async fn tick(
+pub(crate) async fn tick(
     ctx: PageCtx,
     flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,

@@ -23,7 +23,7 @@ pub struct ForecastPut {
 #[utoipa::path(put, path = "/api/v1/forecasts/{month}/{retailer}/{sku}", request_body = ForecastPut,
     params(("month" = String, Path, description = "预测月 YYYY-MM"), ("retailer" = String, Path), ("sku" = String, Path)),
     responses((status = 200, description = "预测记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn forecast_put(
+pub(crate) async fn forecast_put(
     Api { app, user: u }: Api,
     Path((month, retailer, sku)): Path<(Month, CustomerCode, SkuCode)>,
     Json(b): Json<ForecastPut>,
@@ -34,7 +34,7 @@ pub(super) async fn forecast_put(
 
 /// The forecast records of a target month in the person's scope.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}", params(("month" = String, Path)), responses((status = 200, description = "预测记录")))]
-pub(super) async fn forecast_list(
+pub(crate) async fn forecast_list(
     Api { app, user: u }: Api,
     Path(month): Path<Month>,
 ) -> Result<Response, ApiError> {
@@ -44,7 +44,7 @@ pub(super) async fn forecast_list(
 /// The rep submits the target month's forecast (locks it). A second submit changes nothing.
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/submit", params(("month" = String, Path)),
     responses((status = 200, description = "提交结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn forecast_submit(
+pub(crate) async fn forecast_submit(
     Api { app, user: u }: Api,
     Path(month): Path<Month>,
 ) -> Result<Response, ApiError> {
@@ -60,7 +60,7 @@ pub struct TotalsParams {
 
 /// Territory totals by SKU, brand or price class against last month's and last year's demand.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}/totals", params(("month" = String, Path), TotalsParams), responses((status = 200, description = "汇总")))]
-pub(super) async fn forecast_totals(
+pub(crate) async fn forecast_totals(
     Api { app, user: u }: Api,
     Path(month): Path<Month>,
     Query(q): Query<TotalsParams>,
@@ -80,7 +80,7 @@ pub struct ModelParams {
 /// reports progress at `/api/v1/jobs/{id}`; while one runs for the month, the same job is
 /// answered again. With `?wait=true` it runs in the request (409 while a job runs).
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/model", params(("month" = String, Path), ModelParams), responses((status = 202, description = "后台任务已启动（或正在运行）"), (status = 200, description = "wait=true 时的运行结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn forecast_model(
+pub(crate) async fn forecast_model(
     Api { app, user: u }: Api,
     Path(target): Path<Month>,
     Query(q): Query<ModelParams>,
@@ -104,7 +104,7 @@ pub(super) async fn forecast_model(
 
 /// A background job: state (RUNNING, DONE, FAILED), phase, progress and result.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}", params(("id" = u64, Path)), responses((status = 200, description = "任务状态"), (status = 404, body = Problem)))]
-pub(super) async fn job_status(
+pub(crate) async fn job_status(
     Api { app, user: u }: Api,
     Path(id): Path<u64>,
 ) -> Result<Response, ApiError> {
@@ -119,7 +119,7 @@ pub struct CommentIn {
 /// A supervisor comments on a rep's forecast.
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/comments", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path, description = "客户经理用户名")), responses((status = 200), (status = 403, body = Problem)))]
-pub(super) async fn forecast_comment(
+pub(crate) async fn forecast_comment(
     Api { app, user: u }: Api,
     Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,
@@ -131,7 +131,7 @@ pub(super) async fn forecast_comment(
 /// A supervisor returns a rep's submission with a reason (numbers stay the rep's).
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/return", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path)), responses((status = 200), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn forecast_return(
+pub(crate) async fn forecast_return(
     Api { app, user: u }: Api,
     Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,

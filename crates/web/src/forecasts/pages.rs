@@ -41,11 +41,11 @@ struct JobProgress {
     job: app::jobs::Job,
 }
 
-pub(super) async fn home(ctx: PageCtx) -> Response {
+pub(crate) async fn home(ctx: PageCtx) -> Response {
     see_other(&format!("/forecasts/{}", target_month(&ctx.app)))
 }
 
-pub(super) async fn list(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub(crate) async fn list(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
     let v = app::views::forecasts::page(&ctx.app, &ctx.user, target).await?;
     Ok(ForecastsPage {
         chrome: ctx.chrome("forecasts"),
@@ -67,12 +67,12 @@ pub(super) async fn list(ctx: PageCtx, Path(target): Path<Month>) -> Result<Resp
     .into_response())
 }
 
-pub(super) async fn job(ctx: PageCtx, Path(id): Path<u64>) -> Result<Response, PageError> {
+pub(crate) async fn job(ctx: PageCtx, Path(id): Path<u64>) -> Result<Response, PageError> {
     let job = app::forecasting::model_job(&ctx.app, &ctx.user, id)?;
     Ok(JobProgress { job }.into_response())
 }
 
-pub(super) async fn model(
+pub(crate) async fn model(
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
@@ -87,7 +87,7 @@ pub(super) async fn model(
     flash.redirect(&format!("/forecasts/{target}"), Ok(msg))
 }
 
-pub(super) async fn submit(
+pub(crate) async fn submit(
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
@@ -105,7 +105,7 @@ pub(super) async fn submit(
     flash.redirect(&format!("/forecasts/{target}"), res)
 }
 
-pub(super) async fn comment(
+pub(crate) async fn comment(
     ctx: PageCtx,
     flash: Flash,
     Path((target, rep)): Path<(Month, Username)>,
@@ -117,7 +117,7 @@ pub(super) async fn comment(
     flash.redirect(&format!("/forecasts/{target}"), res)
 }
 
-pub(super) async fn return_to_rep(
+pub(crate) async fn return_to_rep(
     ctx: PageCtx,
     flash: Flash,
     Path((target, rep)): Path<(Month, Username)>,
@@ -185,7 +185,7 @@ async fn render_retailer(
     })
 }
 
-pub(super) async fn retailer(
+pub(crate) async fn retailer(
     ctx: PageCtx,
     Path((target, code)): Path<(Month, CustomerCode)>,
 ) -> Result<Response, PageError> {
@@ -197,7 +197,7 @@ pub(super) async fn retailer(
 /// The phone form: one input `q_<sku>` per SKU; each changed figure goes through the same call
 /// as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` (双向互动). A supervisor's post is refused
 /// there (403, traced).
-pub(super) async fn retailer_save(
+pub(crate) async fn retailer_save(
     ctx: PageCtx,
     flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,
@@ -264,12 +264,12 @@ pub(super) async fn retailer_save(
 /// page): the same call as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` with method
 /// `CUSTOMER_SELF_REPORT` and the retailer's own figure as the reviewed one.
 #[derive(serde::Deserialize)]
-pub(super) struct AcceptForm {
+pub(crate) struct AcceptForm {
     #[serde(default)]
     accept: String,
 }
 
-pub(super) async fn accept(
+pub(crate) async fn accept(
     ctx: PageCtx,
     flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,

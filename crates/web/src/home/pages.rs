@@ -37,7 +37,7 @@ struct CenterHomePage {
     title: &'static str,
 }
 
-pub(super) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
+pub(crate) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
     let chrome = ctx.chrome("home");
     Ok(match app::dashboard::home(&ctx.app, &ctx.user).await? {
         Home::Rep(h) => RepHomePage { chrome, h }.into_response(),

@@ -31,12 +31,12 @@ async fn render_inbox(ctx: &PageCtx, message: Option<String>) -> Result<Response
     Ok(page.into_response())
 }
 
-pub(super) async fn inbox(ctx: PageCtx) -> Result<Response, PageError> {
+pub(crate) async fn inbox(ctx: PageCtx) -> Result<Response, PageError> {
     render_inbox(&ctx, None).await
 }
 
 #[derive(Deserialize)]
-pub(super) struct HandleForm {
+pub(crate) struct HandleForm {
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -46,7 +46,7 @@ pub(super) struct HandleForm {
     back: Option<String>,
 }
 
-pub(super) async fn handle(
+pub(crate) async fn handle(
     ctx: PageCtx,
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<HandleForm>,

@@ -16,7 +16,7 @@ pub struct AccuracyParams {
 /// Forecast accuracy (§5.2, definitions in the answer) and order fill of a target month.
 #[utoipa::path(get, path = "/api/v1/accuracy/{month}", params(("month" = String, Path), AccuracyParams),
     responses((status = 200, description = "准确率"), (status = 409, body = Problem)))]
-pub(super) async fn accuracy(
+pub(crate) async fn accuracy(
     Api { app, user: u }: Api,
     Path(month): Path<Month>,
     Query(q): Query<AccuracyParams>,

@@ -26,11 +26,11 @@ struct MeetingPage {
     brand_plan: Vec<app::cultivation::TaskView>,
 }
 
-pub(super) async fn home(ctx: PageCtx) -> Response {
+pub(crate) async fn home(ctx: PageCtx) -> Response {
     see_other(&format!("/meeting/{}", target_month(&ctx.app)))
 }
 
-pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
     let v = app::views::meeting::page(&ctx.app, &ctx.user, target).await?;
     Ok(MeetingPage {
         chrome: ctx.chrome("forecasts"),

@@ -28,11 +28,11 @@ struct Method135Page {
     evaluation_note: Option<String>,
 }
 
-pub(super) async fn home(ctx: PageCtx) -> Response {
+pub(crate) async fn home(ctx: PageCtx) -> Response {
     see_other(&format!("/method135/{}", Month::of(ctx.app.clock.today())))
 }
 
-pub(super) async fn page(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
+pub(crate) async fn page(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
     let v = app::views::method135::page(&ctx.app, &ctx.user, month).await?;
     Ok(Method135Page {
         chrome: ctx.chrome("method135"),
@@ -53,14 +53,14 @@ pub(super) async fn page(ctx: PageCtx, Path(month): Path<Month>) -> Result<Respo
 }
 
 #[derive(Deserialize)]
-pub(super) struct PlanForm {
+pub(crate) struct PlanForm {
     #[serde(default)]
     plan: String,
     #[serde(default)]
     improvement: String,
 }
 
-pub(super) async fn save(
+pub(crate) async fn save(
     ctx: PageCtx,
     flash: Flash,
     Path(month): Path<Month>,

@@ -3,24 +3,5 @@
 //! once; only its argon2 hash is kept). The POS calls `POST /api/v1/pos/forecasts/{YYYY-MM}` with
 //! headers `X-Retailer: <customer code>` and `Authorization: Bearer <token>`; a retailer without
 //! a POS uses the page `/pos/{YYYY-MM}`.
-mod api;
-mod pages;
-
-use crate::AppState;
-use axum::Router;
-use axum::routing::{get, post};
-
-#[derive(utoipa::OpenApi)]
-#[openapi(
-    paths(api::pos_token, api::pos_forecast),
-    components(schemas(api::SelfReport, api::PosLine))
-)]
-pub struct PosApi;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/pos", get(pages::home))
-        .route("/pos/{month}", get(pages::page).post(pages::post))
-        .route("/api/v1/retailers/{code}/pos-token", post(api::pos_token))
-        .route("/api/v1/pos/forecasts/{month}", post(api::pos_forecast))
-}
+pub(crate) mod api;
+pub(crate) mod pages;

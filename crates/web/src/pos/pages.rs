@@ -29,11 +29,11 @@ struct PosPage {
 
 const POS_REFUSED: &str = "客户编码或凭证不正确，未写入任何数据；请向客户经理索取 POS 凭证";
 
-pub(super) async fn home(State(s): State<AppState>) -> Response {
+pub(crate) async fn home(State(s): State<AppState>) -> Response {
     see_other(&format!("/pos/{}", target_month(&s.app)))
 }
 
-pub(super) async fn page(session: Session, Path(target): Path<Month>) -> Response {
+pub(crate) async fn page(session: Session, Path(target): Path<Month>) -> Response {
     PosPage {
         chrome: None,
         csrf: csrf_token(&session).await,
@@ -49,7 +49,7 @@ pub(super) async fn page(session: Session, Path(target): Path<Month>) -> Respons
 
 /// Without `q_<sku>` fields: check the credential and show the sheet. With them: submit the
 /// self-report (all lines or none), then show the sheet as stored.
-pub(super) async fn post(
+pub(crate) async fn post(
     State(s): State<AppState>,
     session: Session,
     Path(target): Path<Month>,

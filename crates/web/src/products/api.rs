@@ -8,7 +8,7 @@ use axum::Json;
 /// Products (卷烟规格), filtered.
 #[utoipa::path(get, path = "/api/v1/products", params(ProductParams),
     responses((status = 200, description = "卷烟规格列表"), (status = 400, body = Problem), (status = 401, body = Problem)))]
-pub(super) async fn products(
+pub(crate) async fn products(
     Api { app, .. }: Api,
     Query(p): Query<ProductParams>,
 ) -> ApiResult<Vec<ProductView>> {

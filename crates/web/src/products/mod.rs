@@ -1,26 +1,12 @@
 //! Products (卷烟规格): the filtered list and its API twin.
-mod api;
-mod pages;
+pub(crate) mod api;
+pub(crate) mod pages;
 
-use crate::AppState;
 use crate::extract::{filled, filter_field};
 use app::AppError;
 use app::products::ProductQuery;
-use axum::Router;
-use axum::routing::get;
 use domain::product::{PriceClass, SkuStatus, SupplyStatus};
 use serde::Deserialize;
-use utoipa::OpenApi;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/products", get(pages::products))
-        .route("/api/v1/products", get(api::products))
-}
-
-#[derive(OpenApi)]
-#[openapi(paths(api::products))]
-pub struct ProductsApi;
 
 /// The product list's query string, parsed at the edge with field-named errors.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

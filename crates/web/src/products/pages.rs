@@ -19,7 +19,7 @@ struct ProductsPage {
     statuses: &'static [SupplyStatus],
 }
 
-pub(super) async fn products(
+pub(crate) async fn products(
     ctx: PageCtx,
     Query(p): Query<ProductParams>,
 ) -> Result<Response, PageError> {

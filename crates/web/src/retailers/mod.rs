@@ -1,28 +1,12 @@
 //! Retailers (零售客户): the searchable list and one retailer's page, with their API twins.
-mod api;
-mod pages;
+pub(crate) mod api;
+pub(crate) mod pages;
 
-use crate::AppState;
 use crate::extract::{filled, filter_field, int_field};
 use app::AppError;
 use app::retailers::{MAX_PER_PAGE, RetailerQuery};
-use axum::Router;
-use axum::routing::get;
 use domain::retailer::{BusinessFormat, MarketType};
 use serde::Deserialize;
-use utoipa::OpenApi;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/retailers", get(pages::retailers))
-        .route("/retailers/{code}", get(pages::retailer))
-        .route("/api/v1/retailers", get(api::retailers))
-        .route("/api/v1/retailers/{code}", get(api::retailer))
-}
-
-#[derive(OpenApi)]
-#[openapi(paths(api::retailers, api::retailer))]
-pub struct RetailersApi;
 
 /// The retailer list's query string, parsed at the edge with field-named errors.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

@@ -32,7 +32,7 @@ struct RetailersResults {
     base_query: String,
 }
 
-pub(super) async fn retailers(
+pub(crate) async fn retailers(
     ctx: PageCtx,
     headers: HeaderMap,
     Query(p): Query<RetailerParams>,
@@ -66,7 +66,7 @@ struct RetailerPage {
     chart_svg: String,
 }
 
-pub(super) async fn retailer(
+pub(crate) async fn retailer(
     ctx: PageCtx,
     Path(code): Path<CustomerCode>,
 ) -> Result<Response, PageError> {

@@ -5,9 +5,9 @@ use app::sheets::{MonthClose, Rollup};
 use domain::{IsoWeek, Month};
 
 /// The market manager's roll-up of a week's sheets, with the trend of the 8 weeks before.
-#[utoipa::path(get, path = "/api/v1/rollup/{week}", tag = "rollup", params(("week" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/rollup/{week}", params(("week" = String, Path)),
     responses((status = 200, description = "周报汇总"), (status = 403, body = Problem)))]
-pub(super) async fn rollup(
+pub(crate) async fn rollup(
     Api { app, user: u }: Api,
     Path(week): Path<IsoWeek>,
 ) -> ApiResult<Rollup> {
@@ -15,9 +15,9 @@ pub(super) async fn rollup(
 }
 
 /// Month close (§8.4): weekly sheets against the monthly goal.
-#[utoipa::path(get, path = "/api/v1/month-close/{month}", tag = "rollup", params(("month" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/month-close/{month}", params(("month" = String, Path)),
     responses((status = 200, description = "月度总结"), (status = 403, body = Problem)))]
-pub(super) async fn month_close(
+pub(crate) async fn month_close(
     Api { app, user: u }: Api,
     Path(month): Path<Month>,
 ) -> ApiResult<MonthClose> {

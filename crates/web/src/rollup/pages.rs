@@ -25,12 +25,12 @@ impl RollupPage {
 }
 
 #[derive(Deserialize)]
-pub(super) struct WeekQuery {
+pub(crate) struct WeekQuery {
     /// Default: this week.
     week: Option<IsoWeek>,
 }
 
-pub(super) async fn rollup(
+pub(crate) async fn rollup(
     ctx: PageCtx,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
@@ -44,7 +44,7 @@ pub(super) async fn rollup(
     .into_response())
 }
 
-pub(super) async fn xlsx(ctx: PageCtx, Path(week): Path<IsoWeek>) -> Result<Response, PageError> {
+pub(crate) async fn xlsx(ctx: PageCtx, Path(week): Path<IsoWeek>) -> Result<Response, PageError> {
     let r = app::views::rollup::with_sheets(&ctx.app, &ctx.user, week).await?;
     let bytes = export::rollup_workbook(&r.rollup, &r.sheets)?;
     Ok(export::xlsx_response(
@@ -60,7 +60,7 @@ struct MonthPage {
     m: MonthClose,
 }
 
-pub(super) async fn month(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
+pub(crate) async fn month(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
     let m = app::sheets::month_close(&ctx.app, &ctx.user, month).await?;
     Ok(MonthPage {
         chrome: ctx.chrome("rollup"),

@@ -10,11 +10,11 @@ use domain::one_sheet::SheetContent;
 use serde::Deserialize;
 
 /// The sheet of a rep's week (six blocks), generated as a draft when none is stored.
-#[utoipa::path(get, path = "/api/v1/sheets/{username}/{week}", tag = "sheets",
+#[utoipa::path(get, path = "/api/v1/sheets/{username}/{week}",
     params(("username" = String, Path, description = "客户经理用户名"), ("week" = String, Path, description = "ISO 周 YYYY-Www")),
     responses((status = 200, description = "一张纸（营销目标、工作任务、执行跟踪、改进措施、沟通绿色通道、信息系统链接区）"),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub(super) async fn get_sheet(
+pub(crate) async fn get_sheet(
     Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> ApiResult<SheetView> {
@@ -25,12 +25,12 @@ pub(super) async fn get_sheet(
 
 /// Save the rep's own sheet (targets, tasks, tracking, improvement). A sixth ticked priority, or
 /// a tick without its concrete method, answers 422 with the reason.
-#[utoipa::path(put, path = "/api/v1/sheets/{username}/{week}", tag = "sheets",
+#[utoipa::path(put, path = "/api/v1/sheets/{username}/{week}",
     params(("username" = String, Path), ("week" = String, Path)),
     request_body(description = "SheetContent: targets[{code,indicator,unit,target}], carried_over[], top_priority, checklist[{category,item,method}] (≤5), visit_plan[{day,focus,visits[{customer_code,service_focus}]}], tracking[{day,main_indicators,adhoc,problem,improvement}], improvement{summary,problems,measures}", content_type = "application/json"),
     responses((status = 200, description = "保存后的一张纸"), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub(super) async fn put_sheet(
+pub(crate) async fn put_sheet(
     Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(content): Json<SheetContent>,
@@ -41,10 +41,10 @@ pub(super) async fn put_sheet(
 }
 
 /// Submit the week's sheet (each working day needs its tracking entry).
-#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/submit", tag = "sheets",
+#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/submit",
     params(("username" = String, Path), ("week" = String, Path)),
     responses((status = 200, description = "已提交"), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub(super) async fn submit(
+pub(crate) async fn submit(
     Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> ApiResult<SheetView> {
@@ -60,10 +60,10 @@ pub struct ReviewRequest {
 }
 
 /// The market manager reviews a submitted sheet with a comment.
-#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/review", tag = "sheets",
+#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/review",
     params(("username" = String, Path), ("week" = String, Path)), request_body = ReviewRequest,
     responses((status = 200, description = "已审阅"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn review(
+pub(crate) async fn review(
     Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(r): Json<ReviewRequest>,
@@ -74,11 +74,11 @@ pub(super) async fn review(
 }
 
 /// Send a green-channel item (to the marketing director, the monopoly officer or a retailer).
-#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/green", tag = "sheets",
+#[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/green",
     params(("username" = String, Path), ("week" = String, Path)),
     request_body(description = "{counterpart: MARKETING_DIRECTOR|MONOPOLY_OFFICER|RETAILER, kind: MARKET_STATUS|SUGGESTION|ANOMALY|NOTICE, content, channel?: PLATFORM|PHONE|WECHAT|IN_PERSON, retailer_code?}", content_type = "application/json"),
     responses((status = 201, description = "已送达接收人待办"), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub(super) async fn green(
+pub(crate) async fn green(
     Api { app, user: u }: Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(g): Json<GreenInput>,
@@ -102,9 +102,9 @@ pub struct SheetsQuery {
 }
 
 /// Stored sheets across reps and weeks.
-#[utoipa::path(get, path = "/api/v1/sheets", tag = "sheets", params(SheetsQuery),
+#[utoipa::path(get, path = "/api/v1/sheets", params(SheetsQuery),
     responses((status = 200, description = "一张纸列表"), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub(super) async fn list(
+pub(crate) async fn list(
     Api { app, user: u }: Api,
     Query(q): Query<SheetsQuery>,
 ) -> Result<Response, ApiError> {

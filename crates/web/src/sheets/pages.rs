@@ -67,7 +67,7 @@ impl SheetPage {
 }
 
 /// `/sheets`: a rep's own sheet of this week; everyone else the week's roll-up.
-pub(super) async fn home(ctx: PageCtx) -> Response {
+pub(crate) async fn home(ctx: PageCtx) -> Response {
     let w = IsoWeek::of(ctx.app.clock.today());
     match ctx.user.role {
         Role::AccountManager => see_other(&format!("/sheets/{}/{w}", ctx.user.username)),
@@ -124,7 +124,7 @@ async fn render_sheet(
     Ok(page.into_response())
 }
 
-pub(super) async fn sheet(
+pub(crate) async fn sheet(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
@@ -234,7 +234,7 @@ fn content_from_form(v: &SheetView, f: &Fields) -> Result<SheetContent, AppError
 }
 
 /// The edit form (its field names carry the target code, the tick row and the day).
-pub(super) async fn save(
+pub(crate) async fn save(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<Fields>,
@@ -250,7 +250,7 @@ pub(super) async fn save(
     .await
 }
 
-pub(super) async fn submit(
+pub(crate) async fn submit(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
@@ -264,12 +264,12 @@ pub(super) async fn submit(
 }
 
 #[derive(Deserialize)]
-pub(super) struct ReviewForm {
+pub(crate) struct ReviewForm {
     #[serde(default)]
     comment: String,
 }
 
-pub(super) async fn review(
+pub(crate) async fn review(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<ReviewForm>,
@@ -284,7 +284,7 @@ pub(super) async fn review(
 
 /// The green-channel form: codes as written, so a bad one is refused on the sheet by name.
 #[derive(Deserialize)]
-pub(super) struct GreenForm {
+pub(crate) struct GreenForm {
     #[serde(default)]
     counterpart: String,
     #[serde(default)]
@@ -314,7 +314,7 @@ impl GreenForm {
     }
 }
 
-pub(super) async fn green(
+pub(crate) async fn green(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<GreenForm>,
@@ -361,7 +361,7 @@ impl PrintPage {
     }
 }
 
-pub(super) async fn print(
+pub(crate) async fn print(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {
@@ -369,7 +369,7 @@ pub(super) async fn print(
     Ok(PrintPage { v }.into_response())
 }
 
-pub(super) async fn xlsx(
+pub(crate) async fn xlsx(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, PageError> {

@@ -14,7 +14,7 @@ struct StaffPage {
     people: Vec<StaffView>,
 }
 
-pub(super) async fn staff(ctx: PageCtx) -> Result<Response, PageError> {
+pub(crate) async fn staff(ctx: PageCtx) -> Result<Response, PageError> {
     let people = app::staff::visible(&ctx.app, &ctx.user).await?;
     Ok(StaffPage {
         chrome: ctx.chrome("staff"),

@@ -20,7 +20,7 @@ struct SupplyPage {
     error: Option<String>,
 }
 
-pub(super) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
+pub(crate) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
     ctx.user.require(app::views::supply::CENTER)?;
     Ok(see_other(&format!("/supply/{}", target_month(&ctx.app))))
 }
@@ -41,7 +41,7 @@ async fn render(
     })
 }
 
-pub(super) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
     Ok(render(&ctx, target, None).await?.into_response())
 }
 
@@ -62,7 +62,7 @@ async fn done(
 }
 
 /// The form: one input `q_<sku>` per SKU; empty inputs leave the SKU as it is.
-pub(super) async fn save(
+pub(crate) async fn save(
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,
@@ -95,7 +95,7 @@ pub(super) async fn save(
     done(&ctx, flash, target, res).await
 }
 
-pub(super) async fn upload(
+pub(crate) async fn upload(
     ctx: PageCtx,
     flash: Flash,
     Path(target): Path<Month>,

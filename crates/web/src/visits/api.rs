@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 /// Check in at a retailer (or record a whole visit with `ended_at`). Overlapping, future and
 /// end-before-start times are refused; a rep visits only their own retailers.
-#[utoipa::path(post, path = "/api/v1/visits", tag = "visits",
+#[utoipa::path(post, path = "/api/v1/visits",
     request_body(description = "{retailer_code, started_at?, ended_at?, purpose?, lat?, lng?} (times RFC 3339)", content_type = "application/json"),
     responses((status = 201, description = "拜访记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn create(
+pub(crate) async fn create(
     Api { app, user: u }: Api,
     Json(c): Json<CheckIn>,
 ) -> Result<Response, ApiError> {
@@ -22,10 +22,10 @@ pub(super) async fn create(
 }
 
 /// Check out of a visit with its traces (service items, findings, observations, follow-up).
-#[utoipa::path(post, path = "/api/v1/visits/{id}/checkout", tag = "visits", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/visits/{id}/checkout", params(("id" = i64, Path)),
     request_body(description = "{ended_at?, service_items[{category,item}], findings, demand_notes, brand_notes, consumer_feedback, anomalies, advice, follow_up, observations[{sku_code, stock_qty, retail_price_fen}], lat?, lng?}", content_type = "application/json"),
     responses((status = 200, description = "拜访记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(super) async fn checkout(
+pub(crate) async fn checkout(
     Api { app, user: u }: Api,
     Path(id): Path<i64>,
     Json(c): Json<CheckOut>,
@@ -45,9 +45,9 @@ pub struct VisitsQuery {
 }
 
 /// Visits of a person between two days.
-#[utoipa::path(get, path = "/api/v1/visits", tag = "visits", params(VisitsQuery),
+#[utoipa::path(get, path = "/api/v1/visits", params(VisitsQuery),
     responses((status = 200, description = "拜访记录"), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub(super) async fn list(
+pub(crate) async fn list(
     Api { app, user: u }: Api,
     Query(q): Query<VisitsQuery>,
 ) -> ApiResult<Vec<VisitView>> {
@@ -68,9 +68,9 @@ pub struct StatsQuery {
 }
 
 /// Time in market per working day (≥ 5 h), visit coverage (拜访覆盖率) and visit cycles (拜访周期).
-#[utoipa::path(get, path = "/api/v1/visits/stats", tag = "visits", params(StatsQuery),
+#[utoipa::path(get, path = "/api/v1/visits/stats", params(StatsQuery),
     responses((status = 200, description = "在岗时间、拜访覆盖率、拜访周期"), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub(super) async fn stats(
+pub(crate) async fn stats(
     Api { app, user: u }: Api,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<VisitStats> {
@@ -80,8 +80,8 @@ pub(super) async fn stats(
 }
 
 /// Today's planned visits in route order (the phone page's data).
-#[utoipa::path(get, path = "/api/v1/today", tag = "visits",
+#[utoipa::path(get, path = "/api/v1/today",
     responses((status = 200, description = "今日拜访"), (status = 403, body = Problem)))]
-pub(super) async fn today(Api { app, user: u }: Api) -> ApiResult<Today> {
+pub(crate) async fn today(Api { app, user: u }: Api) -> ApiResult<Today> {
     Ok(axum::Json(app::visits::today(&app, &u).await?))
 }

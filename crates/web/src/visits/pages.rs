@@ -19,7 +19,7 @@ struct TodayPage {
     message: Option<String>,
 }
 
-pub(super) async fn today(ctx: PageCtx) -> Result<Response, PageError> {
+pub(crate) async fn today(ctx: PageCtx) -> Result<Response, PageError> {
     render_today(&ctx, None).await
 }
 
@@ -46,7 +46,7 @@ fn coordinate(field: &str, v: &str) -> Result<Option<f64>, AppError> {
 }
 
 #[derive(Deserialize)]
-pub(super) struct CheckInForm {
+pub(crate) struct CheckInForm {
     #[serde(default)]
     retailer_code: String,
     #[serde(default)]
@@ -57,7 +57,7 @@ pub(super) struct CheckInForm {
     lng: String,
 }
 
-pub(super) async fn checkin(
+pub(crate) async fn checkin(
     ctx: PageCtx,
     CsrfForm(f): CsrfForm<CheckInForm>,
 ) -> Result<Response, PageError> {
@@ -73,7 +73,7 @@ pub(super) async fn checkin(
 }
 
 /// The check-out form: the traces, and one `service` box per §8.3 category ticked.
-pub(super) async fn checkout(
+pub(crate) async fn checkout(
     ctx: PageCtx,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, PageError> {

@@ -43,6 +43,23 @@ both_backends!(openapi_lists_the_api, async |t: TestApp| {
     // The week's endpoints.
     assert!(doc["paths"]["/api/v1/sheets/{username}/{week}"]["put"].is_object());
     assert!(doc["paths"]["/api/v1/visits"]["post"].is_object());
+    // Every operation is tagged with its area, and every area's tag is described.
+    let described: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let tag = op["tags"][0].as_str().unwrap_or_default();
+            assert!(described.contains(&tag), "{method} {path}: tag {tag:?}");
+        }
+    }
+    assert_eq!(
+        doc["paths"]["/api/v1/balance/{month}/run"]["post"]["tags"][0],
+        "balance"
+    );
     let r = t.get(&c, "/api/docs/").await;
     assert_eq!(r.status(), StatusCode::OK);
 });

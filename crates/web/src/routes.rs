@@ -1,0 +1,235 @@
+//! Every URL of m135 and the handler that answers it, area by area: the README's code map in
+//! code. An API route is registered from its handler's `#[utoipa::path]` attribute (`routes!`),
+//! so its path and method are written once and the served OpenAPI document cannot drift from the
+//! router. Handlers live in `<area>/pages.rs` and `<area>/api.rs`.
+use crate::{AppState, assets, auth, docs};
+use crate::{balance, cultivation, cycle, feedback, forecasts, home, inbox, meeting, method135};
+use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The pages and the API, with the OpenAPI document gathered from the API's handlers.
+pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
+        .merge(area(
+            "auth",
+            OpenApiRouter::new()
+                .route(
+                    "/login",
+                    get(auth::pages::login_form).post(auth::pages::login),
+                )
+                .route("/logout", post(auth::pages::logout))
+                .routes(routes!(auth::api::login, auth::api::logout))
+                .routes(routes!(auth::api::me)),
+        ))
+        .merge(area(
+            "home",
+            OpenApiRouter::new()
+                .route("/", get(home::pages::home))
+                .routes(routes!(home::api::home)),
+        ))
+        .merge(area(
+            "retailers",
+            OpenApiRouter::new()
+                .route("/retailers", get(retailers::pages::retailers))
+                .route("/retailers/{code}", get(retailers::pages::retailer))
+                .routes(routes!(retailers::api::retailers))
+                .routes(routes!(retailers::api::retailer)),
+        ))
+        .merge(area(
+            "products",
+            OpenApiRouter::new()
+                .route("/products", get(products::pages::products))
+                .routes(routes!(products::api::products)),
+        ))
+        .merge(area(
+            "staff",
+            OpenApiRouter::new()
+                .route("/staff", get(staff::pages::staff))
+                .routes(routes!(staff::api::staff)),
+        ))
+        .merge(area(
+            "cycle",
+            OpenApiRouter::new()
+                .route("/cycle", get(cycle::pages::home))
+                .route("/cycle/{county}/{month}", get(cycle::pages::page))
+                .routes(routes!(cycle::api::cycle)),
+        ))
+        .merge(area(
+            "forecasts",
+            OpenApiRouter::new()
+                .route("/forecasts", get(forecasts::pages::home))
+                .route("/forecasts/{month}", get(forecasts::pages::list))
+                .route("/forecasts/{month}/submit", post(forecasts::pages::submit))
+                .route("/forecasts/{month}/model", post(forecasts::pages::model))
+                .route("/jobs/{id}", get(forecasts::pages::job))
+                .route(
+                    "/forecasts/{month}/reps/{rep}/comment",
+                    post(forecasts::pages::comment),
+                )
+                .route(
+                    "/forecasts/{month}/reps/{rep}/return",
+                    post(forecasts::pages::return_to_rep),
+                )
+                .route(
+                    "/forecasts/{month}/{retailer}",
+                    get(forecasts::pages::retailer).post(forecasts::pages::retailer_save),
+                )
+                .route(
+                    "/forecasts/{month}/{retailer}/accept",
+                    post(forecasts::pages::accept),
+                )
+                .routes(routes!(forecasts::api::forecast_list))
+                .routes(routes!(forecasts::api::forecast_submit))
+                .routes(routes!(forecasts::api::forecast_totals))
+                .routes(routes!(forecasts::api::forecast_model))
+                .routes(routes!(forecasts::api::job_status))
+                .routes(routes!(forecasts::api::forecast_comment))
+                .routes(routes!(forecasts::api::forecast_return))
+                .routes(routes!(forecasts::api::forecast_put)),
+        ))
+        .merge(area(
+            "pos",
+            OpenApiRouter::new()
+                .route("/pos", get(pos::pages::home))
+                .route("/pos/{month}", get(pos::pages::page).post(pos::pages::post))
+                .routes(routes!(pos::api::pos_token))
+                .routes(routes!(pos::api::pos_forecast)),
+        ))
+        .merge(area(
+            "supply",
+            OpenApiRouter::new()
+                .route("/supply", get(supply::pages::home))
+                .route(
+                    "/supply/{month}",
+                    get(supply::pages::page).post(supply::pages::save),
+                )
+                .route("/supply/{month}/upload", post(supply::pages::upload))
+                .routes(routes!(supply::api::supply_put, supply::api::supply_list))
+                .routes(routes!(supply::api::supply_upload)),
+        ))
+        .merge(area(
+            "balance",
+            OpenApiRouter::new()
+                .route("/balance/{month}", get(balance::pages::page))
+                .route("/balance/{month}/run", post(balance::pages::run))
+                .route("/balance/{month}/publish", post(balance::pages::publish))
+                .routes(routes!(balance::api::balance_review))
+                .routes(routes!(balance::api::balance_run))
+                .routes(routes!(balance::api::balance_publish)),
+        ))
+        .merge(area(
+            "feedback",
+            OpenApiRouter::new()
+                .route("/feedback", get(feedback::pages::home))
+                .route("/feedback/{month}", get(feedback::pages::page))
+                .route("/feedback/{month}/{retailer}", post(feedback::pages::tick))
+                .routes(routes!(feedback::api::feedback_list))
+                .routes(routes!(feedback::api::feedback_tick)),
+        ))
+        .merge(area(
+            "meeting",
+            OpenApiRouter::new()
+                .route("/meeting", get(meeting::pages::home))
+                .route("/meeting/{month}", get(meeting::pages::page))
+                .routes(routes!(meeting::api::accuracy)),
+        ))
+        .merge(area(
+            "method135",
+            OpenApiRouter::new()
+                .route("/method135", get(method135::pages::home))
+                .route(
+                    "/method135/{month}",
+                    get(method135::pages::page).post(method135::pages::save),
+                ),
+        ))
+        .merge(area(
+            "sheets",
+            OpenApiRouter::new()
+                .route("/sheets", get(sheets::pages::home))
+                .route(
+                    "/sheets/{username}/{week}",
+                    get(sheets::pages::sheet).post(sheets::pages::save),
+                )
+                .route(
+                    "/sheets/{username}/{week}/submit",
+                    post(sheets::pages::submit),
+                )
+                .route(
+                    "/sheets/{username}/{week}/review",
+                    post(sheets::pages::review),
+                )
+                .route(
+                    "/sheets/{username}/{week}/green",
+                    post(sheets::pages::green),
+                )
+                .route("/sheets/{username}/{week}/print", get(sheets::pages::print))
+                .route("/sheets/{username}/{week}/xlsx", get(sheets::pages::xlsx))
+                .routes(routes!(sheets::api::get_sheet, sheets::api::put_sheet))
+                .routes(routes!(sheets::api::submit))
+                .routes(routes!(sheets::api::review))
+                .routes(routes!(sheets::api::green))
+                .routes(routes!(sheets::api::list)),
+        ))
+        .merge(area(
+            "visits",
+            OpenApiRouter::new()
+                .route("/today", get(visits::pages::today))
+                .route("/today/checkin", post(visits::pages::checkin))
+                .route("/today/checkout", post(visits::pages::checkout))
+                .routes(routes!(visits::api::list, visits::api::create))
+                .routes(routes!(visits::api::stats))
+                .routes(routes!(visits::api::checkout))
+                .routes(routes!(visits::api::today)),
+        ))
+        .merge(area(
+            "inbox",
+            OpenApiRouter::new()
+                .route("/inbox", get(inbox::pages::inbox))
+                .route("/inbox/{id}", post(inbox::pages::handle))
+                .routes(routes!(inbox::api::inbox))
+                .routes(routes!(inbox::api::handle)),
+        ))
+        .merge(area(
+            "rollup",
+            OpenApiRouter::new()
+                .route("/rollup", get(rollup::pages::rollup))
+                .route("/rollup/{week}/xlsx", get(rollup::pages::xlsx))
+                .route("/rollup/month/{month}", get(rollup::pages::month))
+                .routes(routes!(rollup::api::rollup))
+                .routes(routes!(rollup::api::month_close)),
+        ))
+        .merge(area(
+            "cultivation",
+            OpenApiRouter::new()
+                .route(
+                    "/cultivation",
+                    get(cultivation::pages::page).post(cultivation::pages::create),
+                )
+                .route("/cultivation/{id}/close", post(cultivation::pages::close))
+                .routes(routes!(cultivation::api::list, cultivation::api::create))
+                .routes(routes!(cultivation::api::close)),
+        ))
+        .route("/static/{*path}", get(assets::asset))
+        .split_for_parts()
+}
+
+/// An area's routes, its API operations tagged with the area's name (the tags are described in
+/// [`docs::ApiDoc`]), so the Swagger UI at `/api/docs/` groups the API as the code is grouped.
+fn area(tag: &str, mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    for item in routes.get_openapi_mut().paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+        ];
+        for op in ops.into_iter().flatten() {
+            op.tags = Some(vec![tag.to_owned()]);
+        }
+    }
+    routes
+}
