@@ -45,12 +45,6 @@ fn log_internal(e: &AppError) {
 #[derive(Debug)]
 pub struct PageError(pub AppError);
 
-impl<E: Into<AppError>> From<E> for PageError {
-    fn from(e: E) -> Self {
-        PageError(e.into())
-    }
-}
-
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         log_internal(&self.0);
@@ -90,11 +84,17 @@ pub struct Problem {
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
-impl<E: Into<AppError>> From<E> for ApiError {
-    fn from(e: E) -> Self {
-        ApiError(e.into())
-    }
+/// `?` on an application error (or anything that becomes one) in page and API handlers.
+macro_rules! from_app_error {
+    ($($t:ident),*) => {$(
+        impl<E: Into<AppError>> From<E> for $t {
+            fn from(e: E) -> Self {
+                $t(e.into())
+            }
+        }
+    )*};
 }
+from_app_error!(PageError, ApiError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -84,7 +84,11 @@ pub struct PageCtx {
     pub user: CurrentUser,
     pub csrf: String,
     pub flash: Vec<String>,
+    messages: Messages,
 }
+
+/// What a page handler answers: the page, a redirect, or the error page.
+pub type PageResult = Result<Response, crate::error::PageError>;
 
 impl PageCtx {
     /// The layout of a page with `active` the menu item lit.
@@ -96,6 +100,22 @@ impl PageCtx {
             active,
             flash: self.flash.clone(),
         })
+    }
+
+    /// After a form: back to `path` (303) with the outcome shown there once (axum-messages, kept
+    /// in the session): the message of success, or the error when it is one a person can act
+    /// on; any other error is an error page.
+    pub fn redirect(&self, path: &str, outcome: Result<String, AppError>) -> PageResult {
+        match outcome {
+            Ok(msg) => {
+                self.messages.clone().success(msg);
+            }
+            Err(e) if crate::error::shown_in_place(&e) => {
+                self.messages.clone().error(e.to_string());
+            }
+            Err(e) => return Err(crate::error::PageError(e)),
+        }
+        Ok(Redirect::to(path).into_response())
     }
 }
 
@@ -109,15 +129,16 @@ impl FromRequestParts<AppState> for PageCtx {
         match session_user(parts, state).await {
             Ok((session, user)) => {
                 let csrf = csrf_token(&session).await;
-                let flash = match Messages::from_request_parts(parts, state).await {
-                    Ok(m) => m.into_iter().map(|m| m.message).collect(),
-                    Err(_) => Vec::new(),
-                };
+                let messages = Messages::from_request_parts(parts, state)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+                let flash = messages.clone().map(|m| m.message).collect();
                 Ok(PageCtx {
                     app: state.app.clone(),
                     user,
                     csrf,
                     flash,
+                    messages,
                 })
             }
             Err(AppError::Unauthorized) => {
@@ -137,10 +158,7 @@ impl FromRequestParts<AppState> for PageCtx {
 }
 
 /// An API call's context: the application and the signed-in person (401 without one).
-pub struct Api {
-    pub app: App,
-    pub user: CurrentUser,
-}
+pub struct Api(pub App, pub CurrentUser);
 
 impl FromRequestParts<AppState> for Api {
     type Rejection = ApiError;
@@ -150,10 +168,7 @@ impl FromRequestParts<AppState> for Api {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let user = session_user(parts, state).await?.1;
-        Ok(Api {
-            app: state.app.clone(),
-            user,
-        })
+        Ok(Api(state.app.clone(), user))
     }
 }
 
@@ -163,14 +178,13 @@ pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;
 /// Path parameters converted to their domain types (`Path<Month>`, `Path<(String, IsoWeek)>`).
 pub struct Path<T>(pub T);
 
-impl<T, S> FromRequestParts<S> for Path<T>
-where
-    T: DeserializeOwned + Send,
-    S: Send + Sync,
-{
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Path<T> {
     type Rejection = Rejected;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
             Err(e) => Err(rejected(parts, path_error(&e))),
@@ -197,14 +211,13 @@ fn path_error(e: &PathRejection) -> AppError {
 /// A query string as a typed struct.
 pub struct Query<T>(pub T);
 
-impl<T, S> FromRequestParts<S> for Query<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
+impl<T: DeserializeOwned> FromRequestParts<AppState> for Query<T> {
     type Rejection = Rejected;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Query(v)),
             Err(e) => {
@@ -221,14 +234,10 @@ where
 /// A JSON body (`Content-Type: application/json`) as a typed struct.
 pub struct Json<T>(pub T);
 
-impl<T, S> FromRequest<S> for Json<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
+impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
             Err(e) => {
@@ -376,41 +385,6 @@ impl FromRequest<AppState> for CsrfUpload {
             return Err(rejected(&parts, stale_page()));
         }
         Ok(CsrfUpload { file })
-    }
-}
-
-/// Flash messages for the page a form redirects to (axum-messages, kept in the session).
-pub struct Flash(Messages);
-
-impl<S: Send + Sync> FromRequestParts<S> for Flash {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Messages::from_request_parts(parts, state)
-            .await
-            .map(Flash)
-            .map_err(IntoResponse::into_response)
-    }
-}
-
-impl Flash {
-    /// Back to `path` (303) with the outcome shown there once: the message of success, or the
-    /// error when it is one a person can act on; any other error is an error page.
-    pub fn redirect(
-        self,
-        path: &str,
-        outcome: Result<String, AppError>,
-    ) -> Result<Response, crate::error::PageError> {
-        match outcome {
-            Ok(msg) => {
-                self.0.success(msg);
-            }
-            Err(e) if crate::error::shown_in_place(&e) => {
-                self.0.error(e.to_string());
-            }
-            Err(e) => return Err(crate::error::PageError(e)),
-        }
-        Ok(Redirect::to(path).into_response())
     }
 }
 

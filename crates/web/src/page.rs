@@ -1,10 +1,13 @@
 //! What every page shares: the layout's chrome (person, menu by role, flash messages), the error
 //! page and the redirect after a form.
+use crate::AppState;
 use crate::error::{PageError, shown_in_place, status_of};
+use crate::extract::{PageCtx, PageResult};
 use app::AppError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get};
 use domain::org::Role;
 
 /// What the layout needs: the person, the CSRF token of the logout form, the active menu item and
@@ -66,6 +69,13 @@ pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
+/// `GET <prefix>`: on to the page of the month being forecast now, `<prefix>/<YYYY-MM>`.
+pub fn to_target_month(prefix: &'static str) -> MethodRouter<AppState> {
+    get(
+        move |ctx: PageCtx| async move { see_other(&format!("{prefix}/{}", target_month(&ctx.app))) },
+    )
+}
+
 /// The month being forecast now: the working month + 1 (domain.md §7).
 pub fn target_month(app: &app::App) -> domain::Month {
     domain::Month::of(app.clock.today()).next()
@@ -84,9 +94,9 @@ pub async fn done_or_shown<T, Fut>(
     outcome: Result<T, AppError>,
     to: &str,
     page: impl FnOnce(String) -> Fut,
-) -> Result<Response, PageError>
+) -> PageResult
 where
-    Fut: Future<Output = Result<Response, PageError>>,
+    Fut: Future<Output = PageResult>,
 {
     match outcome {
         Ok(_) => Ok(see_other(to)),

@@ -2,7 +2,7 @@
 //! code. An API route is registered from its handler's `#[utoipa::path]` attribute (`routes!`),
 //! so its path and method are written once and the served OpenAPI document cannot drift from the
 //! router. Handlers live in `<area>/pages.rs` and `<area>/api.rs`.
-use crate::{AppState, assets, auth, docs};
+use crate::{AppState, assets, auth, docs, page};
 use crate::{balance, cultivation, cycle, feedback, forecasts, home, inbox, meeting, method135};
 use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
@@ -61,7 +61,7 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(area(
             "forecasts",
             OpenApiRouter::new()
-                .route("/forecasts", get(forecasts::pages::home))
+                .route("/forecasts", page::to_target_month("/forecasts"))
                 .route("/forecasts/{month}", get(forecasts::pages::list))
                 .route("/forecasts/{month}/submit", post(forecasts::pages::submit))
                 .route("/forecasts/{month}/model", post(forecasts::pages::model))
@@ -124,7 +124,7 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(area(
             "feedback",
             OpenApiRouter::new()
-                .route("/feedback", get(feedback::pages::home))
+                .route("/feedback", page::to_target_month("/feedback"))
                 .route("/feedback/{month}", get(feedback::pages::page))
                 .route("/feedback/{month}/{retailer}", post(feedback::pages::tick))
                 .routes(routes!(feedback::api::feedback_list))
@@ -133,7 +133,7 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(area(
             "meeting",
             OpenApiRouter::new()
-                .route("/meeting", get(meeting::pages::home))
+                .route("/meeting", page::to_target_month("/meeting"))
                 .route("/meeting/{month}", get(meeting::pages::page))
                 .routes(routes!(meeting::api::accuracy)),
         ))

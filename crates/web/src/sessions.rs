@@ -5,6 +5,16 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self as ts, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
+/// The same call on whichever store this is.
+macro_rules! either {
+    ($store:expr, $s:ident => $call:expr) => {
+        match $store {
+            AnyStore::Sqlite($s) => $call,
+            AnyStore::Postgres($s) => $call,
+        }
+    };
+}
+
 #[derive(Debug, Clone)]
 pub enum AnyStore {
     Sqlite(SqliteStore),
@@ -42,37 +52,22 @@ impl AnyStore {
 #[async_trait]
 impl SessionStore for AnyStore {
     async fn create(&self, record: &mut Record) -> ts::Result<()> {
-        match self {
-            AnyStore::Sqlite(s) => s.create(record).await,
-            AnyStore::Postgres(s) => s.create(record).await,
-        }
+        either!(self, s => s.create(record).await)
     }
     async fn save(&self, record: &Record) -> ts::Result<()> {
-        match self {
-            AnyStore::Sqlite(s) => s.save(record).await,
-            AnyStore::Postgres(s) => s.save(record).await,
-        }
+        either!(self, s => s.save(record).await)
     }
     async fn load(&self, id: &Id) -> ts::Result<Option<Record>> {
-        match self {
-            AnyStore::Sqlite(s) => s.load(id).await,
-            AnyStore::Postgres(s) => s.load(id).await,
-        }
+        either!(self, s => s.load(id).await)
     }
     async fn delete(&self, id: &Id) -> ts::Result<()> {
-        match self {
-            AnyStore::Sqlite(s) => s.delete(id).await,
-            AnyStore::Postgres(s) => s.delete(id).await,
-        }
+        either!(self, s => s.delete(id).await)
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for AnyStore {
     async fn delete_expired(&self) -> ts::Result<()> {
-        match self {
-            AnyStore::Sqlite(s) => s.delete_expired().await,
-            AnyStore::Postgres(s) => s.delete_expired().await,
-        }
+        either!(self, s => s.delete_expired().await)
     }
 }

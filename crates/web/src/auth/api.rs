@@ -46,7 +46,7 @@ impl From<app::CurrentUser> for Me {
 /// Sign in: username and password → session cookie.
 #[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 400, body = Problem), (status = 401, body = Problem)))]
-pub(crate) async fn login(
+pub async fn login(
     State(s): State<AppState>,
     session: Session,
     Json(req): Json<LoginRequest>,
@@ -58,13 +58,13 @@ pub(crate) async fn login(
 
 /// Sign out.
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204)))]
-pub(crate) async fn logout(session: Session) -> StatusCode {
+pub async fn logout(session: Session) -> StatusCode {
     let _ = session.flush().await;
     StatusCode::NO_CONTENT
 }
 
 /// The signed-in person.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = Problem)))]
-pub(crate) async fn me(Api { user, .. }: Api) -> axum::Json<Me> {
+pub async fn me(Api(_app, user): Api) -> axum::Json<Me> {
     axum::Json(user.into())
 }

@@ -35,7 +35,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub(crate) async fn login_form(session: Session, Query(q): Query<NextQuery>) -> LoginPage {
+pub async fn login_form(session: Session, Query(q): Query<NextQuery>) -> LoginPage {
     LoginPage {
         chrome: None,
         csrf: csrf_token(&session).await,
@@ -55,7 +55,7 @@ pub(crate) struct LoginForm {
 }
 
 /// Sign in from the form; a wrong password or a stale page shows the form again (401).
-pub(crate) async fn login(
+pub async fn login(
     State(s): State<AppState>,
     session: Session,
     form: CheckedForm<LoginForm>,
@@ -87,7 +87,7 @@ pub(crate) async fn login(
     (StatusCode::UNAUTHORIZED, page).into_response()
 }
 
-pub(crate) async fn logout(session: Session, _: CsrfForm<NoFields>) -> Response {
+pub async fn logout(session: Session, _: CsrfForm<NoFields>) -> Response {
     let _ = session.flush().await;
     Redirect::to("/login").into_response()
 }

@@ -1,11 +1,10 @@
-use crate::error::PageError;
-use crate::extract::{CsrfForm, Flash, NoFields, PageCtx, Path};
+use crate::extract::{CsrfForm, NoFields, PageCtx, PageResult, Path};
 use crate::page::Chrome;
 use app::AppError;
 use app::balancing::Review;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::Month;
 
 #[derive(Template, WebTemplate)]
@@ -18,7 +17,7 @@ struct BalancePage {
     review: Option<Review>,
 }
 
-pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub async fn page(ctx: PageCtx, Path(target): Path<Month>) -> PageResult {
     let review = match app::balancing::review(&ctx.app, &ctx.user, target).await {
         Ok(r) => Some(r),
         Err(AppError::NotFound(_)) => None,
@@ -34,24 +33,14 @@ pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Resp
     .into_response())
 }
 
-pub(crate) async fn run(
-    ctx: PageCtx,
-    flash: Flash,
-    Path(target): Path<Month>,
-    _: CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
+pub async fn run(ctx: PageCtx, Path(target): Path<Month>, _: CsrfForm<NoFields>) -> PageResult {
     let res = app::balancing::run(&ctx.app, &ctx.user, target)
         .await
         .map(|r| format!("已运行修正平衡：{} 户，{} 条", r.retailers, r.lines));
-    flash.redirect(&format!("/balance/{target}"), res)
+    ctx.redirect(&format!("/balance/{target}"), res)
 }
 
-pub(crate) async fn publish(
-    ctx: PageCtx,
-    flash: Flash,
-    Path(target): Path<Month>,
-    _: CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
+pub async fn publish(ctx: PageCtx, Path(target): Path<Month>, _: CsrfForm<NoFields>) -> PageResult {
     let res = app::balancing::publish(&ctx.app, &ctx.user, target)
         .await
         .map(|o| {
@@ -61,5 +50,5 @@ pub(crate) async fn publish(
                 format!("已发布：写入 {} 条平衡后预测", o.written)
             }
         });
-    flash.redirect(&format!("/balance/{target}"), res)
+    ctx.redirect(&format!("/balance/{target}"), res)
 }

@@ -1,12 +1,11 @@
 //! The cultivation page: the tasks, the form to create one, the brand manager's time in market.
-use crate::error::PageError;
-use crate::extract::{CsrfForm, NoFields, PageCtx, Path};
+use crate::extract::{CsrfForm, NoFields, PageCtx, PageResult, Path};
 use crate::page::{Chrome, done_or_shown};
 use app::AppError;
 use app::cultivation::{FormOptions, TaskInput, TaskView};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
@@ -23,7 +22,7 @@ struct CultivationPage {
     field_period: String,
 }
 
-async fn render(ctx: &PageCtx, message: Option<String>) -> Result<Response, PageError> {
+async fn render(ctx: &PageCtx, message: Option<String>) -> PageResult {
     let v = app::views::cultivation::page(&ctx.app, &ctx.user).await?;
     let page = CultivationPage {
         chrome: ctx.chrome("cultivation"),
@@ -38,7 +37,7 @@ async fn render(ctx: &PageCtx, message: Option<String>) -> Result<Response, Page
     Ok(page.into_response())
 }
 
-pub(crate) async fn page(ctx: PageCtx) -> Result<Response, PageError> {
+pub async fn page(ctx: PageCtx) -> PageResult {
     render(&ctx, None).await
 }
 
@@ -86,10 +85,7 @@ impl TaskForm {
     }
 }
 
-pub(crate) async fn create(
-    ctx: PageCtx,
-    CsrfForm(f): CsrfForm<TaskForm>,
-) -> Result<Response, PageError> {
+pub async fn create(ctx: PageCtx, CsrfForm(f): CsrfForm<TaskForm>) -> PageResult {
     let outcome = match f.input() {
         Ok(input) => app::cultivation::create(&ctx.app, &ctx.user, &input).await,
         Err(e) => Err(e),
@@ -97,11 +93,11 @@ pub(crate) async fn create(
     done_or_shown(outcome, "/cultivation", |m| render(&ctx, Some(m))).await
 }
 
-pub(crate) async fn close(
+pub async fn close(
     ctx: PageCtx,
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let outcome = app::cultivation::close(&ctx.app, &ctx.user, id).await;
     done_or_shown(outcome, "/cultivation", |m| render(&ctx, Some(m))).await
 }

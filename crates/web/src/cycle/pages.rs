@@ -1,10 +1,9 @@
-use crate::error::PageError;
-use crate::extract::{PageCtx, Path};
+use crate::extract::{PageCtx, PageResult, Path};
 use crate::page::{Chrome, see_other};
 use app::views::cycle::CycleView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::Month;
 
 #[derive(Template, WebTemplate)]
@@ -20,16 +19,13 @@ struct CyclePage {
 }
 
 /// The person's county, this month.
-pub(crate) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
+pub async fn home(ctx: PageCtx) -> PageResult {
     let county = app::cycle::home_county(&ctx.app, &ctx.user).await?;
     let m = Month::of(ctx.app.clock.today());
     Ok(see_other(&format!("/cycle/{county}/{m}")))
 }
 
-pub(crate) async fn page(
-    ctx: PageCtx,
-    Path((county, month)): Path<(String, Month)>,
-) -> Result<Response, PageError> {
+pub async fn page(ctx: PageCtx, Path((county, month)): Path<(String, Month)>) -> PageResult {
     let CycleView {
         c,
         counties,

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 /// Retailers with published balanced figures to feed back, with their ticks.
 #[utoipa::path(get, path = "/api/v1/feedback/{month}", params(("month" = String, Path)), responses((status = 200, description = "反馈清单")))]
-pub(crate) async fn feedback_list(
-    Api { app, user: u }: Api,
+pub async fn feedback_list(
+    Api(app, u): Api,
     Path(month): Path<Month>,
 ) -> ApiResult<Vec<app::views::forecasts::FeedbackItem>> {
     Ok(axum::Json(
@@ -25,8 +25,8 @@ pub struct TickIn {
 /// The rep ticks a retailer off (fed back, recorded in the 动销台帐).
 #[utoipa::path(post, path = "/api/v1/feedback/{month}/{retailer}", request_body = TickIn, params(("month" = String, Path), ("retailer" = String, Path)),
     responses((status = 200, description = "{retailer, ledger_qty, newly_ticked}"), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn feedback_tick(
-    Api { app, user: u }: Api,
+pub async fn feedback_tick(
+    Api(app, u): Api,
     Path((month, retailer)): Path<(Month, CustomerCode)>,
     Json(b): Json<TickIn>,
 ) -> ApiResult<app::balancing::TickOut> {

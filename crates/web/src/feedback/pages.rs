@@ -1,10 +1,9 @@
-use crate::error::PageError;
-use crate::extract::{CsrfForm, Flash, PageCtx, Path};
-use crate::page::{Chrome, TextForm, see_other, target_month};
+use crate::extract::{CsrfForm, PageCtx, PageResult, Path};
+use crate::page::{Chrome, TextForm};
 use app::views::forecasts::FeedbackItem;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::CustomerCode;
 use domain::Month;
 use domain::org::Role;
@@ -20,11 +19,7 @@ struct FeedbackPage {
     done: usize,
 }
 
-pub(crate) async fn home(ctx: PageCtx) -> Response {
-    see_other(&format!("/feedback/{}", target_month(&ctx.app)))
-}
-
-pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub async fn page(ctx: PageCtx, Path(target): Path<Month>) -> PageResult {
     let items = app::balancing::feedback_list(&ctx.app, &ctx.user, target).await?;
     Ok(FeedbackPage {
         chrome: ctx.chrome("forecasts"),
@@ -37,14 +32,13 @@ pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Resp
     .into_response())
 }
 
-pub(crate) async fn tick(
+pub async fn tick(
     ctx: PageCtx,
-    flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<TextForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let res = app::balancing::tick(&ctx.app, &ctx.user, target, &code, &f.text)
         .await
         .map(|o| super::tick_message(&o));
-    flash.redirect(&format!("/feedback/{target}"), res)
+    ctx.redirect(&format!("/feedback/{target}"), res)
 }

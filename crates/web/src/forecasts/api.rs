@@ -23,8 +23,8 @@ pub struct ForecastPut {
 #[utoipa::path(put, path = "/api/v1/forecasts/{month}/{retailer}/{sku}", request_body = ForecastPut,
     params(("month" = String, Path, description = "预测月 YYYY-MM"), ("retailer" = String, Path), ("sku" = String, Path)),
     responses((status = 200, description = "预测记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn forecast_put(
-    Api { app, user: u }: Api,
+pub async fn forecast_put(
+    Api(app, u): Api,
     Path((month, retailer, sku)): Path<(Month, CustomerCode, SkuCode)>,
     Json(b): Json<ForecastPut>,
 ) -> Result<Response, ApiError> {
@@ -34,8 +34,8 @@ pub(crate) async fn forecast_put(
 
 /// The forecast records of a target month in the person's scope.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}", params(("month" = String, Path)), responses((status = 200, description = "预测记录")))]
-pub(crate) async fn forecast_list(
-    Api { app, user: u }: Api,
+pub async fn forecast_list(
+    Api(app, u): Api,
     Path(month): Path<Month>,
 ) -> Result<Response, ApiError> {
     Ok(axum::Json(app::forecasting::list(&app, &u, month).await?).into_response())
@@ -44,8 +44,8 @@ pub(crate) async fn forecast_list(
 /// The rep submits the target month's forecast (locks it). A second submit changes nothing.
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/submit", params(("month" = String, Path)),
     responses((status = 200, description = "提交结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn forecast_submit(
-    Api { app, user: u }: Api,
+pub async fn forecast_submit(
+    Api(app, u): Api,
     Path(month): Path<Month>,
 ) -> Result<Response, ApiError> {
     Ok(axum::Json(app::forecasting::submit(&app, &u, month).await?).into_response())
@@ -60,8 +60,8 @@ pub struct TotalsParams {
 
 /// Territory totals by SKU, brand or price class against last month's and last year's demand.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}/totals", params(("month" = String, Path), TotalsParams), responses((status = 200, description = "汇总")))]
-pub(crate) async fn forecast_totals(
-    Api { app, user: u }: Api,
+pub async fn forecast_totals(
+    Api(app, u): Api,
     Path(month): Path<Month>,
     Query(q): Query<TotalsParams>,
 ) -> Result<Response, ApiError> {
@@ -80,8 +80,8 @@ pub struct ModelParams {
 /// reports progress at `/api/v1/jobs/{id}`; while one runs for the month, the same job is
 /// answered again. With `?wait=true` it runs in the request (409 while a job runs).
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/model", params(("month" = String, Path), ModelParams), responses((status = 202, description = "后台任务已启动（或正在运行）"), (status = 200, description = "wait=true 时的运行结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn forecast_model(
-    Api { app, user: u }: Api,
+pub async fn forecast_model(
+    Api(app, u): Api,
     Path(target): Path<Month>,
     Query(q): Query<ModelParams>,
 ) -> Result<Response, ApiError> {
@@ -104,10 +104,7 @@ pub(crate) async fn forecast_model(
 
 /// A background job: state (RUNNING, DONE, FAILED), phase, progress and result.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}", params(("id" = u64, Path)), responses((status = 200, description = "任务状态"), (status = 404, body = Problem)))]
-pub(crate) async fn job_status(
-    Api { app, user: u }: Api,
-    Path(id): Path<u64>,
-) -> Result<Response, ApiError> {
+pub async fn job_status(Api(app, u): Api, Path(id): Path<u64>) -> Result<Response, ApiError> {
     Ok(axum::Json(app::forecasting::model_job(&app, &u, id)?).into_response())
 }
 
@@ -119,8 +116,8 @@ pub struct CommentIn {
 /// A supervisor comments on a rep's forecast.
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/comments", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path, description = "客户经理用户名")), responses((status = 200), (status = 403, body = Problem)))]
-pub(crate) async fn forecast_comment(
-    Api { app, user: u }: Api,
+pub async fn forecast_comment(
+    Api(app, u): Api,
     Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,
 ) -> ApiResult<Value> {
@@ -131,8 +128,8 @@ pub(crate) async fn forecast_comment(
 /// A supervisor returns a rep's submission with a reason (numbers stay the rep's).
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/return", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path)), responses((status = 200), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn forecast_return(
-    Api { app, user: u }: Api,
+pub async fn forecast_return(
+    Api(app, u): Api,
     Path((month, rep)): Path<(Month, Username)>,
     Json(b): Json<CommentIn>,
 ) -> ApiResult<Value> {

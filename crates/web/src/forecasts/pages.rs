@@ -1,13 +1,13 @@
 use crate::error::{PageError, shown_in_place, status_of};
-use crate::extract::{CsrfForm, Fields, Flash, NoFields, PageCtx, Path};
-use crate::page::{Chrome, TextForm, see_other, target_month};
+use crate::extract::{CsrfForm, Fields, NoFields, PageCtx, PageResult, Path};
+use crate::page::{Chrome, TextForm};
 use app::AppError;
 use app::forecasting::TotalRow;
 use app::views::forecasts::{ModelPanel, RepLine, RetailerLine, RetailerSheet, SkuInput};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::Month;
 use domain::cycle::ForecastMethod;
 use domain::org::Role;
@@ -41,11 +41,7 @@ struct JobProgress {
     job: app::jobs::Job,
 }
 
-pub(crate) async fn home(ctx: PageCtx) -> Response {
-    see_other(&format!("/forecasts/{}", target_month(&ctx.app)))
-}
-
-pub(crate) async fn list(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub async fn list(ctx: PageCtx, Path(target): Path<Month>) -> PageResult {
     let v = app::views::forecasts::page(&ctx.app, &ctx.user, target).await?;
     Ok(ForecastsPage {
         chrome: ctx.chrome("forecasts"),
@@ -67,32 +63,22 @@ pub(crate) async fn list(ctx: PageCtx, Path(target): Path<Month>) -> Result<Resp
     .into_response())
 }
 
-pub(crate) async fn job(ctx: PageCtx, Path(id): Path<u64>) -> Result<Response, PageError> {
+pub async fn job(ctx: PageCtx, Path(id): Path<u64>) -> PageResult {
     let job = app::forecasting::model_job(&ctx.app, &ctx.user, id)?;
     Ok(JobProgress { job }.into_response())
 }
 
-pub(crate) async fn model(
-    ctx: PageCtx,
-    flash: Flash,
-    Path(target): Path<Month>,
-    _: CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
+pub async fn model(ctx: PageCtx, Path(target): Path<Month>, _: CsrfForm<NoFields>) -> PageResult {
     let (job, new) = app::forecasting::start_model_job(&ctx.app, &ctx.user, target).await?;
     let msg = if new {
         format!("已启动 {target} 模型预测（后台任务 {}）", job.id)
     } else {
         format!("{target} 模型预测已在运行（后台任务 {}）", job.id)
     };
-    flash.redirect(&format!("/forecasts/{target}"), Ok(msg))
+    ctx.redirect(&format!("/forecasts/{target}"), Ok(msg))
 }
 
-pub(crate) async fn submit(
-    ctx: PageCtx,
-    flash: Flash,
-    Path(target): Path<Month>,
-    _: CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
+pub async fn submit(ctx: PageCtx, Path(target): Path<Month>, _: CsrfForm<NoFields>) -> PageResult {
     let res = app::forecasting::submit(&ctx.app, &ctx.user, target)
         .await
         .map(|o| {
@@ -102,31 +88,29 @@ pub(crate) async fn submit(
                 format!("已提交：{} 对，合计 {} 条", o.pairs, o.quantity)
             }
         });
-    flash.redirect(&format!("/forecasts/{target}"), res)
+    ctx.redirect(&format!("/forecasts/{target}"), res)
 }
 
-pub(crate) async fn comment(
+pub async fn comment(
     ctx: PageCtx,
-    flash: Flash,
     Path((target, rep)): Path<(Month, Username)>,
     CsrfForm(f): CsrfForm<TextForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let res = app::forecasting::comment(&ctx.app, &ctx.user, target, &rep, &f.text)
         .await
         .map(|_| format!("已评论 {rep} 的预测"));
-    flash.redirect(&format!("/forecasts/{target}"), res)
+    ctx.redirect(&format!("/forecasts/{target}"), res)
 }
 
-pub(crate) async fn return_to_rep(
+pub async fn return_to_rep(
     ctx: PageCtx,
-    flash: Flash,
     Path((target, rep)): Path<(Month, Username)>,
     CsrfForm(f): CsrfForm<TextForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let res = app::forecasting::return_submission(&ctx.app, &ctx.user, target, &rep, &f.text)
         .await
         .map(|()| format!("已退回 {rep} 的预测"));
-    flash.redirect(&format!("/forecasts/{target}"), res)
+    ctx.redirect(&format!("/forecasts/{target}"), res)
 }
 
 #[derive(Template, WebTemplate)]
@@ -185,10 +169,10 @@ async fn render_retailer(
     })
 }
 
-pub(crate) async fn retailer(
+pub async fn retailer(
     ctx: PageCtx,
     Path((target, code)): Path<(Month, CustomerCode)>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     Ok(render_retailer(&ctx, target, &code, Vec::new())
         .await?
         .into_response())
@@ -197,12 +181,11 @@ pub(crate) async fn retailer(
 /// The phone form: one input `q_<sku>` per SKU; each changed figure goes through the same call
 /// as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` (双向互动). A supervisor's post is refused
 /// there (403, traced).
-pub(crate) async fn retailer_save(
+pub async fn retailer_save(
     ctx: PageCtx,
-    flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let current: HashMap<String, Option<i64>> = app::forecasting::list(&ctx.app, &ctx.user, target)
         .await?
         .into_iter()
@@ -251,7 +234,7 @@ pub(crate) async fn retailer_save(
     }
     if messages.is_empty() {
         let msg = format!("已保存 {saved} 个规格的双向互动预测");
-        return flash.redirect(&format!("/forecasts/{target}/{code}"), Ok(msg));
+        return ctx.redirect(&format!("/forecasts/{target}/{code}"), Ok(msg));
     }
     if saved > 0 {
         messages.insert(0, format!("已保存 {saved} 个规格；以下未保存："));
@@ -269,12 +252,11 @@ pub(crate) struct AcceptForm {
     accept: String,
 }
 
-pub(crate) async fn accept(
+pub async fn accept(
     ctx: PageCtx,
-    flash: Flash,
     Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<AcceptForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let sku = SkuCode::parse(&f.accept)?;
     let reported = app::forecasting::list(&ctx.app, &ctx.user, target)
         .await?
@@ -303,5 +285,5 @@ pub(crate) async fn accept(
         Err(e) if shown_in_place(&e) => Ok(format!("{sku}: {e}")),
         other => other,
     };
-    flash.redirect(&format!("/forecasts/{target}/{code}"), res)
+    ctx.redirect(&format!("/forecasts/{target}/{code}"), res)
 }

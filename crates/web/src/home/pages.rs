@@ -1,11 +1,10 @@
 //! The home page, one template per kind of home.
-use crate::error::PageError;
-use crate::extract::PageCtx;
+use crate::extract::{PageCtx, PageResult};
 use crate::page::Chrome;
 use app::dashboard::{BrandManagerHome, CenterHome, Home, MarketManagerHome, RepHome};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::org::Role;
 
 #[derive(Template, WebTemplate)]
@@ -37,7 +36,7 @@ struct CenterHomePage {
     title: &'static str,
 }
 
-pub(crate) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
+pub async fn home(ctx: PageCtx) -> PageResult {
     let chrome = ctx.chrome("home");
     Ok(match app::dashboard::home(&ctx.app, &ctx.user).await? {
         Home::Rep(h) => RepHomePage { chrome, h }.into_response(),

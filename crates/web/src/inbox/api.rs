@@ -9,7 +9,7 @@ use serde::Deserialize;
 /// The signed-in person's inbox of green-channel items.
 #[utoipa::path(get, path = "/api/v1/inbox",
     responses((status = 200, description = "待办沟通事项"), (status = 401, body = Problem)))]
-pub(crate) async fn inbox(Api { app, user: u }: Api) -> ApiResult<Vec<GreenView>> {
+pub async fn inbox(Api(app, u): Api) -> ApiResult<Vec<GreenView>> {
     Ok(axum::Json(app::sheets::inbox(&app, &u).await?))
 }
 
@@ -25,8 +25,8 @@ pub struct HandleRequest {
 /// Handle a green-channel item: received, answered (with the answer), closed.
 #[utoipa::path(post, path = "/api/v1/green/{id}", params(("id" = i64, Path)), request_body = HandleRequest,
     responses((status = 200, description = "处理后的事项"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn handle(
-    Api { app, user: u }: Api,
+pub async fn handle(
+    Api(app, u): Api,
     Path(id): Path<i64>,
     Json(r): Json<HandleRequest>,
 ) -> ApiResult<GreenView> {

@@ -1,13 +1,12 @@
 //! The inbox page: items to receive, answer and close (also posted from the rep's sheet for
 //! items to retailers, who have no account).
-use crate::error::PageError;
-use crate::extract::{CsrfForm, PageCtx, Path};
+use crate::extract::{CsrfForm, PageCtx, PageResult, Path};
 use crate::page::{Chrome, done_or_shown};
 use app::AppError;
 use app::sheets::GreenView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::one_sheet::GreenStatus;
 use serde::Deserialize;
 
@@ -20,7 +19,7 @@ struct InboxPage {
     message: Option<String>,
 }
 
-async fn render_inbox(ctx: &PageCtx, message: Option<String>) -> Result<Response, PageError> {
+async fn render_inbox(ctx: &PageCtx, message: Option<String>) -> PageResult {
     let items = app::sheets::inbox(&ctx.app, &ctx.user).await?;
     let page = InboxPage {
         chrome: ctx.chrome("inbox"),
@@ -31,7 +30,7 @@ async fn render_inbox(ctx: &PageCtx, message: Option<String>) -> Result<Response
     Ok(page.into_response())
 }
 
-pub(crate) async fn inbox(ctx: PageCtx) -> Result<Response, PageError> {
+pub async fn inbox(ctx: PageCtx) -> PageResult {
     render_inbox(&ctx, None).await
 }
 
@@ -46,11 +45,11 @@ pub(crate) struct HandleForm {
     back: Option<String>,
 }
 
-pub(crate) async fn handle(
+pub async fn handle(
     ctx: PageCtx,
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<HandleForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let status =
         GreenStatus::parse(&f.status).map_err(|e| AppError::invalid("status", e.message))?;
     let back = f.back.filter(|b| b.starts_with("/sheets/"));

@@ -16,8 +16,8 @@ pub struct AccuracyParams {
 /// Forecast accuracy (§5.2, definitions in the answer) and order fill of a target month.
 #[utoipa::path(get, path = "/api/v1/accuracy/{month}", params(("month" = String, Path), AccuracyParams),
     responses((status = 200, description = "准确率"), (status = 409, body = Problem)))]
-pub(crate) async fn accuracy(
-    Api { app, user: u }: Api,
+pub async fn accuracy(
+    Api(app, u): Api,
     Path(month): Path<Month>,
     Query(q): Query<AccuracyParams>,
 ) -> ApiResult<AccuracyOut> {

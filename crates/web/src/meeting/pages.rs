@@ -1,11 +1,10 @@
-use crate::error::PageError;
-use crate::extract::{PageCtx, Path};
-use crate::page::{Chrome, see_other, target_month};
+use crate::extract::{PageCtx, PageResult, Path};
+use crate::page::Chrome;
 use app::accuracy::AccuracyOut;
 use app::views::supply::SupplyRow;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::Month;
 
 #[derive(Template, WebTemplate)]
@@ -26,11 +25,7 @@ struct MeetingPage {
     brand_plan: Vec<app::cultivation::TaskView>,
 }
 
-pub(crate) async fn home(ctx: PageCtx) -> Response {
-    see_other(&format!("/meeting/{}", target_month(&ctx.app)))
-}
-
-pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub async fn page(ctx: PageCtx, Path(target): Path<Month>) -> PageResult {
     let v = app::views::meeting::page(&ctx.app, &ctx.user, target).await?;
     Ok(MeetingPage {
         chrome: ctx.chrome("forecasts"),

@@ -1,5 +1,4 @@
-use crate::error::PageError;
-use crate::extract::{CsrfForm, Flash, PageCtx, Path};
+use crate::extract::{CsrfForm, PageCtx, PageResult, Path};
 use crate::page::{Chrome, see_other};
 use app::accuracy::AccuracyRow;
 use askama::Template;
@@ -28,11 +27,11 @@ struct Method135Page {
     evaluation_note: Option<String>,
 }
 
-pub(crate) async fn home(ctx: PageCtx) -> Response {
+pub async fn home(ctx: PageCtx) -> Response {
     see_other(&format!("/method135/{}", Month::of(ctx.app.clock.today())))
 }
 
-pub(crate) async fn page(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
+pub async fn page(ctx: PageCtx, Path(month): Path<Month>) -> PageResult {
     let v = app::views::method135::page(&ctx.app, &ctx.user, month).await?;
     Ok(Method135Page {
         chrome: ctx.chrome("method135"),
@@ -60,14 +59,13 @@ pub(crate) struct PlanForm {
     improvement: String,
 }
 
-pub(crate) async fn save(
+pub async fn save(
     ctx: PageCtx,
-    flash: Flash,
     Path(month): Path<Month>,
     CsrfForm(f): CsrfForm<PlanForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let res = app::cycle::save_plan135(&ctx.app, &ctx.user, month, &f.plan, &f.improvement)
         .await
         .map(|_| "已保存计划与改进措施".to_string());
-    flash.redirect(&format!("/method135/{month}"), res)
+    ctx.redirect(&format!("/method135/{month}"), res)
 }

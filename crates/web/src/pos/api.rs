@@ -12,10 +12,7 @@ use utoipa::ToSchema;
 
 /// Issue a retailer's POS credential (shown once).
 #[utoipa::path(post, path = "/api/v1/retailers/{code}/pos-token", params(("code" = String, Path)), responses((status = 200, description = "{retailer, token}"), (status = 403, body = Problem)))]
-pub(crate) async fn pos_token(
-    Api { app, user: u }: Api,
-    Path(code): Path<CustomerCode>,
-) -> ApiResult<Value> {
+pub async fn pos_token(Api(app, u): Api, Path(code): Path<CustomerCode>) -> ApiResult<Value> {
     let token = app::forecasting::issue_pos_token(&app, &u, &code).await?;
     Ok(axum::Json(
         json!({"retailer": code.as_str(), "token": token}),
@@ -36,7 +33,7 @@ pub struct SelfReport {
 /// A POS submits the retailer's own forecast (客户提报). Headers: `X-Retailer`, `Authorization: Bearer`.
 #[utoipa::path(post, path = "/api/v1/pos/forecasts/{month}", request_body = SelfReport, params(("month" = String, Path)),
     responses((status = 200, description = "写入的预测记录"), (status = 400, body = Problem), (status = 401, body = Problem)))]
-pub(crate) async fn pos_forecast(
+pub async fn pos_forecast(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(month): Path<Month>,

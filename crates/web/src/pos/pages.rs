@@ -1,6 +1,6 @@
 use crate::AppState;
-use crate::error::{PageError, shown_in_place, status_of};
-use crate::extract::{CsrfForm, Fields, Path, csrf_token};
+use crate::error::{shown_in_place, status_of};
+use crate::extract::{CsrfForm, Fields, PageResult, Path, csrf_token};
 use crate::page::{Chrome, see_other, target_month};
 use app::AppError;
 use askama::Template;
@@ -29,11 +29,11 @@ struct PosPage {
 
 const POS_REFUSED: &str = "客户编码或凭证不正确，未写入任何数据；请向客户经理索取 POS 凭证";
 
-pub(crate) async fn home(State(s): State<AppState>) -> Response {
+pub async fn home(State(s): State<AppState>) -> Response {
     see_other(&format!("/pos/{}", target_month(&s.app)))
 }
 
-pub(crate) async fn page(session: Session, Path(target): Path<Month>) -> Response {
+pub async fn page(session: Session, Path(target): Path<Month>) -> Response {
     PosPage {
         chrome: None,
         csrf: csrf_token(&session).await,
@@ -49,12 +49,12 @@ pub(crate) async fn page(session: Session, Path(target): Path<Month>) -> Respons
 
 /// Without `q_<sku>` fields: check the credential and show the sheet. With them: submit the
 /// self-report (all lines or none), then show the sheet as stored.
-pub(crate) async fn post(
+pub async fn post(
     State(s): State<AppState>,
     session: Session,
     Path(target): Path<Month>,
     CsrfForm(f): CsrfForm<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let (code, token) = (f.get("code").to_string(), f.get("token").to_string());
     let mut page = PosPage {
         chrome: None,

@@ -1,12 +1,11 @@
 //! The product list page.
 use super::ProductParams;
-use crate::error::PageError;
-use crate::extract::{PageCtx, Query};
+use crate::extract::{PageCtx, PageResult, Query};
 use crate::page::Chrome;
 use app::products::ProductView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::product::{PriceClass, SupplyStatus};
 
 #[derive(Template, WebTemplate)]
@@ -19,10 +18,7 @@ struct ProductsPage {
     statuses: &'static [SupplyStatus],
 }
 
-pub(crate) async fn products(
-    ctx: PageCtx,
-    Query(p): Query<ProductParams>,
-) -> Result<Response, PageError> {
+pub async fn products(ctx: PageCtx, Query(p): Query<ProductParams>) -> PageResult {
     let products = app::products::list(&ctx.app, &p.parse()?).await?;
     Ok(ProductsPage {
         chrome: ctx.chrome("products"),

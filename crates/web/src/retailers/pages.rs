@@ -1,14 +1,13 @@
 //! The retailer list (with its htmx results block) and one retailer's page with its chart.
 use super::RetailerParams;
 use crate::chart;
-use crate::error::PageError;
-use crate::extract::{PageCtx, Path, Query};
+use crate::extract::{PageCtx, PageResult, Path, Query};
 use crate::page::Chrome;
 use app::retailers::{Page, RetailerDetail, RetailerListItem};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::CustomerCode;
 use domain::retailer::{BusinessFormat, MarketType};
 
@@ -32,11 +31,11 @@ struct RetailersResults {
     base_query: String,
 }
 
-pub(crate) async fn retailers(
+pub async fn retailers(
     ctx: PageCtx,
     headers: HeaderMap,
     Query(p): Query<RetailerParams>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let result = app::retailers::search(&ctx.app, &ctx.user, &p.parse()?).await?;
     let base_query = p.without_page();
     if headers.contains_key("HX-Request") && !headers.contains_key("HX-Boosted") {
@@ -66,10 +65,7 @@ struct RetailerPage {
     chart_svg: String,
 }
 
-pub(crate) async fn retailer(
-    ctx: PageCtx,
-    Path(code): Path<CustomerCode>,
-) -> Result<Response, PageError> {
+pub async fn retailer(ctx: PageCtx, Path(code): Path<CustomerCode>) -> PageResult {
     let d = app::retailers::detail(&ctx.app, &ctx.user, &code).await?;
     let points: Vec<chart::Point<'_>> = d
         .months

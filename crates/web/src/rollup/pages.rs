@@ -1,12 +1,11 @@
 //! The roll-up page, its Excel workbook and the month close page.
-use crate::error::PageError;
 use crate::export;
-use crate::extract::{PageCtx, Path, Query};
+use crate::extract::{PageCtx, PageResult, Path, Query};
 use crate::page::Chrome;
 use app::sheets::{MonthClose, Rollup, RollupRow, TargetView};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::{IsoWeek, Month};
 use serde::Deserialize;
 
@@ -30,10 +29,7 @@ pub(crate) struct WeekQuery {
     week: Option<IsoWeek>,
 }
 
-pub(crate) async fn rollup(
-    ctx: PageCtx,
-    Query(q): Query<WeekQuery>,
-) -> Result<Response, PageError> {
+pub async fn rollup(ctx: PageCtx, Query(q): Query<WeekQuery>) -> PageResult {
     let week = q.week.unwrap_or_else(|| IsoWeek::of(ctx.app.clock.today()));
     let r = app::sheets::rollup(&ctx.app, &ctx.user, week).await?;
     Ok(RollupPage {
@@ -44,7 +40,7 @@ pub(crate) async fn rollup(
     .into_response())
 }
 
-pub(crate) async fn xlsx(ctx: PageCtx, Path(week): Path<IsoWeek>) -> Result<Response, PageError> {
+pub async fn xlsx(ctx: PageCtx, Path(week): Path<IsoWeek>) -> PageResult {
     let r = app::views::rollup::with_sheets(&ctx.app, &ctx.user, week).await?;
     let bytes = export::rollup_workbook(&r.rollup, &r.sheets)?;
     Ok(export::xlsx_response(
@@ -60,7 +56,7 @@ struct MonthPage {
     m: MonthClose,
 }
 
-pub(crate) async fn month(ctx: PageCtx, Path(month): Path<Month>) -> Result<Response, PageError> {
+pub async fn month(ctx: PageCtx, Path(month): Path<Month>) -> PageResult {
     let m = app::sheets::month_close(&ctx.app, &ctx.user, month).await?;
     Ok(MonthPage {
         chrome: ctx.chrome("rollup"),

@@ -14,8 +14,8 @@ use serde::Deserialize;
     params(("username" = String, Path, description = "客户经理用户名"), ("week" = String, Path, description = "ISO 周 YYYY-Www")),
     responses((status = 200, description = "一张纸（营销目标、工作任务、执行跟踪、改进措施、沟通绿色通道、信息系统链接区）"),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub(crate) async fn get_sheet(
-    Api { app, user: u }: Api,
+pub async fn get_sheet(
+    Api(app, u): Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> ApiResult<SheetView> {
     Ok(axum::Json(
@@ -30,8 +30,8 @@ pub(crate) async fn get_sheet(
     request_body(description = "SheetContent: targets[{code,indicator,unit,target}], carried_over[], top_priority, checklist[{category,item,method}] (≤5), visit_plan[{day,focus,visits[{customer_code,service_focus}]}], tracking[{day,main_indicators,adhoc,problem,improvement}], improvement{summary,problems,measures}", content_type = "application/json"),
     responses((status = 200, description = "保存后的一张纸"), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub(crate) async fn put_sheet(
-    Api { app, user: u }: Api,
+pub async fn put_sheet(
+    Api(app, u): Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(content): Json<SheetContent>,
 ) -> ApiResult<SheetView> {
@@ -44,8 +44,8 @@ pub(crate) async fn put_sheet(
 #[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/submit",
     params(("username" = String, Path), ("week" = String, Path)),
     responses((status = 200, description = "已提交"), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub(crate) async fn submit(
-    Api { app, user: u }: Api,
+pub async fn submit(
+    Api(app, u): Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> ApiResult<SheetView> {
     Ok(axum::Json(
@@ -63,8 +63,8 @@ pub struct ReviewRequest {
 #[utoipa::path(post, path = "/api/v1/sheets/{username}/{week}/review",
     params(("username" = String, Path), ("week" = String, Path)), request_body = ReviewRequest,
     responses((status = 200, description = "已审阅"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn review(
-    Api { app, user: u }: Api,
+pub async fn review(
+    Api(app, u): Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(r): Json<ReviewRequest>,
 ) -> ApiResult<SheetView> {
@@ -78,8 +78,8 @@ pub(crate) async fn review(
     params(("username" = String, Path), ("week" = String, Path)),
     request_body(description = "{counterpart: MARKETING_DIRECTOR|MONOPOLY_OFFICER|RETAILER, kind: MARKET_STATUS|SUGGESTION|ANOMALY|NOTICE, content, channel?: PLATFORM|PHONE|WECHAT|IN_PERSON, retailer_code?}", content_type = "application/json"),
     responses((status = 201, description = "已送达接收人待办"), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub(crate) async fn green(
-    Api { app, user: u }: Api,
+pub async fn green(
+    Api(app, u): Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
     Json(g): Json<GreenInput>,
 ) -> Result<Response, ApiError> {
@@ -104,10 +104,7 @@ pub struct SheetsQuery {
 /// Stored sheets across reps and weeks.
 #[utoipa::path(get, path = "/api/v1/sheets", params(SheetsQuery),
     responses((status = 200, description = "一张纸列表"), (status = 400, body = Problem), (status = 403, body = Problem)))]
-pub(crate) async fn list(
-    Api { app, user: u }: Api,
-    Query(q): Query<SheetsQuery>,
-) -> Result<Response, ApiError> {
+pub async fn list(Api(app, u): Api, Query(q): Query<SheetsQuery>) -> Result<Response, ApiError> {
     let to = q.to.unwrap_or_else(|| IsoWeek::of(app.clock.today()));
     let from = q.from.unwrap_or_else(|| (0..8).fold(to, |w, _| w.prev()));
     Ok(

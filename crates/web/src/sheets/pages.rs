@@ -1,8 +1,7 @@
 //! The one-sheet's pages: the editable sheet with its submit, review and green-channel forms,
 //! the A4 print view and the Excel download.
-use crate::error::PageError;
 use crate::export;
-use crate::extract::{CsrfForm, Fields, NoFields, PageCtx, Path};
+use crate::extract::{CsrfForm, Fields, NoFields, PageCtx, PageResult, Path};
 use crate::page::{Chrome, done_or_shown, see_other};
 use app::AppError;
 use app::sheets::{GreenInput, SheetView};
@@ -67,7 +66,7 @@ impl SheetPage {
 }
 
 /// `/sheets`: a rep's own sheet of this week; everyone else the week's roll-up.
-pub(crate) async fn home(ctx: PageCtx) -> Response {
+pub async fn home(ctx: PageCtx) -> Response {
     let w = IsoWeek::of(ctx.app.clock.today());
     match ctx.user.role {
         Role::AccountManager => see_other(&format!("/sheets/{}/{w}", ctx.user.username)),
@@ -80,7 +79,7 @@ async fn render_sheet(
     username: &Username,
     week: IsoWeek,
     message: Option<String>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let v = app::sheets::get(&ctx.app, &ctx.user, username, week).await?;
     let can_edit = ctx.user.username == v.username && v.status != SheetStatus::Reviewed;
     let can_review = ctx.user.role == Role::MarketManager && v.status == SheetStatus::Submitted;
@@ -124,10 +123,7 @@ async fn render_sheet(
     Ok(page.into_response())
 }
 
-pub(crate) async fn sheet(
-    ctx: PageCtx,
-    Path((username, week)): Path<(Username, IsoWeek)>,
-) -> Result<Response, PageError> {
+pub async fn sheet(ctx: PageCtx, Path((username, week)): Path<(Username, IsoWeek)>) -> PageResult {
     render_sheet(&ctx, &username, week, None).await
 }
 
@@ -234,11 +230,11 @@ fn content_from_form(v: &SheetView, f: &Fields) -> Result<SheetContent, AppError
 }
 
 /// The edit form (its field names carry the target code, the tick row and the day).
-pub(crate) async fn save(
+pub async fn save(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let outcome = app::views::sheets::save_edit(&ctx.app, &ctx.user, &username, week, |v| {
         content_from_form(v, &f)
     })
@@ -250,11 +246,11 @@ pub(crate) async fn save(
     .await
 }
 
-pub(crate) async fn submit(
+pub async fn submit(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let outcome = app::sheets::submit(&ctx.app, &ctx.user, &username, week).await;
     let to = format!("/sheets/{username}/{week}");
     done_or_shown(outcome, &to, |m| {
@@ -269,11 +265,11 @@ pub(crate) struct ReviewForm {
     comment: String,
 }
 
-pub(crate) async fn review(
+pub async fn review(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<ReviewForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let outcome = app::sheets::review(&ctx.app, &ctx.user, &username, week, &f.comment).await;
     let to = format!("/sheets/{username}/{week}");
     done_or_shown(outcome, &to, |m| {
@@ -314,11 +310,11 @@ impl GreenForm {
     }
 }
 
-pub(crate) async fn green(
+pub async fn green(
     ctx: PageCtx,
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<GreenForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let outcome = match f.input() {
         Ok(g) => app::sheets::add_green(&ctx.app, &ctx.user, &username, week, &g).await,
         Err(e) => Err(e),
@@ -361,18 +357,12 @@ impl PrintPage {
     }
 }
 
-pub(crate) async fn print(
-    ctx: PageCtx,
-    Path((username, week)): Path<(Username, IsoWeek)>,
-) -> Result<Response, PageError> {
+pub async fn print(ctx: PageCtx, Path((username, week)): Path<(Username, IsoWeek)>) -> PageResult {
     let v = app::sheets::get(&ctx.app, &ctx.user, &username, week).await?;
     Ok(PrintPage { v }.into_response())
 }
 
-pub(crate) async fn xlsx(
-    ctx: PageCtx,
-    Path((username, week)): Path<(Username, IsoWeek)>,
-) -> Result<Response, PageError> {
+pub async fn xlsx(ctx: PageCtx, Path((username, week)): Path<(Username, IsoWeek)>) -> PageResult {
     let v = app::sheets::get(&ctx.app, &ctx.user, &username, week).await?;
     let bytes = export::sheet_workbook(week, &v)?;
     Ok(export::xlsx_response(

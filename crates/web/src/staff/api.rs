@@ -6,6 +6,6 @@ use axum::Json;
 
 /// The people the signed-in person may see.
 #[utoipa::path(get, path = "/api/v1/staff", responses((status = 200, description = "人员列表"), (status = 401, body = Problem)))]
-pub(crate) async fn staff(Api { app, user: u }: Api) -> ApiResult<Vec<StaffView>> {
+pub async fn staff(Api(app, u): Api) -> ApiResult<Vec<StaffView>> {
     Ok(Json(app::staff::visible(&app, &u).await?))
 }

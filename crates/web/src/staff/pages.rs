@@ -1,11 +1,10 @@
 //! The people page.
-use crate::error::PageError;
-use crate::extract::PageCtx;
+use crate::extract::{PageCtx, PageResult};
 use crate::page::Chrome;
 use app::staff::StaffView;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/list.html")]
@@ -14,7 +13,7 @@ struct StaffPage {
     people: Vec<StaffView>,
 }
 
-pub(crate) async fn staff(ctx: PageCtx) -> Result<Response, PageError> {
+pub async fn staff(ctx: PageCtx) -> PageResult {
     let people = app::staff::visible(&ctx.app, &ctx.user).await?;
     Ok(StaffPage {
         chrome: ctx.chrome("staff"),

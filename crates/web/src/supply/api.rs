@@ -20,8 +20,8 @@ pub struct SupplyPut {
 /// The marketing center enters next month's supply per SKU (all lines or none).
 #[utoipa::path(put, path = "/api/v1/supply/{month}", request_body = SupplyPut, params(("month" = String, Path)),
     responses((status = 200, description = "{changed}"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn supply_put(
-    Api { app, user: u }: Api,
+pub async fn supply_put(
+    Api(app, u): Api,
     Path(month): Path<Month>,
     Json(b): Json<SupplyPut>,
 ) -> ApiResult<Value> {
@@ -44,8 +44,8 @@ pub(crate) async fn supply_put(
 #[utoipa::path(post, path = "/api/v1/supply/{month}/upload", params(("month" = String, Path)),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, description = "{changed, rows}"), (status = 400, body = Problem)))]
-pub(crate) async fn supply_upload(
-    Api { app, user: u }: Api,
+pub async fn supply_upload(
+    Api(app, u): Api,
     Path(month): Path<Month>,
     body: Bytes,
 ) -> ApiResult<Value> {
@@ -55,8 +55,8 @@ pub(crate) async fn supply_upload(
 
 /// Next month's supply (the marketing center's).
 #[utoipa::path(get, path = "/api/v1/supply/{month}", params(("month" = String, Path)), responses((status = 200, description = "货源"), (status = 403, body = Problem)))]
-pub(crate) async fn supply_list(
-    Api { app, user: u }: Api,
+pub async fn supply_list(
+    Api(app, u): Api,
     Path(month): Path<Month>,
 ) -> ApiResult<Vec<app::views::supply::SupplyLine>> {
     Ok(axum::Json(app::views::supply::list(&app, &u, month).await?))

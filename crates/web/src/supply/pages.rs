@@ -1,12 +1,12 @@
 use crate::error::{PageError, shown_in_place, status_of};
-use crate::extract::{CsrfForm, CsrfUpload, Fields, Flash, PageCtx, Path};
+use crate::extract::{CsrfForm, CsrfUpload, Fields, PageCtx, PageResult, Path};
 use crate::page::{Chrome, see_other, target_month};
 use app::AppError;
 use app::balancing::SupplyInput;
 use app::views::supply::SupplyRow;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::Month;
 
 #[derive(Template, WebTemplate)]
@@ -20,7 +20,7 @@ struct SupplyPage {
     error: Option<String>,
 }
 
-pub(crate) async fn home(ctx: PageCtx) -> Result<Response, PageError> {
+pub async fn home(ctx: PageCtx) -> PageResult {
     ctx.user.require(app::views::supply::CENTER)?;
     Ok(see_other(&format!("/supply/{}", target_month(&ctx.app))))
 }
@@ -41,33 +41,27 @@ async fn render(
     })
 }
 
-pub(crate) async fn page(ctx: PageCtx, Path(target): Path<Month>) -> Result<Response, PageError> {
+pub async fn page(ctx: PageCtx, Path(target): Path<Month>) -> PageResult {
     Ok(render(&ctx, target, None).await?.into_response())
 }
 
 /// Back to the page with the outcome: a message after a save, or the error in place.
-async fn done(
-    ctx: &PageCtx,
-    flash: Flash,
-    target: Month,
-    res: Result<String, AppError>,
-) -> Result<Response, PageError> {
+async fn done(ctx: &PageCtx, target: Month, res: Result<String, AppError>) -> PageResult {
     match res {
         Err(e) if shown_in_place(&e) => {
             let page = render(ctx, target, Some(e.to_string())).await?;
             Ok((status_of(&e).0, page).into_response())
         }
-        res => flash.redirect(&format!("/supply/{target}"), res),
+        res => ctx.redirect(&format!("/supply/{target}"), res),
     }
 }
 
 /// The form: one input `q_<sku>` per SKU; empty inputs leave the SKU as it is.
-pub(crate) async fn save(
+pub async fn save(
     ctx: PageCtx,
-    flash: Flash,
     Path(target): Path<Month>,
     CsrfForm(f): CsrfForm<Fields>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let mut lines = Vec::new();
     let mut bad = None;
     for (sku, v) in f.with_prefix("q_").filter(|(_, v)| !v.is_empty()) {
@@ -92,20 +86,15 @@ pub(crate) async fn save(
             .await
             .map(|n| format!("已保存货源：{n} 个规格有改动")),
     };
-    done(&ctx, flash, target, res).await
+    done(&ctx, target, res).await
 }
 
-pub(crate) async fn upload(
-    ctx: PageCtx,
-    flash: Flash,
-    Path(target): Path<Month>,
-    up: CsrfUpload,
-) -> Result<Response, PageError> {
+pub async fn upload(ctx: PageCtx, Path(target): Path<Month>, up: CsrfUpload) -> PageResult {
     let res = match up.file.filter(|b| !b.is_empty()) {
         None => Err(AppError::invalid("file", "请选择 Excel 文件")),
         Some(bytes) => app::balancing::upload_supply(&ctx.app, &ctx.user, target, &bytes)
             .await
             .map(|(n, rows)| format!("已导入 {rows} 行，{n} 个规格有改动")),
     };
-    done(&ctx, flash, target, res).await
+    done(&ctx, target, res).await
 }

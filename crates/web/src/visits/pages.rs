@@ -1,12 +1,11 @@
 //! The phone page 今日拜访: today's route with one-tap check-in and check-out.
-use crate::error::PageError;
-use crate::extract::{CsrfForm, Fields, PageCtx};
+use crate::extract::{CsrfForm, Fields, PageCtx, PageResult};
 use crate::page::{Chrome, done_or_shown};
 use app::AppError;
 use app::visits::{CheckIn, CheckOut, ServiceItem, Today};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use domain::one_sheet::ChecklistCategory;
 use serde::Deserialize;
 
@@ -19,11 +18,11 @@ struct TodayPage {
     message: Option<String>,
 }
 
-pub(crate) async fn today(ctx: PageCtx) -> Result<Response, PageError> {
+pub async fn today(ctx: PageCtx) -> PageResult {
     render_today(&ctx, None).await
 }
 
-async fn render_today(ctx: &PageCtx, message: Option<String>) -> Result<Response, PageError> {
+async fn render_today(ctx: &PageCtx, message: Option<String>) -> PageResult {
     let t = app::visits::today(&ctx.app, &ctx.user).await?;
     let page = TodayPage {
         chrome: ctx.chrome("today"),
@@ -57,10 +56,7 @@ pub(crate) struct CheckInForm {
     lng: String,
 }
 
-pub(crate) async fn checkin(
-    ctx: PageCtx,
-    CsrfForm(f): CsrfForm<CheckInForm>,
-) -> Result<Response, PageError> {
+pub async fn checkin(ctx: PageCtx, CsrfForm(f): CsrfForm<CheckInForm>) -> PageResult {
     let input = CheckIn {
         retailer_code: f.retailer_code,
         purpose: f.purpose,
@@ -73,10 +69,7 @@ pub(crate) async fn checkin(
 }
 
 /// The check-out form: the traces, and one `service` box per §8.3 category ticked.
-pub(crate) async fn checkout(
-    ctx: PageCtx,
-    CsrfForm(f): CsrfForm<Fields>,
-) -> Result<Response, PageError> {
+pub async fn checkout(ctx: PageCtx, CsrfForm(f): CsrfForm<Fields>) -> PageResult {
     let id: i64 = f
         .get("visit_id")
         .parse()
