@@ -35,7 +35,7 @@ use store::Db;
 /// Everything a use case needs: the database and the clock.
 #[derive(Clone)]
 pub struct App {
-    pub db: Db,
+    pub(crate) db: Db,
     pub clock: Clock,
     /// Figures that change only when sales data is loaded (role homes), for 10 minutes.
     pub cache: cache::Cache,

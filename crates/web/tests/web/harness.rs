@@ -68,13 +68,9 @@ fn sqlite_template() -> &'static PathBuf {
             let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
         }
         block_on(|| async {
-            let db = Db::connect(&format!("sqlite:{}", path.display()))
-                .await
-                .expect("connect");
-            db.migrate().await.expect("migrate");
-            store::repo::config::seed_defaults(&db)
-                .await
-                .expect("config");
+            let url = format!("sqlite:{}", path.display());
+            app::open(&url).await.expect("open").close().await;
+            let db = Db::connect(&url).await.expect("connect");
             sim::generate_into(&db, &city_config(), &sim::no_progress)
                 .await
                 .expect("city");
@@ -126,11 +122,9 @@ fn pg_template() -> &'static String {
                 .execute(&a)
                 .await
                 .expect("create");
-            let db = Db::connect(&with_db(&admin, &name)).await.expect("connect");
-            db.migrate().await.expect("migrate");
-            store::repo::config::seed_defaults(&db)
-                .await
-                .expect("config");
+            let url = with_db(&admin, &name);
+            app::open(&url).await.expect("open").close().await;
+            let db = Db::connect(&url).await.expect("connect");
             sim::generate_into(&db, &city_config(), &sim::no_progress)
                 .await
                 .expect("city");
@@ -154,20 +148,27 @@ pub enum Start {
 /// The month whose MODEL forecasts `Start::CityWithModel` holds.
 pub const MODEL_MONTH: &str = "2026-10";
 
-/// Run the MODEL forecast of `MODEL_MONTH` on a database through the front door, as the marketing
-/// center does on 2026-09-02.
-async fn run_model_over_http(db: &Db) {
-    let mut app = App::new(db.clone());
+/// The platform on the database at `url`, opened as the CLI opens it (`app::open`: schema,
+/// upkeep, default configuration), its clock fixed at 10:00 (UTC+8) of the day `ymd`.
+async fn open_at(url: &str, (y, m, d): (i32, u32, u32)) -> App {
+    let mut app = app::open(url).await.expect("open");
     app.clock = Clock::fixed(
-        Utc.with_ymd_and_hms(2026, 9, 2, 2, 0, 0)
+        Utc.with_ymd_and_hms(y, m, d, 2, 0, 0)
             .single()
             .expect("time"),
     );
+    app
+}
+
+/// Run the MODEL forecast of `MODEL_MONTH` on a database through the front door, as the marketing
+/// center does on 2026-09-02.
+async fn run_model_over_http(url: &str) {
+    let app = open_at(url, (2026, 9, 2)).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = web::router(app).await.expect("router");
+    let router = web::router(app.clone()).await.expect("router");
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
@@ -192,6 +193,8 @@ async fn run_model_over_http(db: &Db) {
     assert_eq!(r.status(), StatusCode::OK, "template: the MODEL forecast");
     server.abort();
     let _ = server.await;
+    // On SQLite closing folds the WAL into the file, so a plain copy is complete.
+    app.close().await;
 }
 
 fn sqlite_model_template() -> &'static PathBuf {
@@ -202,18 +205,8 @@ fn sqlite_model_template() -> &'static PathBuf {
             std::env::temp_dir().join(format!("m135-web-template-{}-model.db", std::process::id()));
         std::fs::copy(city, &path).expect("copy template");
         block_on(|| async {
-            let db = Db::connect(&format!("sqlite:{}", path.display()))
-                .await
-                .expect("connect");
-            db.migrate().await.expect("migrate");
-            run_model_over_http(&db).await;
-            if let Db::Sqlite(p) = &db {
-                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .execute(p)
-                    .await
-                    .expect("checkpoint");
-            }
-            db.close().await;
+            let url = format!("sqlite:{}", path.display());
+            run_model_over_http(&url).await;
         });
         path
     })
@@ -235,10 +228,7 @@ fn pg_model_template() -> &'static String {
                 .execute(&a)
                 .await
                 .expect("create from template");
-            let db = Db::connect(&with_db(&admin, &name)).await.expect("connect");
-            db.migrate().await.expect("migrate");
-            run_model_over_http(&db).await;
-            db.close().await;
+            run_model_over_http(&with_db(&admin, &name)).await;
             a.close().await;
         });
         name
@@ -314,7 +304,7 @@ impl TestApp {
     /// A running app on its own copy of a template; `None` as for `spawn`.
     pub async fn spawn_from(backend: Backend, start: Start) -> Option<TestApp> {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let (db, pg_name, sqlite_path) = match backend {
+        let (url, pg_name, sqlite_path) = match backend {
             Backend::Sqlite => {
                 let tmpl = match start {
                     Start::City => sqlite_template(),
@@ -323,10 +313,7 @@ impl TestApp {
                 let path =
                     std::env::temp_dir().join(format!("m135-web-{}-{n}.db", std::process::id()));
                 std::fs::copy(tmpl, &path).expect("copy template");
-                let db = Db::connect(&format!("sqlite:{}", path.display()))
-                    .await
-                    .expect("connect");
-                (db, None, Some(path))
+                (format!("sqlite:{}", path.display()), None, Some(path))
             }
             Backend::Postgres => {
                 let admin = pg_admin_url()?;
@@ -341,17 +328,12 @@ impl TestApp {
                     .await
                     .expect("create from template");
                 a.close().await;
-                let db = Db::connect(&with_db(&admin, &name)).await.expect("connect");
-                (db, Some(name), None)
+                (with_db(&admin, &name), Some(name), None)
             }
         };
-        db.migrate().await.expect("migrate");
-        let mut app = App::new(db.clone());
-        app.clock = Clock::fixed(
-            Utc.with_ymd_and_hms(2026, 11, 16, 2, 0, 0)
-                .single()
-                .expect("time"),
-        );
+        let app = open_at(&url, (2026, 11, 16)).await;
+        // The test's own handle, for set-up and for reading what the app wrote.
+        let db = Db::connect(&url).await.expect("connect");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
