@@ -28,6 +28,9 @@ impl PosFailures {
 /// `pos_max_failed_attempts` wrong credentials for a code within `pos_lockout_minutes`, the code
 /// is refused (429) until that window ends, even with the right token, so tokens cannot be
 /// guessed by trying.
+///
+/// The code stays a `&str` here (not a `CustomerCode`) on purpose: a malformed code must get
+/// the same 401 as an unknown code or a wrong token, so it is parsed nowhere before this check.
 pub(super) async fn pos_retailer(
     app: &App,
     code: &str,
@@ -95,7 +98,8 @@ pub struct PosSheet {
     pub lines: Vec<PosSheetLine>,
 }
 
-/// The self-report sheet of a retailer, behind its POS credential (401 otherwise).
+/// The self-report sheet of a retailer, behind its POS credential (401 otherwise). The code is
+/// the retailer's as typed, checked by [`pos_retailer`] (why it is not a `CustomerCode`).
 pub async fn pos_sheet(
     app: &App,
     retailer_code: &str,
