@@ -99,7 +99,7 @@ pub struct PosSheet {
 }
 
 /// The self-report sheet of a retailer, behind its POS credential (401 otherwise). The code is
-/// the retailer's as typed, checked by [`pos_retailer`] (why it is not a `CustomerCode`).
+/// the retailer's as typed, checked by `pos_retailer` (which says why it is not a `CustomerCode`).
 pub async fn pos_sheet(
     app: &App,
     retailer_code: &str,
