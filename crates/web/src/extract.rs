@@ -178,19 +178,30 @@ pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;
 /// Path parameters converted to their domain types (`Path<Month>`, `Path<(String, IsoWeek)>`).
 pub struct Path<T>(pub T);
 
-impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Path<T> {
-    type Rejection = Rejected;
+/// A query string as a typed struct.
+pub struct Query<T>(pub T);
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(v)) => Ok(Path(v)),
-            Err(e) => Err(rejected(parts, path_error(&e))),
+/// `$edge<T>` extracts what axum's `$axum<T>` does; a refusal becomes the project's error
+/// (`$why` says what is wrong), answered as a page or a problem by the request's path.
+macro_rules! from_parts_edge {
+    ($edge:ident, $axum:ident, $why:expr) => {
+        impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for $edge<T> {
+            type Rejection = Rejected;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, Rejected> {
+                match axum::extract::$axum::<T>::from_request_parts(parts, state).await {
+                    Ok(axum::extract::$axum(v)) => Ok($edge(v)),
+                    Err(e) => Err(rejected(parts, $why(&e))),
+                }
+            }
         }
-    }
+    };
 }
+from_parts_edge!(Path, Path, path_error);
+from_parts_edge!(Query, Query, query_error);
 
 /// A path rejection as the project's error: a domain newtype's own refusal keeps its field and
 /// message (`周: …`, the `Display` of [`domain::ParseError`]); anything else names the path.
@@ -208,27 +219,8 @@ fn path_error(e: &PathRejection) -> AppError {
     AppError::invalid("path", format!("路径参数错误: {message}"))
 }
 
-/// A query string as a typed struct.
-pub struct Query<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequestParts<AppState> for Query<T> {
-    type Rejection = Rejected;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(Query(v)),
-            Err(e) => {
-                let e: QueryRejection = e;
-                Err(rejected(
-                    parts,
-                    AppError::invalid("query", format!("查询参数错误: {}", e.body_text())),
-                ))
-            }
-        }
-    }
+fn query_error(e: &QueryRejection) -> AppError {
+    AppError::invalid("query", format!("查询参数错误: {}", e.body_text()))
 }
 
 /// A JSON body (`Content-Type: application/json`) as a typed struct.
