@@ -4,6 +4,8 @@ use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
+use std::net::IpAddr;
+use store::audit::Actor;
 
 /// Hash a password with argon2id (PHC string).
 pub fn hash_password(password: &str) -> AppResult<String> {
@@ -24,8 +26,39 @@ fn verify(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Check a username and password; the same answer for an unknown user and a wrong password.
-pub async fn login(app: &App, username: &str, password: &str) -> AppResult<CurrentUser> {
+/// A hash no password matches, checked for an unknown or inactive user name so that its answer
+/// takes the same work as a wrong password for a real one (user names cannot be told apart).
+fn decoy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password(&random_hex(16)).unwrap_or_default())
+}
+
+/// argon2 on a blocking thread, so a burst of sign-ins does not stall the pages being served.
+async fn verify_off_thread(password: &str, hash: Option<String>) -> bool {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| decoy_hash().to_string());
+        verify(&password, &hash)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Longest user name and password a sign-in reads (argon2 over megabytes would be a weapon).
+const MAX_USERNAME_CHARS: usize = 64;
+const MAX_PASSWORD_BYTES: usize = 256;
+
+/// Check a username and password; the same answer, after the same work, for an unknown user and
+/// a wrong password. After `signin.max_failed_per_user` wrong passwords for a user name, or
+/// `signin.max_failed_per_address` from one client address, within `signin.lockout_minutes`,
+/// sign-in is refused (429, with the minutes to wait) until the window ends, even with the
+/// right password. Failed and successful sign-ins are written to the audit trail.
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> AppResult<CurrentUser> {
     let username = username.trim();
     if username.is_empty() {
         return Err(AppError::invalid("username", "请输入用户名"));
@@ -33,11 +66,72 @@ pub async fn login(app: &App, username: &str, password: &str) -> AppResult<Curre
     if password.is_empty() {
         return Err(AppError::invalid("password", "请输入密码"));
     }
-    let staff = store::repo::staff::by_username(&app.db, username).await?;
-    match staff {
-        Some(s) if s.active && verify(password, &s.password_hash) => CurrentUser::from_staff(&s),
-        _ => Err(AppError::Unauthorized),
+    if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::Unauthorized);
     }
+    let policy = app.policy().await?.signin;
+    let window = chrono::Duration::minutes(i64::from(policy.lockout_minutes));
+    let now = app.clock.now();
+    let user_key = format!("user:{}", username.to_lowercase());
+    let addr_key = client.map(|a| format!("addr:{a}"));
+    let fails = &app.signin_failures;
+    let locked = fails
+        .locked(&user_key, now, policy.max_failed_per_user, window)
+        .or_else(|| {
+            let k = addr_key.as_deref()?;
+            fails.locked(k, now, policy.max_failed_per_address, window)
+        });
+    if let Some(left) = locked {
+        return Err(AppError::TooManyRequests(format!(
+            "登录失败次数过多，已暂时锁定，请 {} 分钟后再试",
+            crate::throttle::minutes_left(left)
+        )));
+    }
+    let staff = store::repo::staff::by_username(&app.db, username)
+        .await?
+        .filter(|s| s.active);
+    let ok = verify_off_thread(password, staff.as_ref().map(|s| s.password_hash.clone())).await;
+    let address = client.map(|a| a.to_string());
+    match staff {
+        Some(s) if ok => {
+            fails.clear(&user_key);
+            let user = CurrentUser::from_staff(&s)?;
+            trace_signin(app, &user.actor(), "auth.login", username, address).await?;
+            Ok(user)
+        }
+        _ => {
+            fails.fail(&user_key, now, window);
+            if let Some(k) = &addr_key {
+                fails.fail(k, now, window);
+            }
+            let who = Actor::system(&format!("anonymous@{}", address.as_deref().unwrap_or("?")));
+            trace_signin(app, &who, "auth.login_failed", username, address).await?;
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// A sign-in in the audit trail: the user name as typed and the client's address.
+async fn trace_signin(
+    app: &App,
+    actor: &Actor,
+    action: &str,
+    username: &str,
+    address: Option<String>,
+) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    store::audit::record(
+        &mut tx,
+        actor,
+        action,
+        "staff",
+        username,
+        None::<&()>,
+        Some(&serde_json::json!({"username": username, "address": address})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The signed-in person again from a session's staff id (inactive accounts are signed out).

@@ -47,10 +47,10 @@ pub async fn set_supply(
     }
     let mut checked = Vec::with_capacity(lines.len());
     let mut seen = std::collections::HashSet::new();
+    let limits = app.policy().await?.limits;
+    crate::limits::lines(&limits, "lines", lines.len())?;
     for l in lines {
-        if l.quantity < 0 {
-            return Err(AppError::invalid(l.row.clone(), "货源量不能为负"));
-        }
+        crate::limits::quantity(l.row.clone(), l.quantity, limits.max_supply_qty)?;
         let p = store::repo::product::by_code(&app.db, l.sku.trim())
             .await?
             .ok_or_else(|| {
@@ -100,20 +100,19 @@ pub async fn upload_supply(
     bytes: &[u8],
 ) -> AppResult<(usize, usize)> {
     user.require(&[Role::MarketingCenter, Role::Admin])?;
-    let lines = parse_supply_xlsx(bytes)?;
+    let limits = app.policy().await?.limits;
+    let lines = parse_supply_xlsx(bytes, limits.max_lines.saturating_add(1))?;
     let changed = set_supply(app, user, target, &lines).await?;
     Ok((changed, lines.len()))
 }
 
-pub fn parse_supply_xlsx(bytes: &[u8]) -> AppResult<Vec<SupplyInput>> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| AppError::invalid("file", format!("不是有效的 Excel (xlsx) 文件: {e}")))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| AppError::invalid("file", "Excel 文件中没有工作表"))?
-        .map_err(|e| AppError::invalid("file", format!("无法读取工作表: {e}")))?;
-    let mut rows = range.rows();
+/// The supply sheet's lines: a header row naming the SKU code and quantity columns, then one SKU
+/// per row, at most `max_rows` rows (read by [`crate::xlsx_in`], never trusting the sheet's
+/// declared size).
+pub fn parse_supply_xlsx(bytes: &[u8], max_rows: usize) -> AppResult<Vec<SupplyInput>> {
+    use calamine::Data;
+    let sheet = crate::xlsx_in::first_sheet_rows(bytes, max_rows)?;
+    let mut rows = sheet.iter();
     let header = rows
         .next()
         .ok_or_else(|| AppError::invalid("第 1 行", "缺少表头"))?;
@@ -839,6 +838,7 @@ pub async fn tick(
     note: &str,
 ) -> AppResult<TickOut> {
     user.require(&[Role::AccountManager])?;
+    crate::limits::text(&app.policy().await?.limits, "text", note)?;
     let r = store::repo::retailer::by_code(&app.db, retailer_code.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("零售客户 {retailer_code} 不存在")))?;

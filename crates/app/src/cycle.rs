@@ -300,6 +300,9 @@ pub async fn save_plan135(
     plan: &str,
     improvement: &str,
 ) -> AppResult<repo::Plan135> {
+    let limits = app.policy().await?.limits;
+    crate::limits::document(&limits, "plan", plan)?;
+    crate::limits::document(&limits, "improvement", improvement)?;
     let m = month.to_string();
     let before = repo::plan135(&app.db, &m, user.id).await?;
     let p = repo::Plan135 {

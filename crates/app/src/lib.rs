@@ -17,13 +17,16 @@ pub mod demo;
 pub mod error;
 pub mod forecasting;
 pub mod jobs;
+pub mod limits;
 pub mod month_run;
 pub mod products;
 pub mod retailers;
 pub mod sheets;
 pub mod staff;
+pub mod throttle;
 pub mod views;
 pub mod visits;
+pub mod xlsx_in;
 
 pub use access::{CurrentUser, Scope};
 pub use bootstrap::open;
@@ -42,7 +45,9 @@ pub struct App {
     /// Background jobs (the company-wide MODEL forecast) with their progress.
     pub jobs: jobs::Jobs,
     /// Failed POS credential attempts per retailer, for the lockout of §5.1's POS endpoint.
-    pub pos_failures: forecasting::PosFailures,
+    pub pos_failures: throttle::Failures,
+    /// Failed sign-ins per user name and per client address (`auth::login`'s lockout).
+    pub signin_failures: throttle::Failures,
 }
 
 impl App {
@@ -53,6 +58,7 @@ impl App {
             cache: cache::Cache::new(std::time::Duration::from_secs(600)),
             jobs: jobs::Jobs::default(),
             pos_failures: Default::default(),
+            signin_failures: Default::default(),
         }
     }
 

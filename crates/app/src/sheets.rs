@@ -586,6 +586,8 @@ pub async fn save(
     rep_only(user, &rep)?;
     let policy = app.policy().await?;
     one_sheet::validate(&content, &policy.one_sheet).map_err(sheet_error)?;
+    let json = serde_json::to_string(&content).unwrap_or_default();
+    crate::limits::document(&policy.limits, "body", &json)?;
     // Every planned customer must be the rep's own (§8.2).
     let codes: Vec<String> = content
         .visit_plan
@@ -726,6 +728,7 @@ pub async fn review(
     let rep = rep_named(app, username).await?;
     can_read_rep(app, user, &rep).await?;
     let comment = comment.trim();
+    crate::limits::text(&app.policy().await?.limits, "comment", comment)?;
     if comment.is_empty() {
         return Err(AppError::invalid("comment", "请填写审阅意见"));
     }
@@ -875,6 +878,9 @@ pub async fn handle_green(
     };
     if !mine {
         return Err(AppError::Forbidden("只有接收人可以处理该沟通事项".into()));
+    }
+    if let Some(a) = answer {
+        crate::limits::text(&app.policy().await?.limits, "answer", a)?;
     }
     let from = GreenStatus::parse(&g.row.status)?;
     if to == GreenStatus::Sent || !from.can_move_to(to) {

@@ -114,6 +114,18 @@ impl VisitView {
     }
 }
 
+/// Times people type lie in 2000–2100 (a typo such as year 0026 is refused, not stored).
+fn check_year(field: &str, t: Option<chrono::DateTime<chrono::Utc>>) -> AppResult<()> {
+    use chrono::Datelike;
+    match t {
+        Some(t) if !(2000..=2100).contains(&t.year()) => Err(AppError::invalid(
+            field,
+            format!("时间 {t} 不在 2000–2100 年之间"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn check_coords(lat: Option<f64>, lng: Option<f64>) -> AppResult<()> {
     if lat.is_some_and(|x| !(-90.0..=90.0).contains(&x)) {
         return Err(AppError::invalid("lat", "纬度应在 -90 到 90 之间"));
@@ -171,6 +183,10 @@ pub async fn check_in(app: &App, user: &CurrentUser, input: &CheckIn) -> AppResu
         return Err(AppError::invalid("retailer_code", "请填写零售客户编码"));
     }
     check_coords(input.lat, input.lng)?;
+    let limits = app.policy().await?.limits;
+    crate::limits::text(&limits, "purpose", &input.purpose)?;
+    check_year("started_at", input.started_at)?;
+    check_year("ended_at", input.ended_at)?;
     let r = store::repo::retailer::by_code(&app.db, code)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("零售客户 {code} 不存在")))?;
@@ -232,18 +248,34 @@ pub async fn check_out(
         return Err(AppError::Forbidden("只能签退和补记自己的拜访".into()));
     }
     check_coords(input.lat, input.lng)?;
+    check_year("ended_at", input.ended_at)?;
+    let limits = app.policy().await?.limits;
+    for (field, text) in [
+        ("findings", &input.findings),
+        ("demand_notes", &input.demand_notes),
+        ("brand_notes", &input.brand_notes),
+        ("consumer_feedback", &input.consumer_feedback),
+        ("anomalies", &input.anomalies),
+        ("advice", &input.advice),
+        ("follow_up", &input.follow_up),
+    ] {
+        crate::limits::text(&limits, field, text)?;
+    }
+    crate::limits::lines(&limits, "service_items", input.service_items.len())?;
+    for (i, it) in input.service_items.iter().enumerate() {
+        crate::limits::text(&limits, format!("service_items[{i}].item"), &it.item)?;
+    }
+    crate::limits::lines(&limits, "observations", input.observations.len())?;
     let now = app.clock.now();
     let end = input.ended_at.or(v.ended_at).unwrap_or(now);
     let others = spans_near(app, user.id, v.started_at, end).await?;
     visit::check_times(v.started_at, Some(end), now, &others, Some(id)).map_err(time_error)?;
     let mut products = Vec::new();
     for (i, o) in input.observations.iter().enumerate() {
-        if o.stock_qty < 0 || o.retail_price_fen < 0 {
-            return Err(AppError::invalid(
-                format!("observations[{i}]"),
-                "库存和零售价不能为负数",
-            ));
-        }
+        let stock = format!("observations[{i}].stock_qty");
+        crate::limits::quantity(stock, o.stock_qty, limits.max_stock_qty)?;
+        let price = format!("observations[{i}].retail_price_fen");
+        crate::limits::quantity(price, o.retail_price_fen, limits.max_price_fen)?;
         let p = store::repo::product::by_code(&app.db, o.sku_code.trim())
             .await?
             .ok_or_else(|| {

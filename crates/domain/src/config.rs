@@ -164,6 +164,64 @@ impl Default for ForecastPolicy {
     }
 }
 
+/// Bounds on what people type (design.md §4.9: policy, not constants). A figure outside them
+/// is refused with a 4xx naming the field, so no stored number can overflow a month's sums.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InputLimits {
+    /// Largest forecast of one retailer × SKU in a month (条): rep, review or self-report.
+    pub max_forecast_qty: i64,
+    /// Largest supply of one SKU in a month (条) the center may enter.
+    pub max_supply_qty: i64,
+    /// Largest stock count of one SKU seen on a visit (条).
+    pub max_stock_qty: i64,
+    /// Highest retail price seen on a visit (分 per 条).
+    pub max_price_fen: i64,
+    /// Longest free text (comments, answers, visit traces), in characters.
+    pub max_text_chars: usize,
+    /// Most lines in one request (supply lines, self-report lines, visit observations).
+    pub max_lines: usize,
+    /// Longest whole document (a one-sheet, a 135 plan) as stored, in characters.
+    pub max_document_chars: usize,
+}
+impl Default for InputLimits {
+    fn default() -> Self {
+        Self {
+            max_forecast_qty: 100_000,
+            max_supply_qty: 100_000_000,
+            max_stock_qty: 100_000,
+            max_price_fen: 10_000_000,
+            max_text_chars: 2_000,
+            max_lines: 10_000,
+            max_document_chars: 100_000,
+        }
+    }
+}
+
+/// Sign-in: lockouts against password guessing and the shortest password a person may set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignInPolicy {
+    /// Wrong passwords allowed for one user name within `lockout_minutes` before it is locked.
+    pub max_failed_per_user: u32,
+    /// … and from one client address, all user names together.
+    pub max_failed_per_address: u32,
+    /// The window of counting and the length of a lockout, minutes.
+    pub lockout_minutes: u32,
+    /// Shortest password a person may set, characters.
+    pub min_password_chars: usize,
+}
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        Self {
+            max_failed_per_user: 5,
+            max_failed_per_address: 20,
+            lockout_minutes: 15,
+            min_password_chars: 10,
+        }
+    }
+}
+
 /// §4.2–§4.5 allocation policy used by balancing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -192,6 +250,8 @@ pub struct Policy {
     pub forecast: ForecastPolicy,
     pub one_sheet: crate::one_sheet::SheetPolicy,
     pub allocation: AllocationPolicy,
+    pub limits: InputLimits,
+    pub signin: SignInPolicy,
 }
 
 /// Configuration keys and their Chinese descriptions, in display order.
@@ -204,6 +264,8 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("forecast", "需求预测与修正平衡"),
     ("one_sheet", "一张纸工作法与客户拜访"),
     ("allocation", "货源投放与紧俏规格档位限量"),
+    ("limits", "录入数值与文字上限"),
+    ("signin", "登录安全（失败锁定、密码长度）"),
 ];
 
 impl Policy {

@@ -157,6 +157,21 @@ impl FromRequestParts<AppState> for PageCtx {
     }
 }
 
+/// The client's address, when the server was started with it (`web::serve` is); the sign-in's
+/// lockout counts failures per address too.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let info = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientAddr(info.map(|c| c.0.ip())))
+    }
+}
+
 /// An API call's context: the application and the signed-in person (401 without one).
 pub struct Api(pub App, pub CurrentUser);
 
@@ -167,9 +182,47 @@ impl FromRequestParts<AppState> for Api {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let user = session_user(parts, state).await?.1;
+        let (session, user) = session_user(parts, state).await?;
+        if !parts.method.is_safe() && !same_site_write(parts, &session).await {
+            return Err(ApiError(AppError::Forbidden(
+                "跨站请求被拒绝：写操作须使用 Content-Type: application/json，或带 X-CSRF-Token \
+                 请求头（页面表单中的令牌），或来自本站页面"
+                    .into(),
+            )));
+        }
         Ok(Api(state.app.clone(), user))
     }
+}
+
+/// Whether a cookie-authenticated write comes from this site and not from another site's form
+/// or `no-cors` fetch (which can send neither a JSON content type nor a custom header without a
+/// CORS preflight this server never grants): a JSON body, the session's CSRF token in
+/// `X-CSRF-Token`, or an `Origin` naming this host.
+async fn same_site_write(parts: &Parts, session: &Session) -> bool {
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    let json = header("content-type")
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if json {
+        return true;
+    }
+    let origin = header("origin");
+    if !origin.is_empty() {
+        let host = header("host");
+        let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
+        if !host.is_empty() && origin_host.eq_ignore_ascii_case(host) {
+            return true;
+        }
+    }
+    let token = header("x-csrf-token");
+    !token.is_empty() && csrf_ok(session, token).await
 }
 
 /// The answer of an API call: a JSON body or the problem.

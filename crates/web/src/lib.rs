@@ -78,7 +78,8 @@ pub async fn router(app: App) -> std::io::Result<Router> {
 /// Serve on a bound listener until the process is stopped (Ctrl-C).
 pub async fn serve(listener: tokio::net::TcpListener, app: App) -> std::io::Result<()> {
     let router = router(app).await?;
-    axum::serve(listener, router)
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -84,9 +84,8 @@ pub async fn put(
     if r.account_manager_id != Some(user.id) {
         return Err(AppError::Forbidden(Scope::Rep(user.id).refusal().into()));
     }
-    if quantity < 0 {
-        return Err(AppError::invalid("quantity", "预测数不能为负"));
-    }
+    let limits = app.policy().await?.limits;
+    crate::limits::quantity("quantity", quantity, limits.max_forecast_qty)?;
     check_window(app, target)?;
     let mut tx = app.db.begin().await?;
     let before = repo::get(&mut tx, &target.to_string(), r.id, p.id).await?;
@@ -156,14 +155,12 @@ pub async fn self_report(
         return Err(AppError::invalid("lines", "至少提报一个规格"));
     }
     check_window(app, target)?;
+    let limits = app.policy().await?.limits;
+    crate::limits::lines(&limits, "lines", lines.len())?;
     let mut prods = Vec::with_capacity(lines.len());
     for (i, l) in lines.iter().enumerate() {
-        if l.quantity < 0 {
-            return Err(AppError::invalid(
-                format!("lines[{i}].quantity"),
-                "预测数不能为负",
-            ));
-        }
+        let field = format!("lines[{i}].quantity");
+        crate::limits::quantity(field, l.quantity, limits.max_forecast_qty)?;
         let p = store::repo::product::by_code(&app.db, l.sku.trim())
             .await?
             .ok_or_else(|| {

@@ -8,21 +8,6 @@ use serde::Serialize;
 use store::audit;
 use store::repo::forecasts as repo;
 
-/// Customer code → (failures, first failure of the window).
-type FailureMap = std::collections::HashMap<String, (u32, chrono::DateTime<chrono::Utc>)>;
-
-/// Failed POS credential attempts per customer code.
-#[derive(Clone, Default)]
-pub struct PosFailures {
-    inner: std::sync::Arc<std::sync::Mutex<FailureMap>>,
-}
-
-impl PosFailures {
-    fn with<R>(&self, f: impl FnOnce(&mut FailureMap) -> R) -> R {
-        f(&mut self.inner.lock().unwrap_or_else(|e| e.into_inner()))
-    }
-}
-
 /// The retailer a POS credential belongs to; an unknown code and a wrong token are refused alike
 /// (401), so the answer does not tell which customer codes exist. After
 /// `pos_max_failed_attempts` wrong credentials for a code within `pos_lockout_minutes`, the code
@@ -40,10 +25,8 @@ pub(super) async fn pos_retailer(
     let key = code.trim().to_uppercase();
     let now = app.clock.now();
     let window = chrono::Duration::minutes(i64::from(policy.pos_lockout_minutes));
-    let locked = app.pos_failures.with(|m| match m.get(&key) {
-        Some(&(n, since)) if now - since < window => n >= policy.pos_max_failed_attempts.max(1),
-        _ => false,
-    });
+    let max = policy.pos_max_failed_attempts;
+    let locked = app.pos_failures.locked(&key, now, max, window).is_some();
     if locked {
         return Err(AppError::TooManyRequests(format!(
             "客户编码 {} 的凭证连续错误 {} 次，已锁定 {} 分钟，请稍后再试或联系客户经理重新发放凭证",
@@ -59,20 +42,10 @@ pub(super) async fn pos_retailer(
         },
         None => None,
     };
-    app.pos_failures.with(|m| {
-        if found.is_some() {
-            m.remove(&key);
-            return;
-        }
-        if m.len() > 10_000 {
-            m.retain(|_, (_, since)| now - *since < window);
-        }
-        let e = m.entry(key).or_insert((0, now));
-        if now - e.1 >= window {
-            *e = (0, now);
-        }
-        e.0 += 1;
-    });
+    match found {
+        Some(_) => app.pos_failures.clear(&key),
+        None => app.pos_failures.fail(&key, now, window),
+    }
     found.ok_or(AppError::Unauthorized)
 }
 

@@ -120,6 +120,7 @@ pub async fn comment(
     if body.is_empty() {
         return Err(AppError::invalid("comment", "评论不能为空"));
     }
+    crate::limits::text(&app.policy().await?.limits, "comment", body)?;
     let mut tx = app.db.begin().await?;
     let id = repo::add_comment(
         &mut tx,
@@ -159,6 +160,7 @@ pub async fn return_submission(
     if body.is_empty() {
         return Err(AppError::invalid("comment", "退回须写明原因"));
     }
+    crate::limits::text(&app.policy().await?.limits, "comment", body)?;
     let m = target.to_string();
     if store::repo::supply::run(&app.db, &m)
         .await?

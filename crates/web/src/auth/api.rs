@@ -5,7 +5,7 @@
 //! preflight that this server never grants.
 use crate::AppState;
 use crate::error::Problem;
-use crate::extract::{Api, ApiResult, Json};
+use crate::extract::{Api, ApiResult, ClientAddr, Json};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -48,10 +48,11 @@ impl From<app::CurrentUser> for Me {
     responses((status = 200, body = Me), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn login(
     State(s): State<AppState>,
+    ClientAddr(client): ClientAddr,
     session: Session,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Me> {
-    let user = app::auth::login(&s.app, &req.username, &req.password).await?;
+    let user = app::auth::login(&s.app, &req.username, &req.password, client).await?;
     super::start_session(&session, &user).await?;
     Ok(axum::Json(user.into()))
 }

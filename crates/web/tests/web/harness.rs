@@ -187,6 +187,7 @@ async fn run_model_over_http(url: &str) {
         .post(format!(
             "{base}/api/v1/forecasts/{MODEL_MONTH}/model?wait=true"
         ))
+        .header("content-type", "application/json")
         .send()
         .await
         .expect("model");
@@ -340,7 +341,11 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let router = web::router(app.clone()).await.expect("router");
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
+            let _ = axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await;
         });
         Some(TestApp {
             base: format!("http://{addr}"),
@@ -531,9 +536,24 @@ impl TestApp {
             .expect("post")
     }
 
-    /// A POST without a body.
+    /// A POST without a body, as a script or the pages' JavaScript sends it: marked as JSON, which
+    /// another site cannot send without a CORS preflight (the API's CSRF defence).
     pub async fn post_empty(&self, c: &Client, path: &str) -> Response {
-        c.post(self.url(path)).send().await.expect("post")
+        c.post(self.url(path))
+            .header("content-type", "application/json")
+            .send()
+            .await
+            .expect("post")
+    }
+
+    /// A POST without a body and without any same-site mark, as another site's form would send.
+    pub async fn post_cross_site(&self, c: &Client, path: &str) -> Response {
+        c.post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", "https://evil.example")
+            .send()
+            .await
+            .expect("post")
     }
 
     /// A POST without a body, answered in JSON.

@@ -118,7 +118,22 @@ pub async fn api_step_supply_entry(t: &TestApp, center: &Client) -> SupplyPlan {
     assert_eq!(p["field"], "lines[1]");
     let upload = format!("/api/v1/supply/{TARGET}/upload");
     let bad = xlsx(&[(&tight, "10"), (&ample, "十"), ("X", "1")]);
-    let r = center.post(t.url(&upload)).body(bad).send().await.unwrap();
+    // Raw bytes are no JSON: the upload needs the session's CSRF token (or a same-site Origin).
+    let r = center
+        .post(t.url(&upload))
+        .body(bad.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let token = t.csrf(center).await;
+    let r = center
+        .post(t.url(&upload))
+        .header("x-csrf-token", &token)
+        .body(bad)
+        .send()
+        .await
+        .unwrap();
     let (s, p) = json_of(r).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{p}");
     assert_eq!(p["field"], "第 3 行");
@@ -133,6 +148,7 @@ pub async fn api_step_supply_entry(t: &TestApp, center: &Client) -> SupplyPlan {
     for _ in 0..2 {
         let r = center
             .post(t.url(&upload))
+            .header("x-csrf-token", &token)
             .body(good.clone())
             .send()
             .await
