@@ -697,7 +697,9 @@ pub async fn retailer_caps(
     Ok(out)
 }
 
-/// The review of the latest run.
+/// The review of the latest run of a month's balancing over the person's scope: per SKU and tier, the cut and the
+/// flagged retailers of the company (center, brand manager), the area (market manager) or the
+/// county (director).
 pub async fn review(app: &App, user: &CurrentUser, target: Month) -> AppResult<Review> {
     user.require(&[
         Role::MarketingCenter,
@@ -715,7 +717,9 @@ pub async fn review(app: &App, user: &CurrentUser, target: Month) -> AppResult<R
         .into_iter()
         .map(|s| (s.sku_code, s.quantity))
         .collect();
-    let lines = repo::lines(&app.db, &m).await?;
+    // A market manager or county director reviews the lines of their own retailers only.
+    let scope = crate::Scope::of(&app.db, user).await?.ids();
+    let lines = repo::lines(&app.db, scope, &m).await?;
     let mut skus: BTreeMap<String, SkuReview> = BTreeMap::new();
     let mut tiers: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     let mut retailers = std::collections::HashSet::new();

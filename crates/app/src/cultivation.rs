@@ -277,6 +277,7 @@ pub async fn list(app: &App, user: &CurrentUser) -> AppResult<Vec<TaskView>> {
 
 /// Close a task (its author, or the marketing centre and admin): it stops landing on drafts.
 pub async fn close(app: &App, user: &CurrentUser, id: i64) -> AppResult<TaskView> {
+    user.require(&[Role::BrandManager, Role::MarketingCenter, Role::Admin])?;
     let t = get(app, id).await?;
     let ok =
         t.row.created_by == user.id || matches!(user.role, Role::MarketingCenter | Role::Admin);

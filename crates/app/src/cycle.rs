@@ -71,13 +71,25 @@ async fn county(app: &App, code: &str) -> AppResult<store::model::OrgUnit> {
         .ok_or_else(|| AppError::NotFound(format!("县级营销部 {code} 不存在")))
 }
 
-/// The cycle of `county` (org code, e.g. `CTY01`) in working month `month`.
+/// Who may look at every county's calendar; the others see only their own county's.
+pub const PICKERS: &[Role] = &[
+    Role::MarketManager,
+    Role::MarketingCenter,
+    Role::Admin,
+    Role::BrandManager,
+];
+
+/// The cycle of `county` (org code, e.g. `CTY01`) in working month `month`: any county for the
+/// [`PICKERS`], the person's own county for everyone else (403 otherwise).
 pub async fn status(
     app: &App,
-    _user: &CurrentUser,
+    user: &CurrentUser,
     county_code: &str,
     month: Month,
 ) -> AppResult<CycleOut> {
+    if !PICKERS.contains(&user.role) && home_county(app, user).await? != county_code {
+        return Err(AppError::Forbidden("只能查看本县级营销部的月度日历".into()));
+    }
     let c = county(app, county_code).await?;
     let policy = app.policy().await?;
     let cal = &policy.month_calendar;

@@ -633,14 +633,16 @@ pub async fn center_home(app: &App, user: &CurrentUser) -> AppResult<CenterHome>
         .await
 }
 
-async fn compute_center_home(app: &App, _user: &CurrentUser, m: Month) -> AppResult<CenterHome> {
+/// The center's home, and a county director's or monopoly officer's over their county only:
+/// every figure is of the person's scope (a county role never sees company totals).
+async fn compute_center_home(app: &App, user: &CurrentUser, m: Month) -> AppResult<CenterHome> {
     let (ms, ly) = (m.to_string(), m.same_month_last_year().to_string());
-    let company = ScopeIds::default();
-    let (by_class, total) = by_price_class(app, company, m).await?;
+    let scope = Scope::of(&app.db, user).await?.ids();
+    let (by_class, total) = by_price_class(app, scope, m).await?;
     let units = store::repo::staff::org_units(&app.db).await?;
     let county_rows = sales::by_key(
         &app.db,
-        company,
+        scope,
         SalesKey::County,
         &[ms.clone(), ly.clone()],
         false,
@@ -653,7 +655,7 @@ async fn compute_center_home(app: &App, _user: &CurrentUser, m: Month) -> AppRes
             .map(|u| u.name.clone())
             .unwrap_or_else(|| k.to_string())
     });
-    let staff = store::repo::staff::list(&app.db, None, None).await?;
+    let staff = crate::staff::visible(app, user).await?;
     let people = Role::ALL
         .iter()
         .map(|r| Count {
@@ -663,7 +665,7 @@ async fn compute_center_home(app: &App, _user: &CurrentUser, m: Month) -> AppRes
         })
         .filter(|c| c.count > 0)
         .collect();
-    let retailers = store::repo::retailer::count_by(&app.db, company, GroupColumn::MarketType)
+    let retailers = store::repo::retailer::count_by(&app.db, scope, GroupColumn::MarketType)
         .await?
         .iter()
         .map(|(_, c)| c)
@@ -674,7 +676,7 @@ async fn compute_center_home(app: &App, _user: &CurrentUser, m: Month) -> AppRes
         by_class,
         total,
         by_county,
-        top_brands: top_brands(app, company, m, 10).await?,
+        top_brands: top_brands(app, scope, m, 10).await?,
         retailers,
         people,
     })

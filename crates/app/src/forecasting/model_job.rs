@@ -257,12 +257,9 @@ pub async fn start_model_job(
 
 /// A job of the MODEL kind, for the center (or the person who started it).
 pub fn model_job(app: &App, user: &CurrentUser, id: u64) -> AppResult<crate::jobs::Job> {
-    let job = app
-        .jobs
+    // The right first, then the lookup: others learn nothing of which jobs exist.
+    user.require(&[Role::MarketingCenter, Role::Admin])?;
+    app.jobs
         .get(id)
-        .ok_or_else(|| AppError::NotFound(format!("后台任务 {id} 不存在（或已过期）")))?;
-    if job.actor != user.username {
-        user.require(&[Role::MarketingCenter, Role::Admin])?;
-    }
-    Ok(job)
+        .ok_or_else(|| AppError::NotFound(format!("后台任务 {id} 不存在（或已过期）")))
 }

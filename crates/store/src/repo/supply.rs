@@ -143,11 +143,20 @@ pub struct LineView {
     pub flagged: bool,
 }
 
-pub async fn lines(db: &Db, month: &str) -> Result<Vec<LineView>> {
-    let q = "SELECT b.retailer_id, r.customer_code, r.account_manager_id AS rep_id, b.product_id, p.sku_code, b.tier, b.forecast_qty, \
-             b.final_qty, b.capped, b.flagged FROM balance_line b JOIN retailer r ON r.id = b.retailer_id JOIN product p ON p.id = b.product_id \
-             WHERE b.month = $1 ORDER BY p.sku_code, r.customer_code";
-    Ok(on_db!(db, p => sqlx::query_as::<_, LineView>(q).bind(month).fetch_all(p).await)?)
+pub async fn lines(db: &Db, scope: super::ScopeIds, month: &str) -> Result<Vec<LineView>> {
+    let q = format!(
+        "SELECT b.retailer_id, r.customer_code, r.account_manager_id AS rep_id, b.product_id, p.sku_code, b.tier, b.forecast_qty, \
+         b.final_qty, b.capped, b.flagged FROM balance_line b JOIN retailer r ON r.id = b.retailer_id JOIN product p ON p.id = b.product_id \
+         WHERE {} AND b.month = $4 ORDER BY p.sku_code, r.customer_code",
+        scope.sql()
+    );
+    Ok(on_db!(db, p => sqlx::query_as::<_, LineView>(&q)
+        .bind(scope.rep_id)
+        .bind(scope.area_id)
+        .bind(scope.county_id)
+        .bind(month)
+        .fetch_all(p)
+        .await)?)
 }
 
 /// Publish a draft run in the caller's transaction: write each line's final figure to its

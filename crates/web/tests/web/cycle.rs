@@ -28,6 +28,7 @@ both_backends!(month_walk_api, async |t: TestApp| {
     t.at(2026, 9, 17);
     let supply = supply_balance::api_step_supply_entry(&t, &center).await;
     let balanced = supply_balance::api_step_balance_run(&t, &center, &supply).await;
+    supply_balance::api_step_review_in_scope(&t, &center).await;
     forecasts::api_step_phone_page_shows_cap(&t, &center, &supply, &balanced).await;
     supply_balance::api_step_publish(&t, &center, &supply, &balanced).await;
     // ⑤ feedback.

@@ -258,3 +258,67 @@ both_backends!(
         assert_eq!(r.status(), StatusCode::OK);
     }
 );
+
+// A county director's home counted the company (4,237 class-1 buyers while the director sees
+// 1,524 retailers). Every figure on it is now the county's; the center's stays the company's.
+both_backends!(county_home_counts_the_county, async |t: TestApp| {
+    let director = t.user_of_role("marketing_director").await;
+    let dc = t.login(&director).await;
+    let county = t.staff(&director).await.org_unit_id.unwrap();
+    // Retailers in business (the home leaves closed ones out), the county's and the company's.
+    let open = "business_status <> 'CLOSED'";
+    let visible = t
+        .scalar_i64(
+            &format!("SELECT COUNT(*) FROM retailer WHERE county_id = $1 AND {open}"),
+            &[county],
+        )
+        .await;
+    let company = t
+        .scalar_i64(&format!("SELECT COUNT(*) FROM retailer WHERE {open}"), &[])
+        .await;
+    let (s, home) = t.get_json(&dc, "/api/v1/home").await;
+    assert_eq!(s, StatusCode::OK, "{home}");
+    assert_eq!(home["retailers"].as_i64().unwrap(), visible, "{home}");
+    let center = t.login(&t.user_of_role("marketing_center").await).await;
+    let (_, chome) = t.get_json(&center, "/api/v1/home").await;
+    assert_eq!(chome["retailers"].as_i64().unwrap(), company);
+    assert!(visible < company);
+    // The director's counties: one row, theirs.
+    assert!(home["by_county"].as_array().unwrap().len() <= 1, "{home}");
+    assert!(chome["by_county"].as_array().unwrap().len() > 1, "{chome}");
+    // And the people counted are the county's, not the company's.
+    let people = |h: &Value| -> i64 {
+        h["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_i64().unwrap())
+            .sum()
+    };
+    assert!(people(&home) < people(&chome));
+});
+
+// The calendar API answered any county to anyone; now, as its page does, only the person's own
+// county unless the role may look at every county.
+both_backends!(cycle_api_of_another_county, async |t: TestApp| {
+    let director = t.user_of_role("marketing_director").await;
+    let dc = t.login(&director).await;
+    let unit = t.staff(&director).await.org_unit_id.unwrap();
+    let own = t
+        .scalar_text("SELECT code FROM org_unit WHERE id = $1", unit)
+        .await;
+    let other = t
+        .scalar_text(
+            "SELECT code FROM org_unit WHERE kind = 'COUNTY' AND id <> $1 ORDER BY code LIMIT 1",
+            unit,
+        )
+        .await;
+    let (s, _) = t
+        .get_json(&dc, &format!("/api/v1/cycle/{own}/2026-11"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, p) = t
+        .get_json(&dc, &format!("/api/v1/cycle/{other}/2026-11"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
+});

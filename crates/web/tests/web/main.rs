@@ -7,6 +7,7 @@
 mod harness;
 
 mod auth;
+mod authz;
 mod cultivation;
 mod cycle;
 mod feedback;

@@ -168,6 +168,39 @@ pub async fn api_step_supply_entry(t: &TestApp, center: &Client) -> SupplyPlan {
     }
 }
 
+/// A market manager reviews the balancing of their own area's retailers, a county director of
+/// their county's; the center sees the company. (Each used to see every area's retailers.)
+pub async fn api_step_review_in_scope(t: &TestApp, center: &Client) {
+    let _s = step("balance: the review lists the reviewer's own retailers");
+    let path = format!("/api/v1/balance/{TARGET}");
+    let (s, all) = t.get_json(center, &path).await;
+    assert_eq!(s, StatusCode::OK, "{all}");
+    let company = all["retailers"].as_i64().unwrap();
+    let rep = t.users_of_role("account_manager").await.remove(0);
+    let mm = t.manager_of(&rep).await;
+    let area = t.staff(&mm).await.org_unit_id.unwrap();
+    let (s, mine) = t.get_json(&t.login(&mm).await, &path).await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    let in_area = t
+        .scalar_i64(
+            "SELECT COUNT(DISTINCT b.retailer_id) FROM balance_line b JOIN retailer r ON r.id = b.retailer_id \
+             WHERE b.month = '2026-10' AND r.area_id = $1",
+            &[area],
+        )
+        .await;
+    assert!(in_area > 0 && in_area < company, "{in_area} of {company}");
+    assert_eq!(mine["retailers"].as_i64().unwrap(), in_area);
+    for l in mine["flagged"].as_array().unwrap() {
+        let a = t
+            .scalar_i64(
+                "SELECT area_id FROM retailer WHERE id = $1",
+                &[l["retailer_id"].as_i64().unwrap()],
+            )
+            .await;
+        assert_eq!(a, area, "{l}");
+    }
+}
+
 /// The balancing run: the tight SKU cut to its supply and held to a ladder — one per sub-market
 /// of its mode, non-increasing from tier 30 down, covering every retailer that forecast it; in
 /// mode A exactly the §4.3 solver's table at the release, the tightest that places the supply.

@@ -1,0 +1,355 @@
+//! The authorization matrix: every API route the router serves (read from the OpenAPI document
+//! the router is built from) × every role, anonymous and a retailer's POS credential, with the
+//! answer each must get. A route without a row here fails the test, so a new route cannot ship
+//! without a decision. The people act on data of their own scope: the first market manager's
+//! first rep, that rep's first retailer, their county.
+use crate::cycle::TARGET;
+use crate::harness::*;
+
+/// The roles in the matrix's column order.
+const ROLES: [&str; 7] = [
+    "account_manager",
+    "market_manager",
+    "brand_manager",
+    "marketing_center",
+    "marketing_director",
+    "monopoly_officer",
+    "admin",
+];
+
+/// The decision for one route, one letter per role of [`ROLES`]: `y` allowed (the request is
+/// taken up: 2xx, or a 4xx about the data such as 404/409/422, never 401/403), `n` refused (403),
+/// `-` not a route of signed-in people (401 even with a session: the POS credential's route).
+/// Anonymous callers get 401 everywhere except where `anon` says otherwise.
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    roles: &'static str,
+    /// The anonymous caller's status.
+    anon: u16,
+}
+
+const fn row(method: &'static str, path: &'static str, roles: &'static str) -> Row {
+    Row {
+        method,
+        path,
+        roles,
+        anon: 401,
+    }
+}
+
+//                 AM MM BM MC MD MO AD
+const MATRIX: &[Row] = &[
+    row("GET", "/api/v1/me", "yyyyyyy"),
+    row("POST", "/api/v1/session", "yyyyyyy"),
+    Row {
+        anon: 204,
+        ..row("DELETE", "/api/v1/session", "yyyyyyy")
+    },
+    row("GET", "/api/v1/home", "yyyyyyy"),
+    row("GET", "/api/v1/staff", "yyyyyyy"),
+    row("GET", "/api/v1/products", "yyyyyyy"),
+    row("GET", "/api/v1/retailers", "yyyyyyy"),
+    row("GET", "/api/v1/retailers/{code}", "yyyyyyy"),
+    row("POST", "/api/v1/retailers/{code}/pos-token", "ynnynny"),
+    row("GET", "/api/v1/cycle/{county}/{month}", "yyyyyyy"),
+    row("GET", "/api/v1/forecasts/{month}", "yyyyyyy"),
+    row("GET", "/api/v1/forecasts/{month}/totals", "yyyyyyy"),
+    row(
+        "PUT",
+        "/api/v1/forecasts/{month}/{retailer}/{sku}",
+        "ynnnnnn",
+    ),
+    row("POST", "/api/v1/forecasts/{month}/submit", "ynnnnnn"),
+    row(
+        "POST",
+        "/api/v1/forecasts/{month}/reps/{rep}/comments",
+        "nynnynn",
+    ),
+    row(
+        "POST",
+        "/api/v1/forecasts/{month}/reps/{rep}/return",
+        "nynnynn",
+    ),
+    row("POST", "/api/v1/forecasts/{month}/model", "nnnynny"),
+    row("GET", "/api/v1/jobs/{id}", "nnnynny"),
+    row("POST", "/api/v1/pos/forecasts/{month}", "-------"),
+    row("GET", "/api/v1/supply/{month}", "nnnynny"),
+    row("PUT", "/api/v1/supply/{month}", "nnnynny"),
+    row("POST", "/api/v1/supply/{month}/upload", "nnnynny"),
+    row("GET", "/api/v1/balance/{month}", "nyyyyny"),
+    row("POST", "/api/v1/balance/{month}/run", "nnnynny"),
+    row("POST", "/api/v1/balance/{month}/publish", "nnnynny"),
+    row("GET", "/api/v1/feedback/{month}", "yyyyyyy"),
+    row("POST", "/api/v1/feedback/{month}/{retailer}", "ynnnnnn"),
+    row("GET", "/api/v1/accuracy/{month}", "yyyyyyy"),
+    row("GET", "/api/v1/sheets", "yyyyyyy"),
+    row("GET", "/api/v1/sheets/{username}/{week}", "yyyyyyy"),
+    row("PUT", "/api/v1/sheets/{username}/{week}", "ynnnnnn"),
+    row("POST", "/api/v1/sheets/{username}/{week}/submit", "ynnnnnn"),
+    row("POST", "/api/v1/sheets/{username}/{week}/review", "nynnnnn"),
+    row("POST", "/api/v1/sheets/{username}/{week}/green", "ynnnnnn"),
+    row("GET", "/api/v1/inbox", "yyyyyyy"),
+    // Green-channel item 1 of the test city: the sample rep's, sent to the monopoly officer.
+    row("POST", "/api/v1/green/{id}", "ynnnnyn"),
+    row("GET", "/api/v1/rollup/{week}", "nynynny"),
+    row("GET", "/api/v1/month-close/{month}", "nynynny"),
+    row("GET", "/api/v1/today", "ynnnnnn"),
+    row("GET", "/api/v1/visits", "yyyyyyy"),
+    row("POST", "/api/v1/visits", "yyynnnn"),
+    row("GET", "/api/v1/visits/stats", "yyyyyyy"),
+    row("POST", "/api/v1/visits/{id}/checkout", "ynnnnnn"),
+    row("GET", "/api/v1/cultivation-tasks", "yyyyyyy"),
+    row("POST", "/api/v1/cultivation-tasks", "nnyynny"),
+    row("POST", "/api/v1/cultivation-tasks/{id}/close", "nnyynny"),
+];
+
+/// The values a path's parameters take, and a body that passes the body's own checks, so that
+/// the answer is the permission's and not the input's.
+struct Sample {
+    month: String,
+    county: String,
+    retailer: String,
+    sku: String,
+    rep: String,
+    week: String,
+}
+
+impl Sample {
+    fn path(&self, p: &str) -> String {
+        p.replace("{month}", &self.month)
+            .replace("{county}", &self.county)
+            .replace("{retailer}", &self.retailer)
+            .replace("{code}", &self.retailer)
+            .replace("{sku}", &self.sku)
+            .replace("{rep}", &self.rep)
+            .replace("{username}", &self.rep)
+            .replace("{week}", &self.week)
+            .replace("{id}", "1")
+    }
+
+    fn body(&self, method: &str, p: &str, me: &str) -> Option<Value> {
+        let b = match (method, p) {
+            ("POST", "/api/v1/session") => json!({"username": me, "password": PASSWORD}),
+            ("PUT", "/api/v1/forecasts/{month}/{retailer}/{sku}") => {
+                json!({"quantity": 1, "method": "INTERACTIVE_VISIT"})
+            }
+            ("POST", p) if p.ends_with("/comments") || p.ends_with("/return") => {
+                json!({"comment": "请核对重点客户的预测"})
+            }
+            ("POST", "/api/v1/pos/forecasts/{month}") => {
+                json!({"lines": [{"sku": self.sku, "quantity": 1}]})
+            }
+            ("PUT", "/api/v1/supply/{month}") => {
+                json!({"lines": [{"sku": self.sku, "quantity": 1}]})
+            }
+            ("POST", "/api/v1/feedback/{month}/{retailer}") => json!({"note": ""}),
+            ("PUT", "/api/v1/sheets/{username}/{week}") => json!({}),
+            ("POST", "/api/v1/sheets/{username}/{week}/review") => json!({"comment": "好"}),
+            ("POST", "/api/v1/sheets/{username}/{week}/green") => {
+                json!({"counterpart": "MONOPOLY_OFFICER", "kind": "ANOMALY", "content": "疑似非法渠道卷烟"})
+            }
+            ("POST", "/api/v1/green/{id}") => json!({"status": "RECEIVED"}),
+            ("POST", "/api/v1/visits") => json!({"retailer_code": self.retailer}),
+            ("POST", "/api/v1/visits/{id}/checkout") => json!({}),
+            ("POST", "/api/v1/cultivation-tasks") => {
+                json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})
+            }
+            _ => return None,
+        };
+        Some(b)
+    }
+}
+
+/// The request of one route as `c` (signed in as `me`, with the session's form token when there
+/// is a session) sends it.
+async fn send(
+    t: &TestApp,
+    c: &Client,
+    token: &str,
+    s: &Sample,
+    m: &str,
+    p: &str,
+    me: &str,
+) -> Response {
+    let (method, url) = (m, t.url(&s.path(p)));
+    let req = match method {
+        "GET" => c.get(url),
+        "PUT" => c.put(url),
+        "POST" => c.post(url),
+        "DELETE" => c.delete(url),
+        m => panic!("method {m}"),
+    };
+    let req = match s.body(method, p, me) {
+        Some(b) => req.json(&b),
+        None if p.ends_with("/upload") => {
+            // Signing in again (the session row) gives the session a new token: read it now.
+            let token = match token {
+                "" => String::new(),
+                _ => t.csrf(c).await,
+            };
+            req.header("x-csrf-token", token)
+                .body(xlsx(&[(&s.sku, "1")]))
+        }
+        None => req.header("content-type", "application/json"),
+    };
+    req.send().await.expect("send")
+}
+
+/// A person of `role` acting in the sample's scope: the rep, the rep's market manager, the
+/// director and monopoly officer of the rep's county, the first of the company-wide roles.
+async fn person(t: &TestApp, role: &str, rep: &str, mm: &str, county_id: i64) -> String {
+    match role {
+        "account_manager" => rep.to_string(),
+        "market_manager" => mm.to_string(),
+        "marketing_director" | "monopoly_officer" => {
+            for u in t.users_of_role(role).await {
+                if t.staff(&u).await.org_unit_id == Some(county_id) {
+                    return u;
+                }
+            }
+            panic!("no {role} in county {county_id}")
+        }
+        r => t.user_of_role(r).await,
+    }
+}
+
+both_backends!(every_api_route_has_a_decision, async |t: TestApp| {
+    let c = t.client();
+    let rep = t.users_of_role("account_manager").await.remove(0);
+    let mm = t.manager_of(&rep).await;
+    let retailer = t.first_retailer_of(&rep).await;
+    let county_id = t
+        .scalar_i64(
+            "SELECT county_id FROM retailer WHERE account_manager_id = $1 LIMIT 1",
+            &[t.staff_id(&rep).await],
+        )
+        .await;
+    let s = Sample {
+        month: TARGET.to_string(),
+        county: t
+            .scalar_text("SELECT code FROM org_unit WHERE id = $1", county_id)
+            .await,
+        retailer,
+        sku: t
+            .scalar_text("SELECT sku_code FROM product WHERE id = $1", 1)
+            .await,
+        rep: rep.clone(),
+        week: "2026-W46".to_string(),
+    };
+    let (_, doc) = t.get_json(&c, "/api/openapi.json").await;
+    let mut routes: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(|m| (m.to_uppercase(), p.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Signing out last: it ends the session the other rows use.
+    routes.sort_by_key(|(m, p)| (m == "DELETE" && p == "/api/v1/session", p.clone()));
+    let undecided: Vec<String> = routes
+        .iter()
+        .filter(|(m, p)| !MATRIX.iter().any(|r| r.method == m && r.path == p))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        undecided.is_empty(),
+        "routes without a decision: {undecided:?}"
+    );
+    for r in MATRIX {
+        assert!(
+            routes.iter().any(|(m, p)| m == r.method && p == r.path),
+            "{} {} is in the matrix but not served",
+            r.method,
+            r.path
+        );
+    }
+
+    let mut wrong = Vec::new();
+    // Anonymous.
+    for (m, p) in &routes {
+        let row = MATRIX
+            .iter()
+            .find(|r| r.method == m && r.path == p)
+            .unwrap();
+        let got = send(&t, &c, "", &s, m, p, "nobody").await.status().as_u16();
+        if got != row.anon {
+            wrong.push(format!("anonymous {m} {p}: {got}, want {}", row.anon));
+        }
+    }
+    for (i, role) in ROLES.iter().enumerate() {
+        let me = person(&t, role, &rep, &mm, county_id).await;
+        let rc = t.login(&me).await;
+        let token = t.csrf(&rc).await;
+        for (m, p) in &routes {
+            let row = MATRIX
+                .iter()
+                .find(|r| r.method == m && r.path == p)
+                .unwrap();
+            let decision = row.roles.as_bytes()[i];
+            let got = send(&t, &rc, &token, &s, m, p, &me).await.status().as_u16();
+            let ok = match (decision, got) {
+                (_, 500..) => false,
+                (b'-', 401) => true,
+                (b'y', 401 | 403) => false,
+                (b'y', _) => true,
+                (b'n', 403) => true,
+                _ => false,
+            };
+            if !ok {
+                let want = match decision {
+                    b'y' => "allowed",
+                    b'n' => "403",
+                    _ => "401",
+                };
+                wrong.push(format!("{role} ({me}) {m} {p}: {got}, want {want}"));
+            }
+        }
+    }
+    // A retailer's POS credential opens its own route and nothing else.
+    let rc = t.login(&rep).await;
+    let (st, tok) = t
+        .post_empty_json(&rc, &format!("/api/v1/retailers/{}/pos-token", s.retailer))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{tok}");
+    let token = tok["token"].as_str().unwrap();
+    let shop = t.client();
+    for (m, p) in &routes {
+        let url = t.url(&s.path(p));
+        let req = match m.as_str() {
+            "GET" => shop.get(url),
+            "PUT" => shop.put(url),
+            "POST" => shop.post(url),
+            _ => shop.delete(url),
+        };
+        let req = req
+            .header("X-Retailer", &s.retailer)
+            .bearer_auth(token)
+            .json(&s.body(m, p, "nobody").unwrap_or(json!({})));
+        let got = req.send().await.unwrap().status().as_u16();
+        let pos = p == "/api/v1/pos/forecasts/{month}";
+        let ok = if pos {
+            !matches!(got, 401 | 403 | 500..)
+        } else {
+            let row = MATRIX
+                .iter()
+                .find(|r| r.method == m && r.path == p)
+                .unwrap();
+            got == row.anon
+        };
+        if !ok {
+            wrong.push(format!("POS credential {m} {p}: {got}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+});
