@@ -19,10 +19,12 @@ pub struct SupplyInput {
     pub quantity: i64,
 }
 
-async fn ensure_not_published(app: &App, m: &str) -> AppResult<()> {
-    if repo::run(&app.db, m)
+/// Refuse (409) when the month's balancing is published; in the caller's write transaction,
+/// with the run's row locked, so a publication cannot come between the check and the write.
+async fn ensure_not_published(tx: &mut store::Tx, m: &str) -> AppResult<()> {
+    if repo::run_state_locked(tx, m)
         .await?
-        .is_some_and(|r| r.state == "PUBLISHED")
+        .is_some_and(|s| s == "PUBLISHED")
     {
         return Err(AppError::Conflict(format!(
             "{m} 的修正平衡已发布，货源与平衡结果已锁定"
@@ -41,7 +43,6 @@ pub async fn set_supply(
 ) -> AppResult<usize> {
     user.require(&[Role::MarketingCenter, Role::Admin])?;
     let m = target.to_string();
-    ensure_not_published(app, &m).await?;
     if lines.is_empty() {
         return Err(AppError::invalid("lines", "没有货源数据"));
     }
@@ -66,6 +67,7 @@ pub async fn set_supply(
     }
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
+    ensure_not_published(&mut tx, &m).await?;
     let mut changed = 0;
     for (p, q) in &checked {
         let before = repo::get(&mut tx, &m, p.id).await?;
@@ -199,7 +201,15 @@ pub struct TierReview {
 pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Review> {
     user.require(&[Role::MarketingCenter, Role::Admin])?;
     let m = target.to_string();
-    ensure_not_published(app, &m).await?;
+    if repo::run(&app.db, &m)
+        .await?
+        .is_some_and(|r| r.state == "PUBLISHED")
+    {
+        // Early, to spare the engine; checked again where the run is written.
+        return Err(AppError::Conflict(format!(
+            "{m} 的修正平衡已发布，货源与平衡结果已锁定"
+        )));
+    }
     let policy = app.policy().await?;
     let cfg = allocate::balance::BalanceConfig {
         flag_threshold_bp: (policy.forecast.balance_flag_cut_share * 10_000.0)
@@ -245,6 +255,7 @@ pub async fn run(app: &App, user: &CurrentUser, target: Month) -> AppResult<Revi
     let ladders_json =
         serde_json::to_string(&ladders).map_err(|e| AppError::invalid("ladders", e.to_string()))?;
     let mut tx = app.db.begin().await?;
+    ensure_not_published(&mut tx, &m).await?;
     repo::replace_run(
         &mut tx,
         &m,
@@ -787,6 +798,7 @@ pub async fn publish(app: &App, user: &CurrentUser, target: Month) -> AppResult<
     user.require(&[Role::MarketingCenter, Role::Admin])?;
     let m = target.to_string();
     let mut tx = app.db.begin().await?;
+    repo::run_state_locked(&mut tx, &m).await?;
     let run = repo::run_tx(&mut tx, &m)
         .await?
         .ok_or_else(|| AppError::Conflict(format!("{m} 尚未运行修正平衡，无法发布")))?;

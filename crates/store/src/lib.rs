@@ -148,9 +148,13 @@ impl Db {
         }
     }
 
+    /// A write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at once,
+    /// so a state read at its start is still true at its commit (a deferred transaction that
+    /// reads then writes fails with `SQLITE_BUSY` when another writer came between). On
+    /// PostgreSQL the repositories' `lock_*` functions take row locks where a check must hold.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

@@ -88,6 +88,17 @@ pub async fn put(
     crate::limits::quantity("quantity", quantity, limits.max_forecast_qty)?;
     check_window(app, target)?;
     let mut tx = app.db.begin().await?;
+    // The state checks below hold until the commit: the rep's writes are serialised, so a
+    // submission cannot come between this read and this write.
+    repo::serialize_rep(&mut tx, user.id).await?;
+    if repo::submission(&mut tx, &target.to_string(), user.id)
+        .await?
+        .is_some_and(|s| s.status == "SUBMITTED")
+    {
+        return Err(AppError::Conflict(format!(
+            "{target} 的预测已提交并锁定，只有修正平衡可以改变（domain.md §5.1）"
+        )));
+    }
     let before = repo::get(&mut tx, &target.to_string(), r.id, p.id).await?;
     let mut row = before
         .clone()
@@ -174,6 +185,9 @@ pub async fn self_report(
     let actor = Actor::system(&format!("pos:{}", r.customer_code));
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
+    if let Some(rep) = r.account_manager_id {
+        repo::serialize_rep(&mut tx, rep).await?;
+    }
     let mut outs = Vec::new();
     for (l, p) in lines.iter().zip(&prods) {
         let k = key(target, &r.customer_code, &p.sku_code);

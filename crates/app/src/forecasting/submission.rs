@@ -25,6 +25,7 @@ pub async fn submit(app: &App, user: &CurrentUser, target: Month) -> AppResult<S
     check_window(app, target)?;
     let m = target.to_string();
     let mut tx = app.db.begin().await?;
+    repo::serialize_rep(&mut tx, user.id).await?;
     let before = repo::submission(&mut tx, &m, user.id).await?;
     if let Some(s) = before.as_ref().filter(|s| s.status == "SUBMITTED") {
         return Ok(SubmitOut {
@@ -162,13 +163,16 @@ pub async fn return_submission(
     }
     crate::limits::text(&app.policy().await?.limits, "comment", body)?;
     let m = target.to_string();
-    if store::repo::supply::run(&app.db, &m)
+    let mut tx = app.db.begin().await?;
+    // Checked in the transaction that writes, with the run's row locked: a publication cannot
+    // come between the check and the return.
+    if store::repo::supply::run_state_locked(&mut tx, &m)
         .await?
-        .is_some_and(|r| r.state == "PUBLISHED")
+        .is_some_and(|s| s == "PUBLISHED")
     {
         return Err(AppError::Conflict("修正平衡已发布，不能再退回".into()));
     }
-    let mut tx = app.db.begin().await?;
+    repo::serialize_rep(&mut tx, rep.id).await?;
     let before = repo::submission(&mut tx, &m, rep.id).await?;
     let Some(mut s) = before.clone().filter(|s| s.status == "SUBMITTED") else {
         return Err(AppError::Conflict(format!(

@@ -372,6 +372,19 @@ pub async fn sums(db: &Db, scope: ScopeIds, month: &str, by: SumBy) -> Result<Ve
 }
 
 /// Lock a rep's draft records of a month (submission). Returns the rows locked.
+/// Serialise the writes of one rep's forecasts (entry, self-report, submission, return) in the
+/// caller's transaction: the rep's staff row locked until commit on PostgreSQL; on SQLite the
+/// transaction's write lock already serialises them.
+pub async fn serialize_rep(tx: &mut Tx, rep_id: i64) -> Result<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT id FROM staff WHERE id = $1 FOR UPDATE")
+            .bind(rep_id)
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn lock_rep(tx: &mut Tx, month: &str, rep_id: i64, now: DateTime<Utc>) -> Result<u64> {
     let q = "UPDATE forecast SET state = 'SUBMITTED', submitted_at = $3 WHERE month = $1 AND state = 'DRAFT' \
              AND retailer_id IN (SELECT id FROM retailer WHERE account_manager_id = $2)";

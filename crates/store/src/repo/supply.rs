@@ -56,6 +56,26 @@ pub async fn run(db: &Db, month: &str) -> Result<Option<BalanceRun>> {
     Ok(on_db!(db, p => sqlx::query_as::<_, BalanceRun>(q).bind(month).fetch_optional(p).await)?)
 }
 
+/// The state of a month's balancing run, its row locked until the caller's transaction ends
+/// (PostgreSQL; on SQLite the transaction's write lock), so a check against PUBLISHED holds
+/// until the commit.
+pub async fn run_state_locked(tx: &mut Tx, month: &str) -> Result<Option<String>> {
+    Ok(match tx {
+        Tx::Postgres(t) => {
+            sqlx::query_scalar("SELECT state FROM balance_run WHERE month = $1 FOR UPDATE")
+                .bind(month)
+                .fetch_optional(&mut **t)
+                .await?
+        }
+        Tx::Sqlite(t) => {
+            sqlx::query_scalar("SELECT state FROM balance_run WHERE month = $1")
+                .bind(month)
+                .fetch_optional(&mut **t)
+                .await?
+        }
+    })
+}
+
 pub async fn run_tx(tx: &mut Tx, month: &str) -> Result<Option<BalanceRun>> {
     let q = "SELECT * FROM balance_run WHERE month = $1";
     Ok(on_tx!(tx, c => sqlx::query_as::<_, BalanceRun>(q).bind(month).fetch_optional(c).await)?)
