@@ -11,6 +11,7 @@ mod cultivation;
 mod cycle;
 mod feedback;
 mod forecasts;
+mod headers;
 mod home;
 mod inbox;
 mod meeting;
