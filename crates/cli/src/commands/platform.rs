@@ -31,8 +31,8 @@ pub struct ServeCmd {
 #[derive(Args, Debug, Clone)]
 pub struct WebArgs {
     /// Mark the cookies Secure: set it when the platform is reached over HTTPS (behind a TLS
-    /// proxy), never over plain HTTP
-    #[arg(long, env = "M135_SECURE_COOKIES")]
+    /// proxy), never over plain HTTP (the variable takes 1/0, true/false, yes/no, on/off)
+    #[arg(long, env = "M135_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookies: bool,
     /// Seconds a request may take before it is answered 503
     #[arg(long, env = "M135_REQUEST_TIMEOUT", default_value_t = 30)]
