@@ -23,6 +23,43 @@ pub struct ServeCmd {
     /// Address to listen on
     #[arg(long, env = "M135_LISTEN", default_value = "127.0.0.1:8135")]
     pub listen: String,
+    #[command(flatten)]
+    pub web: WebArgs,
+}
+
+/// How the web server runs (`web::Options`).
+#[derive(Args, Debug, Clone)]
+pub struct WebArgs {
+    /// Mark the cookies Secure: set it when the platform is reached over HTTPS (behind a TLS
+    /// proxy), never over plain HTTP (the variable takes 1/0, true/false, yes/no, on/off)
+    #[arg(long, env = "M135_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
+    pub secure_cookies: bool,
+    /// Seconds a request may take before it is answered 503
+    #[arg(long, env = "M135_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Seconds the long requests may take (the model forecast run with ?wait=true, Excel exports)
+    #[arg(long, env = "M135_LONG_REQUEST_TIMEOUT", default_value_t = 1800)]
+    pub long_request_timeout: u64,
+    /// Requests handled at once; the others wait their turn
+    #[arg(long, env = "M135_MAX_CONCURRENT_REQUESTS", default_value_t = 256)]
+    pub max_concurrent_requests: usize,
+}
+
+impl WebArgs {
+    fn options(&self) -> anyhow::Result<web::Options> {
+        if self.request_timeout == 0 || self.long_request_timeout == 0 {
+            bail!("--request-timeout 与 --long-request-timeout 应大于 0 秒");
+        }
+        if self.max_concurrent_requests == 0 {
+            bail!("--max-concurrent-requests 应大于 0");
+        }
+        Ok(web::Options {
+            secure_cookies: self.secure_cookies,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            long_request_timeout: std::time::Duration::from_secs(self.long_request_timeout),
+            max_concurrent_requests: self.max_concurrent_requests,
+        })
+    }
 }
 
 /// Size of a synthetic city.
@@ -59,6 +96,8 @@ pub struct DemoCmd {
     pub listen: String,
     #[command(flatten)]
     pub city: CityArgs,
+    #[command(flatten)]
+    pub web: WebArgs,
 }
 
 #[derive(Args, Debug)]
@@ -134,13 +173,16 @@ pub fn migrate(a: DbArgs) -> anyhow::Result<()> {
 
 pub fn serve(c: ServeCmd) -> anyhow::Result<()> {
     init_tracing();
+    let options = c.web.options()?;
     runtime()?.block_on(async {
         let app = open(&c.db.database_url).await?;
         let listener = tokio::net::TcpListener::bind(&c.listen)
             .await
             .with_context(|| format!("无法监听 {}", c.listen))?;
         println!("m135 已启动: http://{}/", listener.local_addr()?);
-        web::serve(listener, app).await.context("服务异常退出")
+        web::serve(listener, app, &options)
+            .await
+            .context("服务异常退出")
     })
 }
 
@@ -216,6 +258,7 @@ pub fn sim(c: SimCmd) -> anyhow::Result<()> {
 
 pub fn demo(c: DemoCmd) -> anyhow::Result<()> {
     init_tracing();
+    let options = c.web.options()?;
     runtime()?.block_on(async {
         let app = open(&format!("sqlite:{}", c.db)).await?;
         if app.is_empty().await? {
@@ -233,7 +276,9 @@ pub fn demo(c: DemoCmd) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         print_accounts(&app, &c.city.password).await?;
         println!("\nm135 演示已启动: http://{addr}/   （Ctrl-C 停止）");
-        web::serve(listener, app).await.context("服务异常退出")
+        web::serve(listener, app, &options)
+            .await
+            .context("服务异常退出")
     })
 }
 

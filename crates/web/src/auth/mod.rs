@@ -1,6 +1,8 @@
 //! Signing in and out: the login page and the API session (design.md §5). A session holds the
-//! person's id and the CSRF token of their forms.
+//! person's id and the CSRF token of their forms; it is created at sign-in, never for an anonymous
+//! visitor (the login form's token is a cookie of its own, `login_token`).
 pub(crate) mod api;
+mod login_token;
 pub(crate) mod pages;
 
 use crate::extract::{CSRF_KEY, USER_KEY, random_token};

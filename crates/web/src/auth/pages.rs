@@ -1,13 +1,16 @@
-//! The login page and the logout button.
+//! The login page and the logout button. The login form's CSRF token is a cookie of its own
+//! ([`super::login_token`]): showing the form to an anonymous visitor creates no session.
+use super::login_token::LoginToken;
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::{CheckedForm, ClientAddr, CsrfForm, NoFields, Query, csrf_token};
+use crate::extract::{ClientAddr, CsrfForm, NoFields, Query};
 use crate::page::Chrome;
 use app::AppError;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -45,14 +48,22 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn login_form(session: Session, Query(q): Query<NextQuery>) -> LoginPage {
-    LoginPage {
+pub async fn login_form(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let token = LoginToken::current_or_new(&headers);
+    let page = LoginPage {
         chrome: None,
-        csrf: csrf_token(&session).await,
+        csrf: token.value.clone(),
         next: safe_next(q.next.as_deref()),
         username: String::new(),
         error: None,
-    }
+    };
+    let mut res = page.into_response();
+    token.set_on(&mut res, s.secure_cookies);
+    res
 }
 
 #[derive(Deserialize)]
@@ -61,6 +72,8 @@ pub(crate) struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    csrf: String,
     next: Option<String>,
 }
 
@@ -69,18 +82,29 @@ pub async fn login(
     State(s): State<AppState>,
     ClientAddr(client): ClientAddr,
     session: Session,
-    form: CheckedForm<LoginForm>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    let f = form.form;
+    let f = match serde_urlencoded::from_bytes::<LoginForm>(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            return PageError(AppError::invalid("form", format!("表单字段错误: {e}")))
+                .into_response();
+        }
+    };
     let next = safe_next(f.next.as_deref());
     let mut status = StatusCode::UNAUTHORIZED;
-    let error = if !form.csrf_ok {
+    let error = if !LoginToken::matches(&headers, &f.csrf) {
         "页面已过期，请重新登录".to_string()
     } else {
         match app::auth::login(&s.app, &f.username, &f.password, client).await {
             Ok(user) => {
                 return match super::start_session(&session, &user).await {
-                    Ok(()) => Redirect::to(&next).into_response(),
+                    Ok(()) => {
+                        let mut res = Redirect::to(&next).into_response();
+                        LoginToken::clear_on(&mut res, s.secure_cookies);
+                        res
+                    }
                     Err(e) => PageError(e).into_response(),
                 };
             }
@@ -93,14 +117,17 @@ pub async fn login(
             Err(e) => return PageError(e).into_response(),
         }
     };
+    let token = LoginToken::current_or_new(&headers);
     let page = LoginPage {
         chrome: None,
-        csrf: csrf_token(&session).await,
+        csrf: token.value.clone(),
         next,
         username: f.username,
         error: Some(error),
     };
-    (status, page).into_response()
+    let mut res = (status, page).into_response();
+    token.set_on(&mut res, s.secure_cookies);
+    res
 }
 
 pub async fn logout(session: Session, _: CsrfForm<NoFields>) -> Response {

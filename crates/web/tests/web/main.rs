@@ -13,6 +13,7 @@ mod cycle;
 mod feedback;
 mod forecasts;
 mod hardening;
+mod headers;
 mod home;
 mod inbox;
 mod meeting;
