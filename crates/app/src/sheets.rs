@@ -117,6 +117,9 @@ pub struct SheetView {
     pub status_zh: &'static str,
     /// False while the sheet is a generated draft not yet saved.
     pub stored: bool,
+    /// The version a write of this sheet names (`If-Match`, the form's `version`): 0 for a
+    /// draft never saved.
+    pub version: i64,
     pub deadline: DateTime<Utc>,
     pub late: bool,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -522,6 +525,7 @@ async fn view(
         status,
         status_zh: status.zh(),
         stored: row.is_some(),
+        version: row.map_or(0, |r| r.version),
         deadline,
         late,
         submitted_at,
@@ -580,6 +584,7 @@ pub async fn save(
     username: &domain::Username,
     week: IsoWeek,
     mut content: SheetContent,
+    expected: Option<i64>,
 ) -> AppResult<SheetView> {
     let rep = rep_named(app, username).await?;
     can_read_rep(app, user, &rep).await?;
@@ -627,23 +632,23 @@ pub async fn save(
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let before = row.as_ref().map(|r| r.content.clone());
-    match &row {
-        Some(r) => {
-            repo::update_content(&mut tx, r.id, content.top_priority.trim(), &json, now).await?;
-        }
+    let top = content.top_priority.trim();
+    let written = match &row {
+        Some(r) => repo::update_content(&mut tx, r.id, top, &json, now, expected).await? == 1,
+        // A sheet never saved is version 0: saving it expects nobody saved it meanwhile.
+        None if expected.is_some_and(|v| v != 0) => false,
         None => {
-            repo::insert(
-                &mut tx,
-                rep.id,
-                &w,
-                &week.month().to_string(),
-                SheetStatus::Draft.code(),
-                content.top_priority.trim(),
-                &json,
-                now,
-            )
-            .await?;
+            let month = week.month().to_string();
+            let draft = SheetStatus::Draft.code();
+            repo::insert(&mut tx, rep.id, &w, &month, draft, top, &json, now)
+                .await?
+                .is_some()
         }
+    };
+    if !written {
+        // The transaction ends first: the reason is read on another connection.
+        drop(tx);
+        return Err(stale_sheet(app, rep.id, &w, expected).await);
     }
     store::audit::record(
         &mut tx,
@@ -657,6 +662,26 @@ pub async fn save(
     .await?;
     tx.commit().await?;
     get(app, user, username, week).await
+}
+
+/// Why a sheet's write found it changed (409): reviewed meanwhile, or saved elsewhere since the
+/// version the person was editing.
+async fn stale_sheet(app: &App, rep_id: i64, week: &str, expected: Option<i64>) -> AppError {
+    let now = repo::get(&app.db, rep_id, week).await.ok().flatten();
+    match now {
+        Some(r) if r.status == SheetStatus::Reviewed.code() => {
+            AppError::Conflict("本周一张纸已审阅，不能再修改".into())
+        }
+        Some(r) if r.status == SheetStatus::Submitted.code() && expected.is_none() => {
+            AppError::Conflict("本周一张纸已提交，不能重复提交".into())
+        }
+        Some(r) => AppError::Conflict(format!(
+            "本周一张纸已在别处保存（现为第 {} 版，您修改的是第 {} 版），请刷新页面看到最新内容后再修改",
+            r.version,
+            expected.unwrap_or(0)
+        )),
+        None => AppError::Conflict("本周一张纸已变动，请刷新页面后再修改".into()),
+    }
 }
 
 /// Submit the week's sheet (every working day needs its tracking entry, §8.2). A draft never
@@ -701,7 +726,10 @@ pub async fn submit(
     }
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
-    repo::set_submitted(&mut tx, row.id, now).await?;
+    if repo::set_submitted(&mut tx, row.id, now).await? == 0 {
+        drop(tx);
+        return Err(stale_sheet(app, rep.id, &w, None).await);
+    }
     store::audit::record(
         &mut tx,
         &user.actor(),
@@ -742,7 +770,11 @@ pub async fn review(
         .ok_or_else(|| AppError::Conflict("该一张纸尚未提交，不能审阅".into()))?;
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
-    repo::set_reviewed(&mut tx, row.id, user.id, comment, now).await?;
+    if repo::set_reviewed(&mut tx, row.id, user.id, comment, now).await? == 0 {
+        return Err(AppError::Conflict(
+            "该一张纸刚被修改或已审阅，请刷新后再审阅".into(),
+        ));
+    }
     store::audit::record(
         &mut tx,
         &user.actor(),

@@ -12,9 +12,10 @@ pub async fn save_edit(
     user: &CurrentUser,
     username: &domain::Username,
     week: IsoWeek,
+    expected: Option<i64>,
     edit: impl FnOnce(&SheetView) -> AppResult<SheetContent>,
 ) -> AppResult<SheetView> {
     let current = sheets::get(app, user, username, week).await?;
     let content = edit(&current)?;
-    sheets::save(app, user, username, week, content).await
+    sheets::save(app, user, username, week, content, expected).await
 }

@@ -22,10 +22,12 @@ pub struct SheetRow {
     pub review_comment: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Optimistic version: one more on every write.
+    pub version: i64,
 }
 
 const SELECT: &str = "SELECT s.id, s.rep_id, st.username AS rep_username, st.name AS rep_name, s.iso_week, s.month, s.status, \
-     s.top_priority, s.content, s.submitted_at, s.reviewed_at, s.reviewer_id, s.review_comment, s.created_at, s.updated_at \
+     s.top_priority, s.content, s.submitted_at, s.reviewed_at, s.reviewer_id, s.review_comment, s.created_at, s.updated_at, s.version \
      FROM one_sheet s JOIN staff st ON st.id = s.rep_id";
 
 pub async fn get(db: &Db, rep_id: i64, week: &str) -> Result<Option<SheetRow>> {
@@ -52,7 +54,8 @@ pub async fn list(
     )
 }
 
-/// Insert a sheet (status DRAFT or as given); returns its id.
+/// Insert a sheet (status DRAFT or as given); returns its id, or `None` when the rep's sheet of
+/// the week was inserted by another request meanwhile.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
     tx: &mut Tx,
@@ -63,30 +66,35 @@ pub async fn insert(
     top_priority: &str,
     content: &str,
     at: DateTime<Utc>,
-) -> Result<i64> {
+) -> Result<Option<i64>> {
     let q = "INSERT INTO one_sheet (rep_id, iso_week, month, status, top_priority, content, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (rep_id, iso_week) DO NOTHING RETURNING id";
     Ok(on_tx!(tx, c => sqlx::query_scalar(q)
         .bind(rep_id).bind(week).bind(month).bind(status).bind(top_priority).bind(content).bind(at)
-        .fetch_one(c).await)?)
+        .fetch_optional(c).await)?)
 }
 
+/// Write a sheet's content unless it was reviewed meanwhile or, when `expected` is given, its
+/// version is no longer `expected`: 1 row written, or 0 (the caller says why).
 pub async fn update_content(
     tx: &mut Tx,
     id: i64,
     top_priority: &str,
     content: &str,
     at: DateTime<Utc>,
+    expected: Option<i64>,
 ) -> Result<u64> {
-    let q = "UPDATE one_sheet SET top_priority = $1, content = $2, updated_at = $3 WHERE id = $4";
+    let q = "UPDATE one_sheet SET top_priority = $1, content = $2, updated_at = $3, version = version + 1 \
+             WHERE id = $4 AND status <> 'REVIEWED' AND (CAST($5 AS BIGINT) IS NULL OR version = $5)";
     Ok(
-        on_tx!(tx, c => sqlx::query(q).bind(top_priority).bind(content).bind(at).bind(id)
+        on_tx!(tx, c => sqlx::query(q).bind(top_priority).bind(content).bind(at).bind(id).bind(expected)
         .execute(c).await.map(|r| r.rows_affected()))?,
     )
 }
 
 pub async fn set_submitted(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<u64> {
-    let q = "UPDATE one_sheet SET status = 'SUBMITTED', submitted_at = $1, updated_at = $1 WHERE id = $2";
+    let q = "UPDATE one_sheet SET status = 'SUBMITTED', submitted_at = $1, updated_at = $1, version = version + 1 \
+             WHERE id = $2 AND status = 'DRAFT'";
     Ok(
         on_tx!(tx, c => sqlx::query(q).bind(at).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
     )
@@ -99,7 +107,8 @@ pub async fn set_reviewed(
     comment: &str,
     at: DateTime<Utc>,
 ) -> Result<u64> {
-    let q = "UPDATE one_sheet SET status = 'REVIEWED', reviewer_id = $1, review_comment = $2, reviewed_at = $3, updated_at = $3 WHERE id = $4";
+    let q = "UPDATE one_sheet SET status = 'REVIEWED', reviewer_id = $1, review_comment = $2, reviewed_at = $3, updated_at = $3, \
+             version = version + 1 WHERE id = $4 AND status = 'SUBMITTED'";
     Ok(
         on_tx!(tx, c => sqlx::query(q).bind(reviewer_id).bind(comment).bind(at).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?,

@@ -2,7 +2,7 @@
 use crate::error::{ApiError, Problem};
 use crate::extract::{Api, ApiResult, Json, Path, Query};
 use app::sheets::{GreenInput, SheetView};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::IsoWeek;
 use domain::Username;
@@ -17,14 +17,36 @@ use serde::Deserialize;
 pub async fn get_sheet(
     Api(app, u): Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
-) -> ApiResult<SheetView> {
-    Ok(axum::Json(
-        app::sheets::get(&app, &u, &username, week).await?,
-    ))
+) -> Result<Response, ApiError> {
+    let v = app::sheets::get(&app, &u, &username, week).await?;
+    Ok(([(header::ETAG, etag(v.version))], axum::Json(v)).into_response())
+}
+
+/// The sheet's version as an entity tag.
+fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version an `If-Match` names (`"3"`, `W/"3"` or `3`); `None` without the header. A
+/// malformed one is refused rather than ignored, so a client never overwrites by mistake.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let v = v.to_str().unwrap_or("").trim();
+    let v = v.trim_start_matches("W/").trim_matches('"');
+    v.parse::<i64>().map(Some).map_err(|_| {
+        ApiError(app::AppError::invalid(
+            "If-Match",
+            "If-Match 应为 GET 答复中的 ETag（一张纸的版本号）",
+        ))
+    })
 }
 
 /// Save the rep's own sheet (targets, tasks, tracking, improvement). A sixth ticked priority, or
-/// a tick without its concrete method, answers 422 with the reason.
+/// a tick without its concrete method, answers 422 with the reason. With `If-Match` (the ETag of
+/// the GET, the sheet's version), a save over a version saved elsewhere since answers 409 and
+/// writes nothing; the answer's ETag is the new version.
 #[utoipa::path(put, path = "/api/v1/sheets/{username}/{week}",
     params(("username" = String, Path), ("week" = String, Path)),
     request_body(description = "SheetContent: targets[{code,indicator,unit,target}], carried_over[], top_priority, checklist[{category,item,method}] (≤5), visit_plan[{day,focus,visits[{customer_code,service_focus}]}], tracking[{day,main_indicators,adhoc,problem,improvement}], improvement{summary,problems,measures}", content_type = "application/json"),
@@ -33,11 +55,12 @@ pub async fn get_sheet(
 pub async fn put_sheet(
     Api(app, u): Api,
     Path((username, week)): Path<(Username, IsoWeek)>,
+    headers: HeaderMap,
     Json(content): Json<SheetContent>,
-) -> ApiResult<SheetView> {
-    Ok(axum::Json(
-        app::sheets::save(&app, &u, &username, week, content).await?,
-    ))
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let v = app::sheets::save(&app, &u, &username, week, content, expected).await?;
+    Ok(([(header::ETAG, etag(v.version))], axum::Json(v)).into_response())
 }
 
 /// Submit the week's sheet (each working day needs its tracking entry).

@@ -235,10 +235,13 @@ pub async fn save(
     Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> PageResult {
-    let outcome = app::views::sheets::save_edit(&ctx.app, &ctx.user, &username, week, |v| {
-        content_from_form(v, &f)
-    })
-    .await;
+    // The version the page was showing: a save over a newer one (another device) is refused.
+    let expected = f.get("version").parse::<i64>().ok();
+    let outcome =
+        app::views::sheets::save_edit(&ctx.app, &ctx.user, &username, week, expected, |v| {
+            content_from_form(v, &f)
+        })
+        .await;
     let to = format!("/sheets/{username}/{week}?saved=1");
     done_or_shown(outcome, &to, |m| {
         render_sheet(&ctx, &username, week, Some(m))

@@ -21,6 +21,7 @@ mod method135;
 mod platform;
 mod pos;
 mod products;
+mod races;
 mod retailers;
 mod rollup;
 mod sheets;
