@@ -21,7 +21,7 @@ for i in $(seq 1 "${1:-3}"); do
 done
 month=$(grep -o '预测月 [0-9-]*' "$out" | cut -d' ' -f2)
 port=18196
-"$bin" serve --database-url "sqlite:$work" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+"$bin" serve --allow-demo-passwords --database-url "sqlite:$work" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

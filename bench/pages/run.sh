@@ -9,7 +9,7 @@ bin=target/release/m135
 db="${1:-/tmp/m135-bench-pages.db}"
 [ -f "$db" ] || "$bin" sim --database-url "sqlite:$db"
 port=18199
-"$bin" serve --database-url "sqlite:$db" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+"$bin" serve --allow-demo-passwords --database-url "sqlite:$db" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

@@ -18,6 +18,8 @@ pub struct CurrentUser {
     pub name: String,
     pub role: Role,
     pub org_unit_id: Option<i64>,
+    /// The password was issued by someone else and must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {
@@ -29,6 +31,7 @@ impl CurrentUser {
             role: Role::parse(&s.role)
                 .map_err(|_| AppError::Forbidden(format!("账号 {} 的角色无效", s.username)))?,
             org_unit_id: s.org_unit_id,
+            must_change_password: s.must_change_password,
         })
     }
 

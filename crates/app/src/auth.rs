@@ -134,6 +134,109 @@ async fn trace_signin(
     Ok(())
 }
 
+/// The password the demo city's accounts share (`m135 demo --password` changes it).
+pub const DEMO_PASSWORD: &str = "m135demo";
+
+/// A password a person may set: at least `signin.min_password_chars` characters, not the user
+/// name, not the demo city's password.
+pub fn check_new_password(
+    policy: &domain::config::SignInPolicy,
+    username: &str,
+    password: &str,
+) -> AppResult<()> {
+    let n = password.chars().count();
+    if n < policy.min_password_chars {
+        return Err(AppError::invalid(
+            "new_password",
+            format!("密码至少 {} 个字符", policy.min_password_chars),
+        ));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::invalid("new_password", "密码过长"));
+    }
+    if password.eq_ignore_ascii_case(username) || password == DEMO_PASSWORD {
+        return Err(AppError::invalid(
+            "new_password",
+            "密码不能与用户名或演示密码相同",
+        ));
+    }
+    Ok(())
+}
+
+/// A person changes their own password: the current one first (throttled like a sign-in), then
+/// the new one within the policy. The change clears a pending first-sign-in change and is
+/// written to the audit trail (without the passwords).
+pub async fn change_password(
+    app: &App,
+    user: &CurrentUser,
+    current: &str,
+    new: &str,
+) -> AppResult<()> {
+    let policy = app.policy().await?.signin;
+    if current.is_empty() {
+        return Err(AppError::invalid("current_password", "请输入当前密码"));
+    }
+    let staff = store::repo::staff::by_id(&app.db, user.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let window = chrono::Duration::minutes(i64::from(policy.lockout_minutes));
+    let now = app.clock.now();
+    let key = format!("user:{}", staff.username.to_lowercase());
+    if let Some(left) = app
+        .signin_failures
+        .locked(&key, now, policy.max_failed_per_user, window)
+    {
+        return Err(AppError::TooManyRequests(format!(
+            "密码错误次数过多，已暂时锁定，请 {} 分钟后再试",
+            crate::throttle::minutes_left(left)
+        )));
+    }
+    if current.len() > MAX_PASSWORD_BYTES
+        || !verify_off_thread(current, Some(staff.password_hash.clone())).await
+    {
+        app.signin_failures.fail(&key, now, window);
+        return Err(AppError::invalid("current_password", "当前密码不正确"));
+    }
+    check_new_password(&policy, &staff.username, new)?;
+    if current == new {
+        return Err(AppError::invalid(
+            "new_password",
+            "新密码不能与当前密码相同",
+        ));
+    }
+    let new = new.to_string();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|e| AppError::invalid("new_password", e.to_string()))??;
+    let mut tx = app.db.begin().await?;
+    store::repo::staff::set_password_hash(&mut tx, user.id, &hash, false).await?;
+    store::audit::record(
+        &mut tx,
+        &user.actor(),
+        "auth.password_change",
+        "staff",
+        &staff.username,
+        Some(&serde_json::json!({"must_change_password": staff.must_change_password})),
+        Some(&serde_json::json!({"must_change_password": false})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Active accounts that still sign in with `password` (checked against the password hashes
+/// several accounts share, as a generated demo city's do): `m135 serve` refuses to start while
+/// any account has the demo password.
+pub async fn accounts_with_shared_password(app: &App, password: &str) -> AppResult<i64> {
+    let mut n = 0;
+    for (hash, count) in store::repo::staff::shared_password_hashes(&app.db).await? {
+        if verify_off_thread(password, Some(hash)).await {
+            n += count;
+        }
+    }
+    Ok(n)
+}
+
 /// The signed-in person again from a session's staff id (inactive accounts are signed out).
 pub async fn current(app: &App, staff_id: i64) -> AppResult<CurrentUser> {
     match store::repo::staff::by_id(&app.db, staff_id).await? {

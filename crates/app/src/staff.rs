@@ -72,9 +72,8 @@ pub async fn add(app: &App, actor: &store::audit::Actor, n: &NewStaff) -> AppRes
     if n.name.trim().is_empty() {
         return Err(AppError::invalid("姓名", "不能为空"));
     }
-    if n.password.chars().count() < 6 {
-        return Err(AppError::invalid("密码", "至少 6 个字符"));
-    }
+    let policy = app.policy().await?.signin;
+    crate::auth::check_new_password(&policy, username.as_str(), &n.password)?;
     if store::repo::staff::by_username(&app.db, username.as_str())
         .await?
         .is_some()
@@ -127,6 +126,8 @@ pub async fn add(app: &App, actor: &store::audit::Actor, n: &NewStaff) -> AppRes
         password_hash: crate::auth::hash_password(&n.password)?,
         active: true,
         created_at: Utc::now(),
+        // Issued by someone else: its owner chooses their own at the first sign-in.
+        must_change_password: true,
     };
     let mut tx = app.db.begin().await?;
     let id = store::repo::staff::insert(&mut tx, &row).await?;

@@ -210,6 +210,10 @@ pub struct SignInPolicy {
     pub lockout_minutes: u32,
     /// Shortest password a person may set, characters.
     pub min_password_chars: usize,
+    /// A session unused this long ends (minutes): a rep's working day by default.
+    pub session_idle_minutes: u32,
+    /// A session ends this long after its sign-in however much it is used (hours).
+    pub session_absolute_hours: u32,
 }
 impl Default for SignInPolicy {
     fn default() -> Self {
@@ -218,6 +222,8 @@ impl Default for SignInPolicy {
             max_failed_per_address: 20,
             lockout_minutes: 15,
             min_password_chars: 10,
+            session_idle_minutes: 12 * 60,
+            session_absolute_hours: 24,
         }
     }
 }

@@ -220,6 +220,9 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
             password_hash: cfg.password_hash.clone(),
             active: true,
             created_at: gen_at,
+            // The demo city's accounts share the demo password on purpose (`m135 demo`);
+            // `m135 serve` refuses to start while any account still has it.
+            must_change_password: false,
         });
         id
     };

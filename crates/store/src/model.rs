@@ -30,6 +30,8 @@ pub struct Staff {
     pub password_hash: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// An issued password not yet changed by its owner.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]

@@ -21,6 +21,7 @@ use utoipa_swagger_ui::SwaggerUi;
     components(schemas(Problem)),
     tags(
         (name = "auth", description = "登录与会话"),
+        (name = "account", description = "本人账号：修改密码"),
         (name = "home", description = "首页待办与指标"),
         (name = "retailers", description = "零售客户档案"),
         (name = "products", description = "卷烟规格（品规）"),

@@ -24,6 +24,8 @@ use tower_sessions::Session;
 
 pub const USER_KEY: &str = "staff_id";
 pub const CSRF_KEY: &str = "csrf";
+/// The session key of the moment a session ends however much it is used (Unix seconds).
+pub const UNTIL_KEY: &str = "until";
 
 /// A fresh random token (hex, 128 bits).
 pub fn random_token() -> String {
@@ -73,6 +75,12 @@ async fn session_user(
     let session = session_of(parts, state).await?;
     let id: Option<i64> = session.get(USER_KEY).await.ok().flatten();
     let id = id.ok_or(AppError::Unauthorized)?;
+    let until: Option<i64> = session.get(UNTIL_KEY).await.ok().flatten();
+    if until.is_none_or(|u| state.app.clock.now().timestamp() >= u) {
+        // The absolute limit: sign in again.
+        let _ = session.flush().await;
+        return Err(AppError::Unauthorized);
+    }
     let user = app::auth::current(&state.app, id).await?;
     Ok((session, user))
 }
@@ -127,6 +135,13 @@ impl FromRequestParts<AppState> for PageCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match session_user(parts, state).await {
+            Ok((_, user))
+                if user.must_change_password
+                    && !matches!(parts.uri.path(), "/account/password" | "/logout") =>
+            {
+                // An issued password: the person sets their own before anything else.
+                Err(Redirect::to("/account/password").into_response())
+            }
             Ok((session, user)) => {
                 let csrf = csrf_token(&session).await;
                 let messages = Messages::from_request_parts(parts, state)
@@ -183,6 +198,13 @@ impl FromRequestParts<AppState> for Api {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let (session, user) = session_user(parts, state).await?;
+        if user.must_change_password
+            && !matches!(parts.uri.path(), "/api/v1/me" | "/api/v1/me/password")
+        {
+            return Err(ApiError(AppError::Forbidden(
+                "须先修改管理员发放的初始密码（PUT /api/v1/me/password）".into(),
+            )));
+        }
         if !parts.method.is_safe() && !same_site_write(parts, &session).await {
             return Err(ApiError(AppError::Forbidden(
                 "跨站请求被拒绝：写操作须使用 Content-Type: application/json，或带 X-CSRF-Token \

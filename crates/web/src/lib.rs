@@ -4,6 +4,7 @@
 //! tests start the real app on port 0.
 #![forbid(unsafe_code)]
 
+mod account;
 mod assets;
 mod auth;
 mod balance;
@@ -92,6 +93,14 @@ pub async fn router(app: App) -> std::io::Result<Router> {
 /// security headers, the request timeout and the concurrency limit of `options`.
 pub async fn router_with(app: App, options: &Options) -> std::io::Result<Router> {
     let sessions = sessions::AnyStore::on(app.sessions_pool()).await?;
+    // A session unused for `signin.session_idle_minutes` ends (the absolute limit is checked
+    // per request against the moment stored at sign-in).
+    let idle = app
+        .policy()
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .signin
+        .session_idle_minutes;
     let cleanup = sessions.clone();
     tokio::spawn(async move {
         cleanup
@@ -104,7 +113,7 @@ pub async fn router_with(app: App, options: &Options) -> std::io::Result<Router>
         .with_same_site(SameSite::Lax)
         .with_http_only(true)
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::hours(12),
+            tower_sessions::cookie::time::Duration::minutes(i64::from(idle.max(1))),
         ));
     let limits = layers::Limits {
         timeout: options.request_timeout,

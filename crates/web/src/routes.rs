@@ -2,7 +2,7 @@
 //! code. An API route is registered from its handler's `#[utoipa::path]` attribute (`routes!`),
 //! so its path and method are written once and the served OpenAPI document cannot drift from the
 //! router. Handlers live in `<area>/pages.rs` and `<area>/api.rs`.
-use crate::{AppState, assets, auth, docs, page};
+use crate::{AppState, account, assets, auth, docs, page};
 use crate::{balance, cultivation, cycle, feedback, forecasts, home, inbox, meeting, method135};
 use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
@@ -24,6 +24,15 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .route("/logout", post(auth::pages::logout))
                 .routes(routes!(auth::api::login, auth::api::logout))
                 .routes(routes!(auth::api::me)),
+        ))
+        .merge(area(
+            "account",
+            OpenApiRouter::new()
+                .route(
+                    "/account/password",
+                    get(account::pages::form).post(account::pages::change),
+                )
+                .routes(routes!(account::api::change_password)),
         ))
         .merge(area(
             "home",

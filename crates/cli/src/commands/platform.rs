@@ -23,6 +23,10 @@ pub struct ServeCmd {
     /// Address to listen on
     #[arg(long, env = "M135_LISTEN", default_value = "127.0.0.1:8135")]
     pub listen: String,
+    /// Serve even though accounts still have the demo city's password (a staging copy of the
+    /// demo, a benchmark); without it `serve` refuses to start while any account has it
+    #[arg(long)]
+    pub allow_demo_passwords: bool,
     #[command(flatten)]
     pub web: WebArgs,
 }
@@ -132,7 +136,8 @@ pub struct UserAdd {
     /// Supervisor's username
     #[arg(long)]
     pub supervisor: Option<String>,
-    /// Password (at least 6 characters)
+    /// Password (at least 10 characters by default policy; changed by its owner at the first
+    /// sign-in)
     #[arg(long, env = "M135_NEW_PASSWORD")]
     pub password: String,
 }
@@ -176,6 +181,17 @@ pub fn serve(c: ServeCmd) -> anyhow::Result<()> {
     let options = c.web.options()?;
     runtime()?.block_on(async {
         let app = open(&c.db.database_url).await?;
+        if !c.allow_demo_passwords {
+            let demo = app::auth::accounts_with_shared_password(&app, app::auth::DEMO_PASSWORD)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if demo > 0 {
+                bail!(
+                    "有 {demo} 个账号仍使用演示密码 {}，正式服务前须修改（演示请用 m135 demo；确需以演示数据服务时加 --allow-demo-passwords）",
+                    app::auth::DEMO_PASSWORD
+                );
+            }
+        }
         let listener = tokio::net::TcpListener::bind(&c.listen)
             .await
             .with_context(|| format!("无法监听 {}", c.listen))?;

@@ -38,7 +38,7 @@ fn migrate_and_user_add() {
         "--role",
         "marketing_center",
         "--password",
-        "secret1",
+        "secret-1234",
     ]);
     assert!(
         ok.status.success(),
@@ -55,7 +55,7 @@ fn migrate_and_user_add() {
         "--role",
         "marketing_center",
         "--password",
-        "secret1",
+        "secret-1234",
     ]);
     assert!(!dup.status.success());
     assert!(String::from_utf8_lossy(&dup.stderr).contains("已存在"));
@@ -68,7 +68,7 @@ fn migrate_and_user_add() {
         "--role",
         "boss",
         "--password",
-        "secret1",
+        "secret-1234",
     ]);
     assert!(!bad_role.status.success());
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role"));
@@ -84,7 +84,7 @@ fn migrate_and_user_add() {
         "123",
     ]);
     assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("至少 6 个字符"));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("至少 10 个字符"));
 
     let no_org = add(&[
         "--username",
@@ -94,7 +94,7 @@ fn migrate_and_user_add() {
         "--role",
         "account_manager",
         "--password",
-        "secret1",
+        "secret-1234",
     ]);
     assert!(!no_org.status.success());
     assert!(String::from_utf8_lossy(&no_org.stderr).contains("所属机构"));
@@ -145,8 +145,21 @@ fn sim_then_serve() {
         .unwrap();
     assert!(!bad.status.success());
 
-    let mut child = m135_command()
+    // The generated city's accounts have the demo password: `serve` refuses to start.
+    let refused = m135_command()
         .args(["serve", "--database-url", &url, "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("演示密码") && err.contains("--allow-demo-passwords"),
+        "{err}"
+    );
+
+    let mut child = m135_command()
+        .args(["serve", "--allow-demo-passwords", "--database-url", &url])
+        .args(["--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -40,15 +40,26 @@ pub async fn org_units(db: &Db) -> Result<Vec<OrgUnit>> {
 /// Insert a person in the caller's transaction (the caller records the trace in it); returns the
 /// new id.
 pub async fn insert(tx: &mut Tx, s: &Staff) -> Result<i64> {
-    let q = "INSERT INTO staff (username, name, role, org_unit_id, supervisor_id, employment_type, hired_on, phone, password_hash, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+    let q = "INSERT INTO staff (username, name, role, org_unit_id, supervisor_id, employment_type, hired_on, phone, password_hash, active, \
+             created_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
     Ok(on_tx!(tx, c => sqlx::query_scalar(q)
         .bind(&s.username).bind(&s.name).bind(&s.role).bind(s.org_unit_id).bind(s.supervisor_id)
         .bind(&s.employment_type).bind(s.hired_on).bind(&s.phone).bind(&s.password_hash).bind(s.active).bind(s.created_at)
+        .bind(s.must_change_password)
         .fetch_one(c).await)?)
 }
 
-pub async fn set_password_hash(db: &Db, id: i64, hash: &str) -> Result<()> {
-    on_db!(db, p => sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
+/// A new password hash, in the caller's transaction; `must_change` says whether its owner has to
+/// change it at the next sign-in (an issued one) or chose it (a change).
+pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str, must_change: bool) -> Result<()> {
+    let q = "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE id = $3";
+    on_tx!(tx, c => sqlx::query(q).bind(hash).bind(must_change).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Password hashes that more than one active account shares, with how many share each: a
+/// generated city's accounts share one (their salt is drawn once); people's own never do.
+pub async fn shared_password_hashes(db: &Db) -> Result<Vec<(String, i64)>> {
+    let q = "SELECT password_hash, COUNT(*) FROM staff WHERE active = $1 GROUP BY password_hash HAVING COUNT(*) > 1";
+    Ok(on_db!(db, p => sqlx::query_as::<_, (String, i64)>(q).bind(true).fetch_all(p).await)?)
 }

@@ -28,6 +28,8 @@ pub struct Me {
     pub role: String,
     pub role_zh: String,
     pub org_unit_id: Option<i64>,
+    /// The password was issued by someone else: `PUT /api/v1/me/password` before anything else.
+    pub must_change_password: bool,
 }
 
 impl From<app::CurrentUser> for Me {
@@ -39,6 +41,7 @@ impl From<app::CurrentUser> for Me {
             role: u.role.code().to_string(),
             role_zh: u.role.zh().to_string(),
             org_unit_id: u.org_unit_id,
+            must_change_password: u.must_change_password,
         }
     }
 }
@@ -53,7 +56,7 @@ pub async fn login(
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Me> {
     let user = app::auth::login(&s.app, &req.username, &req.password, client).await?;
-    super::start_session(&session, &user).await?;
+    super::start_session(&s.app, &session, &user).await?;
     Ok(axum::Json(user.into()))
 }
 

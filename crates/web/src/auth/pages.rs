@@ -99,7 +99,7 @@ pub async fn login(
     } else {
         match app::auth::login(&s.app, &f.username, &f.password, client).await {
             Ok(user) => {
-                return match super::start_session(&session, &user).await {
+                return match super::start_session(&s.app, &session, &user).await {
                     Ok(()) => {
                         let mut res = Redirect::to(&next).into_response();
                         LoginToken::clear_on(&mut res, s.secure_cookies);

@@ -41,6 +41,7 @@ const fn row(method: &'static str, path: &'static str, roles: &'static str) -> R
 //                 AM MM BM MC MD MO AD
 const MATRIX: &[Row] = &[
     row("GET", "/api/v1/me", "yyyyyyy"),
+    row("PUT", "/api/v1/me/password", "yyyyyyy"),
     row("POST", "/api/v1/session", "yyyyyyy"),
     Row {
         anon: 204,
@@ -131,6 +132,10 @@ impl Sample {
     fn body(&self, method: &str, p: &str, me: &str) -> Option<Value> {
         let b = match (method, p) {
             ("POST", "/api/v1/session") => json!({"username": me, "password": PASSWORD}),
+            // A wrong current password: the permission lets it through, the check refuses it.
+            ("PUT", "/api/v1/me/password") => {
+                json!({"current_password": "not-it", "new_password": "a-new-password"})
+            }
             ("PUT", "/api/v1/forecasts/{month}/{retailer}/{sku}") => {
                 json!({"quantity": 1, "method": "INTERACTIVE_VISIT"})
             }

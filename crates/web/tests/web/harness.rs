@@ -74,6 +74,7 @@ fn sqlite_template() -> &'static PathBuf {
             sim::generate_into(&db, &city_config(), &sim::no_progress)
                 .await
                 .expect("city");
+            long_sessions(&db).await;
             // Fold the WAL into the main file so a plain copy is complete.
             if let Db::Sqlite(p) = &db {
                 sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -85,6 +86,16 @@ fn sqlite_template() -> &'static PathBuf {
         });
         path
     })
+}
+
+/// The test city's sessions last a year: the walks move the clock by weeks with the same
+/// signed-in clients. The `account` tests set the policy's default back.
+async fn long_sessions(db: &Db) {
+    let actor = store::audit::Actor::system("test");
+    let v = json!({"session_absolute_hours": 24 * 365});
+    store::repo::config::set_section(db, &actor, "signin", &v)
+        .await
+        .expect("signin policy");
 }
 
 fn pg_admin_url() -> Option<String> {
@@ -128,6 +139,7 @@ fn pg_template() -> &'static String {
             sim::generate_into(&db, &city_config(), &sim::no_progress)
                 .await
                 .expect("city");
+            long_sessions(&db).await;
             db.close().await;
             a.close().await;
         });

@@ -6,6 +6,7 @@
 #[macro_use]
 mod harness;
 
+mod account;
 mod auth;
 mod authz;
 mod cultivation;

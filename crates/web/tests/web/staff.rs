@@ -33,7 +33,7 @@ both_backends!(audit_trail_is_append_only, async |t: TestApp| {
         role: Role::AccountManager,
         org_unit_code: None,
         supervisor_username: None,
-        password: "secret1".into(),
+        password: "secret-1234".into(),
     };
     // A rep without an org unit is refused, nothing is written.
     let err = app::staff::add(&t.app, &actor, &n).await.unwrap_err();
@@ -69,7 +69,7 @@ both_backends!(audit_trail_is_append_only, async |t: TestApp| {
         "the password hash is not traced"
     );
     // The new person can sign in.
-    t.login_with("kh9901", "secret1").await;
+    t.login_with("kh9901", "secret-1234").await;
     let upd = store::on_db!(t.db(), p => sqlx::query("UPDATE audit_log SET actor = 'x'").execute(p).await.map(|_| ()));
     assert!(upd.is_err(), "audit_log must refuse updates");
     let del = store::on_db!(t.db(), p => sqlx::query("DELETE FROM audit_log").execute(p).await.map(|_| ()));

@@ -1,0 +1,2 @@
+-- An issued password (an administrator's `user add`) must be changed at the first sign-in.
+ALTER TABLE staff ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE;
