@@ -267,6 +267,8 @@ macro_rules! from_parts_edge {
                 parts: &mut Parts,
                 state: &AppState,
             ) -> Result<Self, Rejected> {
+                let uri = parts.uri.to_string();
+                refuse_nul(uri.as_bytes(), "path").map_err(|e| rejected(parts, e))?;
                 match axum::extract::$axum::<T>::from_request_parts(parts, state).await {
                     Ok(axum::extract::$axum(v)) => Ok($edge(v)),
                     Err(e) => Err(rejected(parts, $why(&e))),
@@ -305,23 +307,45 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        let invalid = |msg: &str| ApiError(AppError::invalid("body", msg));
+        let json_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|t| {
+                let t = t.trim();
+                t.eq_ignore_ascii_case("application/json") || t.ends_with("+json")
+            });
+        if !json_type {
+            return Err(invalid("请求头 Content-Type 必须为 application/json"));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| invalid("无法读取请求体（或超过大小上限）"))?;
+        refuse_nul(&bytes, "body").map_err(ApiError)?;
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(e) => {
-                let msg = match &e {
-                    JsonRejection::MissingJsonContentType(_) => {
-                        "请求头 Content-Type 必须为 application/json".to_string()
-                    }
-                    JsonRejection::JsonSyntaxError(_) => "请求体不是有效的 JSON".to_string(),
-                    JsonRejection::JsonDataError(d) => {
-                        format!("请求体字段错误: {}", d.body_text())
-                    }
-                    _ => "无法读取请求体".to_string(),
-                };
-                Err(ApiError(AppError::invalid("body", msg)))
-            }
+            Err(e) => Err(invalid(&match &e {
+                JsonRejection::JsonSyntaxError(_) => "请求体不是有效的 JSON".to_string(),
+                JsonRejection::JsonDataError(d) => format!("请求体字段错误: {}", d.body_text()),
+                _ => "无法读取请求体".to_string(),
+            })),
         }
     }
+}
+
+/// Text with a NUL character (raw, `%00` or the JSON escape `\u0000`) is refused where it
+/// enters, the same on every backend: PostgreSQL cannot store it, and no person types it.
+pub fn refuse_nul(raw: &[u8], field: &str) -> Result<(), AppError> {
+    let has = |needle: &[u8]| {
+        raw.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if raw.contains(&0) || has(b"%00") || has(b"\\u0000") {
+        return Err(AppError::invalid(field, "文本中不能含有空字符（NUL）"));
+    }
+    Ok(())
 }
 
 /// A form with whether its CSRF token matched the session's; the handler decides what a stale
@@ -342,6 +366,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CheckedForm<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(|_| rejected(&parts, AppError::invalid("form", "无法读取表单")))?;
+        refuse_nul(&bytes, "form").map_err(|e| rejected(&parts, e))?;
         let token = form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v.into_owned())

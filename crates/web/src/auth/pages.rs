@@ -85,6 +85,9 @@ pub async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Err(e) = crate::extract::refuse_nul(&body, "form") {
+        return PageError(e).into_response();
+    }
     let f = match serde_urlencoded::from_bytes::<LoginForm>(&body) {
         Ok(f) => f,
         Err(e) => {

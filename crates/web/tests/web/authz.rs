@@ -107,7 +107,7 @@ const MATRIX: &[Row] = &[
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
 /// the answer is the permission's and not the input's.
-struct Sample {
+pub struct Sample {
     month: String,
     county: String,
     retailer: String,
@@ -117,7 +117,7 @@ struct Sample {
 }
 
 impl Sample {
-    fn path(&self, p: &str) -> String {
+    pub fn path(&self, p: &str) -> String {
         p.replace("{month}", &self.month)
             .replace("{county}", &self.county)
             .replace("{retailer}", &self.retailer)
@@ -129,7 +129,7 @@ impl Sample {
             .replace("{id}", "1")
     }
 
-    fn body(&self, method: &str, p: &str, me: &str) -> Option<Value> {
+    pub fn body(&self, method: &str, p: &str, me: &str) -> Option<Value> {
         let b = match (method, p) {
             ("POST", "/api/v1/session") => json!({"username": me, "password": PASSWORD}),
             // A wrong current password: the permission lets it through, the check refuses it.
@@ -219,8 +219,9 @@ async fn person(t: &TestApp, role: &str, rep: &str, mm: &str, county_id: i64) ->
     }
 }
 
-both_backends!(every_api_route_has_a_decision, async |t: TestApp| {
-    let c = t.client();
+/// The sample of the matrix (and of the fuzzing): the first market manager's first rep, their
+/// first retailer and county, the first SKU; with the rep and the market manager.
+pub async fn sample(t: &TestApp) -> (Sample, String, String, i64) {
     let rep = t.users_of_role("account_manager").await.remove(0);
     let mm = t.manager_of(&rep).await;
     let retailer = t.first_retailer_of(&rep).await;
@@ -242,7 +243,13 @@ both_backends!(every_api_route_has_a_decision, async |t: TestApp| {
         rep: rep.clone(),
         week: "2026-W46".to_string(),
     };
-    let (_, doc) = t.get_json(&c, "/api/openapi.json").await;
+    (s, rep, mm, county_id)
+}
+
+/// Every (method, path) of the OpenAPI document the router is built from; signing out last (it
+/// ends the session the others use).
+pub async fn api_routes(t: &TestApp) -> Vec<(String, String)> {
+    let (_, doc) = t.get_json(&t.client(), "/api/openapi.json").await;
     let mut routes: Vec<(String, String)> = doc["paths"]
         .as_object()
         .unwrap()
@@ -255,8 +262,14 @@ both_backends!(every_api_route_has_a_decision, async |t: TestApp| {
                 .collect::<Vec<_>>()
         })
         .collect();
-    // Signing out last: it ends the session the other rows use.
     routes.sort_by_key(|(m, p)| (m == "DELETE" && p == "/api/v1/session", p.clone()));
+    routes
+}
+
+both_backends!(every_api_route_has_a_decision, async |t: TestApp| {
+    let c = t.client();
+    let (s, rep, mm, county_id) = sample(&t).await;
+    let routes = api_routes(&t).await;
     let undecided: Vec<String> = routes
         .iter()
         .filter(|(m, p)| !MATRIX.iter().any(|r| r.method == m && r.path == p))

@@ -13,6 +13,7 @@ mod cultivation;
 mod cycle;
 mod feedback;
 mod forecasts;
+mod fuzz;
 mod hardening;
 mod headers;
 mod home;
