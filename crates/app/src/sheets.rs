@@ -987,6 +987,14 @@ pub async fn list(
     from: IsoWeek,
     to: IsoWeek,
 ) -> AppResult<Vec<SheetSummary>> {
+    // At most a year of weeks in one answer.
+    let days = (to.monday() - from.monday()).num_days();
+    if days < 0 {
+        return Err(AppError::invalid("to", "结束周早于开始周"));
+    }
+    if days > 52 * 7 {
+        return Err(AppError::invalid("to", "一次最多查询 53 周"));
+    }
     let p = app.policy().await?.one_sheet;
     let reps: Vec<Staff> = match username {
         Some(u) => {

@@ -28,7 +28,7 @@ pub use model_job::{
 };
 pub use pos::{PosSheet, PosSheetLine, issue_pos_token, pos_sheet};
 pub use submission::{SubmitOut, comment, return_submission, submit};
-pub use totals::{RepSum, TotalRow, TotalsBy, list, rep_sums, totals};
+pub use totals::{MAX_PER_PAGE, RepSum, TotalRow, TotalsBy, list, list_page, rep_sums, totals};
 
 /// The forecast of `target` is entered and submitted in the month before it.
 pub fn working_month(target: Month) -> Month {

@@ -1,7 +1,7 @@
 //! Totals of a month's forecast in the person's scope: by SKU, brand or price class against last
 //! month's and last year's demand, and per rep (summed in the database).
 use super::working_month;
-use crate::{App, AppResult, CurrentUser, Scope};
+use crate::{App, AppError, AppResult, CurrentUser, Scope};
 use domain::Month;
 use serde::Serialize;
 use store::repo::forecasts as repo;
@@ -115,4 +115,33 @@ pub async fn list(
 ) -> AppResult<Vec<store::repo::forecasts::ForecastView>> {
     let scope = Scope::of(&app.db, user).await?.ids();
     Ok(repo::list(&app.db, scope, &target.to_string()).await?)
+}
+
+/// Most forecast records one page of the API answers.
+pub const MAX_PER_PAGE: i64 = 20_000;
+
+/// One page (from 1) of [`list`], with the number of records in all: the API's answer, so a
+/// company-wide list (200,000 records in the default city) never goes out in one body.
+pub async fn list_page(
+    app: &App,
+    user: &CurrentUser,
+    target: Month,
+    page: i64,
+    per_page: i64,
+) -> AppResult<(Vec<store::repo::forecasts::ForecastView>, i64)> {
+    if page < 1 {
+        return Err(AppError::invalid("page", "页码从 1 开始"));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(AppError::invalid(
+            "per_page",
+            format!("每页条数应在 1–{MAX_PER_PAGE} 之间"),
+        ));
+    }
+    let scope = Scope::of(&app.db, user).await?.ids();
+    let m = target.to_string();
+    let total = repo::count(&app.db, scope, &m).await?;
+    let offset = (page - 1).saturating_mul(per_page);
+    let rows = repo::list_page(&app.db, scope, &m, per_page, offset).await?;
+    Ok((rows, total))
 }

@@ -317,16 +317,39 @@ pub struct ForecastView {
 }
 
 pub async fn list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ForecastView>> {
+    list_page(db, scope, month, i64::MAX, 0).await
+}
+
+/// How many forecast records of a month lie in a scope.
+pub async fn count(db: &Db, scope: ScopeIds, month: &str) -> Result<i64> {
+    let q = format!(
+        "SELECT COUNT(*) FROM forecast f JOIN retailer r ON r.id = f.retailer_id WHERE {} AND f.month = $4",
+        scope.sql()
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_scalar::<_, i64>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_one(p).await)?,
+    )
+}
+
+/// One page of [`list`]: `limit` records after the first `offset`, in the same order.
+pub async fn list_page(
+    db: &Db,
+    scope: ScopeIds,
+    month: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ForecastView>> {
     let scope_sql = scope.sql();
     let q = format!(
         "SELECT f.retailer_id, r.customer_code, r.name AS retailer_name, r.tier, r.account_manager_id AS rep_id, r.area_id, r.county_id, \
          f.product_id, p.sku_code, p.brand, p.price_class, p.supply_status, f.method, f.quantity, f.state, f.model_qty, f.interactive_qty, \
          f.self_report_qty, f.self_report_reviewed_qty, f.balanced_qty \
          FROM forecast f JOIN retailer r ON r.id = f.retailer_id JOIN product p ON p.id = f.product_id \
-         WHERE {scope_sql} AND f.month = $4 ORDER BY r.customer_code, p.sku_code"
+         WHERE {scope_sql} AND f.month = $4 ORDER BY r.customer_code, p.sku_code LIMIT $5 OFFSET $6"
     );
     Ok(
-        on_db!(db, p => sqlx::query_as::<_, ForecastView>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+        on_db!(db, p => sqlx::query_as::<_, ForecastView>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month)
+            .bind(limit).bind(offset).fetch_all(p).await)?,
     )
 }
 

@@ -32,13 +32,26 @@ pub async fn forecast_put(
     Ok(axum::Json(out).into_response())
 }
 
-/// The forecast records of a target month in the person's scope.
-#[utoipa::path(get, path = "/api/v1/forecasts/{month}", params(("month" = String, Path)), responses((status = 200, description = "预测记录")))]
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageParams {
+    /// Page number, from 1 (default 1).
+    pub page: Option<i64>,
+    /// Records per page (1–20000, default 5000).
+    pub per_page: Option<i64>,
+}
+
+/// The forecast records of a target month in the person's scope, a page at a time (a rep's
+/// records fit in the first); `X-Total-Count` gives the number in all.
+#[utoipa::path(get, path = "/api/v1/forecasts/{month}", params(("month" = String, Path), PageParams),
+    responses((status = 200, description = "预测记录（X-Total-Count: 总条数）"), (status = 400, body = Problem)))]
 pub async fn forecast_list(
     Api(app, u): Api,
     Path(month): Path<Month>,
+    Query(q): Query<PageParams>,
 ) -> Result<Response, ApiError> {
-    Ok(axum::Json(app::forecasting::list(&app, &u, month).await?).into_response())
+    let (page, per_page) = (q.page.unwrap_or(1), q.per_page.unwrap_or(5_000));
+    let (rows, total) = app::forecasting::list_page(&app, &u, month, page, per_page).await?;
+    Ok(([("x-total-count", total.to_string())], axum::Json(rows)).into_response())
 }
 
 /// The rep submits the target month's forecast (locks it). A second submit changes nothing.

@@ -354,3 +354,49 @@ both_backends!(nul_characters_are_refused, async |t: TestApp| {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 });
+
+// Lists are bounded: the forecast list answers a page at a time with the total in
+// `X-Total-Count` (the center's list of the default city is 200,000 records); the sheet list
+// spans at most a year of weeks.
+both_backends!(
+    lists_are_paged_and_ranges_bounded,
+    Start::CityWithModel,
+    async |t: TestApp| {
+        t.at(2026, 9, 2);
+        let center = t.login(&t.user_of_role("marketing_center").await).await;
+        let path = format!("/api/v1/forecasts/{TARGET}");
+        let r = t.get(&center, &path).await;
+        let total: usize = r.headers()["x-total-count"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let (_, first) = json_of(r).await;
+        assert!(total > 10, "{total}");
+        assert_eq!(first.as_array().unwrap().len(), total.min(5000));
+        let (s, p1) = t.get_json(&center, &format!("{path}?per_page=7")).await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, p2) = t
+            .get_json(&center, &format!("{path}?per_page=7&page=2"))
+            .await;
+        assert_eq!(p1.as_array().unwrap().len(), 7);
+        assert_eq!(p2[0], first[7], "page 2 goes on where page 1 ends");
+        for bad in ["?per_page=0", "?per_page=20001", "?page=0", "?page=-3"] {
+            let (s, p) = t.get_json(&center, &format!("{path}{bad}")).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {p}");
+        }
+        let (s, p) = t
+            .get_json(&center, "/api/v1/sheets?from=2000-W01&to=2100-W52")
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{p}");
+        assert_eq!(p["field"], "to");
+        let (s, _) = t
+            .get_json(&center, "/api/v1/sheets?from=2026-W40&to=2026-W30")
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let (s, _) = t
+            .get_json(&center, "/api/v1/sheets?from=2025-W47&to=2026-W46")
+            .await;
+        assert_eq!(s, StatusCode::OK);
+    }
+);
