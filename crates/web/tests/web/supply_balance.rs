@@ -66,7 +66,10 @@ fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
 pub async fn api_step_supply_entry(t: &TestApp, center: &Client) -> SupplyPlan {
     let _s = step("supply: entry by JSON and Excel upload");
     let (_, all) = t
-        .get_json(center, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
+        .get_json(
+            center,
+            &format!("/api/v1/forecasts/{TARGET}?per_page=20000"),
+        )
         .await;
     let all = all.as_array().unwrap().clone();
     let mut demand: std::collections::BTreeMap<String, i64> = Default::default();
