@@ -76,12 +76,8 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .route("/forecasts/{month}/model", post(forecasts::pages::model))
                 .route("/jobs/{id}", get(forecasts::pages::job))
                 .route(
-                    "/forecasts/{month}/reps/{rep}/comment",
-                    post(forecasts::pages::comment),
-                )
-                .route(
-                    "/forecasts/{month}/reps/{rep}/return",
-                    post(forecasts::pages::return_to_rep),
+                    "/forecasts/{month}/reps/{rep}/{act}",
+                    post(forecasts::pages::supervise),
                 )
                 .route(
                     "/forecasts/{month}/{retailer}",

@@ -91,25 +91,30 @@ pub async fn submit(ctx: PageCtx, Path(target): Path<Month>, _: CsrfForm<NoField
     ctx.redirect(&format!("/forecasts/{target}"), res)
 }
 
-pub async fn comment(
-    ctx: PageCtx,
-    Path((target, rep)): Path<(Month, Username)>,
-    CsrfForm(f): CsrfForm<TextForm>,
-) -> PageResult {
-    let res = app::forecasting::comment(&ctx.app, &ctx.user, target, &rep, &f.text)
-        .await
-        .map(|_| format!("已评论 {rep} 的预测"));
-    ctx.redirect(&format!("/forecasts/{target}"), res)
+/// What a supervisor does to a rep's forecast from the month's page (§2.1): comment on it or
+/// return it, with a text, never change its numbers.
+#[derive(serde::Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Supervise {
+    Comment,
+    Return,
 }
 
-pub async fn return_to_rep(
+/// `/forecasts/{month}/reps/{rep}/comment` and `…/return`.
+pub async fn supervise(
     ctx: PageCtx,
-    Path((target, rep)): Path<(Month, Username)>,
+    Path((target, rep, act)): Path<(Month, Username, Supervise)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> PageResult {
-    let res = app::forecasting::return_submission(&ctx.app, &ctx.user, target, &rep, &f.text)
-        .await
-        .map(|()| format!("已退回 {rep} 的预测"));
+    let (app, u) = (&ctx.app, &ctx.user);
+    let res = match act {
+        Supervise::Comment => app::forecasting::comment(app, u, target, &rep, &f.text)
+            .await
+            .map(|_| format!("已评论 {rep} 的预测")),
+        Supervise::Return => app::forecasting::return_submission(app, u, target, &rep, &f.text)
+            .await
+            .map(|()| format!("已退回 {rep} 的预测")),
+    };
     ctx.redirect(&format!("/forecasts/{target}"), res)
 }
 

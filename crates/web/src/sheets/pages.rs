@@ -229,6 +229,18 @@ fn content_from_form(v: &SheetView, f: &Fields) -> Result<SheetContent, AppError
     })
 }
 
+/// After a sheet's form: on to `to` on the sheet, or the sheet again with the refusal a person
+/// can act on.
+async fn on_sheet<T>(
+    ctx: &PageCtx,
+    username: &Username,
+    week: IsoWeek,
+    outcome: Result<T, AppError>,
+    to: &str,
+) -> PageResult {
+    done_or_shown(outcome, to, |m| render_sheet(ctx, username, week, Some(m))).await
+}
+
 /// The edit form (its field names carry the target code, the tick row and the day).
 pub async fn save(
     ctx: PageCtx,
@@ -242,10 +254,13 @@ pub async fn save(
             content_from_form(v, &f)
         })
         .await;
-    let to = format!("/sheets/{username}/{week}?saved=1");
-    done_or_shown(outcome, &to, |m| {
-        render_sheet(&ctx, &username, week, Some(m))
-    })
+    on_sheet(
+        &ctx,
+        &username,
+        week,
+        outcome,
+        &format!("/sheets/{username}/{week}?saved=1"),
+    )
     .await
 }
 
@@ -255,10 +270,13 @@ pub async fn submit(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> PageResult {
     let outcome = app::sheets::submit(&ctx.app, &ctx.user, &username, week).await;
-    let to = format!("/sheets/{username}/{week}");
-    done_or_shown(outcome, &to, |m| {
-        render_sheet(&ctx, &username, week, Some(m))
-    })
+    on_sheet(
+        &ctx,
+        &username,
+        week,
+        outcome,
+        &format!("/sheets/{username}/{week}"),
+    )
     .await
 }
 
@@ -274,10 +292,13 @@ pub async fn review(
     CsrfForm(f): CsrfForm<ReviewForm>,
 ) -> PageResult {
     let outcome = app::sheets::review(&ctx.app, &ctx.user, &username, week, &f.comment).await;
-    let to = format!("/sheets/{username}/{week}");
-    done_or_shown(outcome, &to, |m| {
-        render_sheet(&ctx, &username, week, Some(m))
-    })
+    on_sheet(
+        &ctx,
+        &username,
+        week,
+        outcome,
+        &format!("/sheets/{username}/{week}"),
+    )
     .await
 }
 
@@ -322,10 +343,13 @@ pub async fn green(
         Ok(g) => app::sheets::add_green(&ctx.app, &ctx.user, &username, week, &g).await,
         Err(e) => Err(e),
     };
-    let to = format!("/sheets/{username}/{week}#b5");
-    done_or_shown(outcome, &to, |m| {
-        render_sheet(&ctx, &username, week, Some(m))
-    })
+    on_sheet(
+        &ctx,
+        &username,
+        week,
+        outcome,
+        &format!("/sheets/{username}/{week}#b5"),
+    )
     .await
 }
 
