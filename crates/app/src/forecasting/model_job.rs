@@ -109,6 +109,9 @@ pub fn model_forecasts(
     (rows, failed)
 }
 
+/// The audit action of a MODEL run's start (its end is `forecast.model_run`).
+pub const MODEL_START: &str = "forecast.model_start";
+
 /// The MODEL job (模型预测): fill every pair with demand history in `scope` for `target` from
 /// demand (not quota-cut purchases), in one transaction, reporting progress. Higher-precedence
 /// figures and submitted records are kept (§5.1). An identical re-run writes nothing.
@@ -133,6 +136,21 @@ pub async fn run_model_phased(
 ) -> AppResult<ModelRun> {
     phase("读取需求历史");
     let started = app.clock.now();
+    // Started, in the audit trail: a run that never reaches its commit (the process killed) is
+    // shown as interrupted on the forecast page, where it can be run again; its results are
+    // written in one transaction with its `forecast.model_run` entry, so none are half there.
+    let mut tx = app.db.begin().await?;
+    audit::record(
+        &mut tx,
+        actor,
+        MODEL_START,
+        "forecast",
+        &target.to_string(),
+        None::<&()>,
+        Some(&serde_json::json!({"scope": format!("{scope:?}")})),
+    )
+    .await?;
+    tx.commit().await?;
     let t0 = std::time::Instant::now();
     let last = working_month(target).prev();
     let first = last.plus(-23);
@@ -165,9 +183,8 @@ pub async fn run_model_phased(
         Some(&serde_json::json!({"pairs": rows.len(), "written": written, "scope": format!("{scope:?}")})),
     )
     .await?;
-    tx.commit().await?;
     repo::record_job(
-        &app.db,
+        &mut tx,
         "MODEL_FORECAST",
         &target.to_string(),
         &format!("{scope:?}"),
@@ -178,6 +195,7 @@ pub async fn run_model_phased(
         &actor.username,
     )
     .await?;
+    tx.commit().await?;
     Ok(ModelRun {
         month: target.to_string(),
         pairs: rows.len(),

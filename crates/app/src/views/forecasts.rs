@@ -41,6 +41,9 @@ pub struct RepLine {
 pub struct ModelPanel {
     pub job: Option<crate::jobs::Job>,
     pub last: Option<MonthJob>,
+    /// When the latest run started but never finished (the service stopped during it) and none
+    /// runs now: its start. Nothing of it was written; it can be run again.
+    pub interrupted: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The forecast page of a target month in the person's scope.
@@ -169,9 +172,21 @@ pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<Foreca
         }
     }
     let model = if matches!(u.role, Role::MarketingCenter | Role::Admin) {
+        let job = app.jobs.latest(crate::forecasting::MODEL_JOB, &tm);
+        let running = job
+            .as_ref()
+            .is_some_and(|j| j.state == crate::jobs::JobState::Running);
+        let trail = store::audit::for_entity(&app.db, "forecast", &tm, 50).await?;
+        let latest = trail.iter().find(|e| {
+            e.action == crate::forecasting::MODEL_START || e.action == "forecast.model_run"
+        });
+        let interrupted = latest
+            .filter(|e| e.action == crate::forecasting::MODEL_START && !running)
+            .map(|e| e.at);
         Some(ModelPanel {
-            job: app.jobs.latest(crate::forecasting::MODEL_JOB, &tm),
+            job,
             last: repo::forecasts::last_job(&app.db, crate::forecasting::MODEL_JOB, &tm).await?,
+            interrupted,
         })
     } else {
         None

@@ -569,10 +569,11 @@ pub async fn published_total(tx: &mut Tx, month: &str, retailer_id: i64) -> Resu
     Ok(on_tx!(tx, c => sqlx::query_scalar(q).bind(month).bind(retailer_id).fetch_one(c).await)?)
 }
 
-/// Record a finished batch job.
+/// Record a finished batch job, in the transaction that wrote its results (so a job is recorded
+/// as finished exactly when its results are there).
 #[allow(clippy::too_many_arguments)]
 pub async fn record_job(
-    db: &Db,
+    tx: &mut Tx,
     kind: &str,
     month: &str,
     scope: &str,
@@ -583,8 +584,8 @@ pub async fn record_job(
     actor: &str,
 ) -> Result<()> {
     let q = "INSERT INTO month_job (kind, month, scope, total, written, started_at, finished_at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-    on_db!(db, p => sqlx::query(q).bind(kind).bind(month).bind(scope).bind(total).bind(written).bind(started).bind(finished).bind(actor)
-        .execute(p).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query(q).bind(kind).bind(month).bind(scope).bind(total).bind(written).bind(started).bind(finished).bind(actor)
+        .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

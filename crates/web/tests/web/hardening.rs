@@ -400,3 +400,45 @@ both_backends!(
         assert_eq!(s, StatusCode::OK);
     }
 );
+
+// A MODEL run whose process was killed before its commit wrote nothing (its results and its
+// `forecast.model_run` entry are one transaction); the forecast page shows it as interrupted and
+// it runs again.
+both_backends!(
+    interrupted_model_run_is_shown_and_rerun,
+    async |t: TestApp| {
+        t.at(2026, 9, 2);
+        let center = t.login(&t.user_of_role("marketing_center").await).await;
+        // The start a killed run left behind.
+        let mut tx = t.db().begin().await.unwrap();
+        store::audit::record(
+            &mut tx,
+            &store::audit::Actor::system("yxzx01"),
+            "forecast.model_start",
+            "forecast",
+            TARGET,
+            None::<&()>,
+            Some(&json!({"scope": "company"})),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let page = format!("/forecasts/{TARGET}");
+        let (s, html) = t.get_html(&center, &page).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("未完成") && html.contains("可重新运行"),
+            "{html}"
+        );
+        let r = center
+            .post(t.url(&format!("/api/v1/forecasts/{TARGET}/model?wait=true")))
+            .header("content-type", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let (_, html) = t.get_html(&center, &page).await;
+        assert!(!html.contains("未完成"), "{html}");
+        assert!(html.contains("上次完成"), "{html}");
+    }
+);
