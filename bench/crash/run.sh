@@ -157,7 +157,7 @@ for backend in $backends; do
   supply_json=$(mktemp)
   if [ "$backend" = sqlite ]; then skus=$(sqlite3 "$base" 'SELECT id, sku_code FROM product ORDER BY id')
   else skus=$(psql "$pg/m135_crash_base" -tA -F'|' -c 'SELECT id, sku_code FROM product ORDER BY id'); fi
-  echo "$skus" | awk -F'|' 'BEGIN{printf "{\"lines\":["} {printf "%s{\"sku\":\"%s\",\"quantity\":%d}", NR>1?",":"", $2, 1000+$1} END{print "]}"}' >"$supply_json"
+  echo "$skus" | awk -F'|' 'BEGIN{printf "{\"lines\":["} {printf "%s{\"sku\":\"%s\",\"quantity\":%d}", (NR > 1 ? "," : ""), $2, 1000+$1} END{print "]}"}' >"$supply_json"
   echo "== $backend: month T = $T (published by 'publish'), T+1 = $M2 (model, supply)"
   for op in model publish supply; do
     # The reference run, uncrashed.
