@@ -24,7 +24,8 @@
 #   SQLite also: PRAGMA integrity_check = ok, PRAGMA foreign_key_check empty.
 # One PASS/FAIL line per iteration, then the tally; exit 1 on any FAIL.
 # Usage: bench/crash/run.sh [N] [BACKENDS]   (default 5, "sqlite postgres"; the city and the
-#        prepared copies are made once into /tmp and PostgreSQL databases m135_crash_*;
+#        prepared copies are made once into /tmp and PostgreSQL databases m135_crash_* (from
+#        bench/load/run.sh's m135_load_city when present);
 #        PG_URL=postgres://postgres@127.0.0.1:5432 by default; SEED for the kill moments)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,8 +60,13 @@ prepare_sqlite() {
 prepare_postgres() {
   if ! psql "$pg/m135_crash_base" -tAc 'SELECT month FROM balance_run WHERE state = $$DRAFT$$' 2>/dev/null | grep -q .; then
     psql "$pg/postgres" -qc 'DROP DATABASE IF EXISTS m135_crash_base' >/dev/null
-    psql "$pg/postgres" -qc 'CREATE DATABASE m135_crash_base' >/dev/null
-    M135_LOG=error "$bin" sim --database-url "$pg/m135_crash_base" >/dev/null
+    # bench/load/run.sh's city when there is one (a copy is quicker than generating it again).
+    if psql "$pg/m135_load_city" -tAc 'SELECT 1 FROM retailer LIMIT 1' 2>/dev/null | grep -q 1; then
+      psql "$pg/postgres" -qc 'CREATE DATABASE m135_crash_base TEMPLATE m135_load_city' >/dev/null
+    else
+      psql "$pg/postgres" -qc 'CREATE DATABASE m135_crash_base' >/dev/null
+      M135_LOG=error "$bin" sim --database-url "$pg/m135_crash_base" >/dev/null
+    fi
     M135_LOG=error "$bin" month run --database-url "$pg/m135_crash_base" --until balance >/dev/null
   fi
   T=$(psql "$pg/m135_crash_base" -tAc 'SELECT month FROM balance_run WHERE state = $$DRAFT$$')
