@@ -105,6 +105,8 @@ struct Person {
     paths: Vec<String>,
     /// The menu link each path comes from (its own, or its page's for an API twin).
     links: Vec<String>,
+    /// Each path's time at discovery.
+    cost: Vec<Duration>,
 }
 
 /// One answered (or failed) request.
@@ -175,6 +177,13 @@ async fn main() -> Result<(), BoxError> {
                     .filter(|(_, k)| **k)
                     .map(|(x, _)| x.clone())
                     .collect();
+                q.cost = p
+                    .cost
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(x, _)| *x)
+                    .collect();
                 q.links = p
                     .links
                     .iter()
@@ -200,6 +209,7 @@ async fn main() -> Result<(), BoxError> {
                 String::new()
             }
         );
+        report_share(&label, &people);
         let mut rng = Rng(a.seed);
         // Warm-up: the same open loop, thrown away.
         open_loop(&client, &a, &label, &people, &mut rng, a.warmup).await;
@@ -260,8 +270,9 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
             match land(client, a, &cookie, &link).await? {
                 Some(p) => {
                     let key = (role.clone(), template(&p));
-                    costs.entry(key).or_default().push(t.elapsed());
-                    pages.push((link, p));
+                    let d = t.elapsed();
+                    costs.entry(key).or_default().push(d);
+                    pages.push((link, p, d));
                 }
                 None => {
                     *dropped
@@ -270,8 +281,8 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
                 }
             }
         }
-        let (mut paths, mut links) = (Vec::new(), Vec::new());
-        for (link, page) in pages {
+        let (mut paths, mut links, mut cost) = (Vec::new(), Vec::new(), Vec::new());
+        for (link, page, page_cost) in pages {
             if let Some(api) = api_twin(&page)
                 && !paths.contains(&api)
             {
@@ -279,12 +290,14 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
                 let r = get(client, a, &cookie, &api).await?;
                 if r.status() == StatusCode::OK {
                     r.bytes().await?;
+                    let d = t.elapsed();
                     costs
                         .entry((role.clone(), template(&api)))
                         .or_default()
-                        .push(t.elapsed());
+                        .push(d);
                     paths.push(api);
                     links.push(link.clone());
+                    cost.push(d);
                 } else {
                     *dropped
                         .entry(format!("{role} {}", template(&api)))
@@ -294,6 +307,7 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
             if !paths.contains(&page) {
                 paths.push(page);
                 links.push(link);
+                cost.push(page_cost);
             }
         }
         people.push(Person {
@@ -302,6 +316,7 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
             cookie,
             paths,
             links,
+            cost,
         });
     }
     for (what, n) in dropped {
@@ -335,6 +350,30 @@ fn report_costs(label: &str, costs: &Costs) {
             ms(pct(&v, 50.0)),
             ms(*v.last().expect("a row has requests"))
         );
+    }
+}
+
+/// What the mix asks of the server, from the discovery's times (one request at a time): the mean
+/// time of a request of the mix (a person drawn uniformly, then one of their paths), hence about
+/// the requests per second each busy core can answer, and the role's paths that take the
+/// largest shares of that time.
+fn report_share(label: &str, people: &[Person]) {
+    let mut by: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for p in people {
+        let w = 1.0 / (people.len() * p.paths.len()) as f64;
+        for (path, d) in p.paths.iter().zip(&p.cost) {
+            *by.entry((p.role.clone(), template(path))).or_default() += w * ms(*d);
+        }
+    }
+    let mean: f64 = by.values().sum();
+    eprintln!(
+        "[{label}] mean time of a request of this mix at discovery {mean:.1} ms (≈ {:.0} requests/s per busy core); largest shares:",
+        1000.0 / mean
+    );
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|x, y| y.1.total_cmp(&x.1));
+    for ((role, path), t) in rows.iter().take(10) {
+        eprintln!("  {role:<18} {path:<34} {:>5.1} %", 100.0 * t / mean);
     }
 }
 
