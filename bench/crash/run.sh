@@ -33,6 +33,7 @@ cargo build --release -q -p m135
 bin="${CARGO_TARGET_DIR:-target}/release/m135"
 n="${1:-5}"
 backends="${2:-sqlite postgres}"
+export PGOPTIONS=--client-min-messages=warning # no NOTICE of DROP … IF EXISTS
 pg="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
 RANDOM="${SEED:-135}"
 city=/tmp/m135-bench-load-city.db

@@ -21,6 +21,7 @@ cargo build --release -q -p web --example loadgen
 bin="${CARGO_TARGET_DIR:-target}/release/m135"
 gen="${CARGO_TARGET_DIR:-target}/release/examples/loadgen"
 backends="${1:-sqlite postgres}"
+export PGOPTIONS=--client-min-messages=warning # no NOTICE of DROP … IF EXISTS
 pg="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
 rate="${RATE:-100}"
 skip="${SKIP:-/cycle,/meeting,/method135}"
