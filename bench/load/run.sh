@@ -48,7 +48,7 @@ for backend in $backends; do
     psql "$pg/postgres" -qc 'CREATE DATABASE m135_load TEMPLATE m135_load_city' >/dev/null
     db="$pg/m135_load"
   fi
-  "$bin" serve --database-url "$db" --listen "127.0.0.1:$port" >"/tmp/m135-bench-load-serve-$backend.log" 2>&1 &
+  "$bin" serve --allow-demo-passwords --database-url "$db" --listen "127.0.0.1:$port" >"/tmp/m135-bench-load-serve-$backend.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   "$gen" --url "http://127.0.0.1:$port" --label "$backend" --rate "$rate" \
