@@ -17,24 +17,18 @@ pub fn quantity(field: impl Into<String>, q: i64, max: i64) -> AppResult<i64> {
 
 /// A free text within `max_text_chars`.
 pub fn text(limits: &InputLimits, field: impl Into<String>, s: &str) -> AppResult<()> {
-    let n = s.chars().count();
-    if n > limits.max_text_chars {
-        return Err(AppError::invalid(
-            field,
-            format!("{n} 字超过上限 {} 字", limits.max_text_chars),
-        ));
-    }
-    Ok(())
+    chars_within(field, s, limits.max_text_chars)
 }
 
 /// A whole document (a one-sheet, a 135 plan) within `max_document_chars`.
 pub fn document(limits: &InputLimits, field: impl Into<String>, s: &str) -> AppResult<()> {
+    chars_within(field, s, limits.max_document_chars)
+}
+
+fn chars_within(field: impl Into<String>, s: &str, max: usize) -> AppResult<()> {
     let n = s.chars().count();
-    if n > limits.max_document_chars {
-        return Err(AppError::invalid(
-            field,
-            format!("共 {n} 字，超过上限 {} 字", limits.max_document_chars),
-        ));
+    if n > max {
+        return Err(AppError::invalid(field, format!("{n} 字超过上限 {max} 字")));
     }
     Ok(())
 }

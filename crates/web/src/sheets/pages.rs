@@ -229,16 +229,17 @@ fn content_from_form(v: &SheetView, f: &Fields) -> Result<SheetContent, AppError
     })
 }
 
-/// After a sheet's form: on to `to` on the sheet, or the sheet again with the refusal a person
-/// can act on.
+/// After a sheet's form: on to the sheet (`then`: its query or anchor), or the sheet again with
+/// the refusal a person can act on.
 async fn on_sheet<T>(
     ctx: &PageCtx,
     username: &Username,
     week: IsoWeek,
     outcome: Result<T, AppError>,
-    to: &str,
+    then: &str,
 ) -> PageResult {
-    done_or_shown(outcome, to, |m| render_sheet(ctx, username, week, Some(m))).await
+    let to = format!("/sheets/{username}/{week}{then}");
+    done_or_shown(outcome, &to, |m| render_sheet(ctx, username, week, Some(m))).await
 }
 
 /// The edit form (its field names carry the target code, the tick row and the day).
@@ -254,14 +255,7 @@ pub async fn save(
             content_from_form(v, &f)
         })
         .await;
-    on_sheet(
-        &ctx,
-        &username,
-        week,
-        outcome,
-        &format!("/sheets/{username}/{week}?saved=1"),
-    )
-    .await
+    on_sheet(&ctx, &username, week, outcome, "?saved=1").await
 }
 
 pub async fn submit(
@@ -270,14 +264,7 @@ pub async fn submit(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> PageResult {
     let outcome = app::sheets::submit(&ctx.app, &ctx.user, &username, week).await;
-    on_sheet(
-        &ctx,
-        &username,
-        week,
-        outcome,
-        &format!("/sheets/{username}/{week}"),
-    )
-    .await
+    on_sheet(&ctx, &username, week, outcome, "").await
 }
 
 #[derive(Deserialize)]
@@ -292,14 +279,7 @@ pub async fn review(
     CsrfForm(f): CsrfForm<ReviewForm>,
 ) -> PageResult {
     let outcome = app::sheets::review(&ctx.app, &ctx.user, &username, week, &f.comment).await;
-    on_sheet(
-        &ctx,
-        &username,
-        week,
-        outcome,
-        &format!("/sheets/{username}/{week}"),
-    )
-    .await
+    on_sheet(&ctx, &username, week, outcome, "").await
 }
 
 /// The green-channel form: codes as written, so a bad one is refused on the sheet by name.
@@ -343,14 +323,7 @@ pub async fn green(
         Ok(g) => app::sheets::add_green(&ctx.app, &ctx.user, &username, week, &g).await,
         Err(e) => Err(e),
     };
-    on_sheet(
-        &ctx,
-        &username,
-        week,
-        outcome,
-        &format!("/sheets/{username}/{week}#b5"),
-    )
-    .await
+    on_sheet(&ctx, &username, week, outcome, "#b5").await
 }
 
 #[derive(Template, WebTemplate)]
