@@ -26,6 +26,10 @@ pub const USER_KEY: &str = "staff_id";
 pub const CSRF_KEY: &str = "csrf";
 /// The session key of the moment a session ends however much it is used (Unix seconds).
 pub const UNTIL_KEY: &str = "until";
+/// The session key of when it was last used (Unix seconds, refreshed at most once a minute).
+pub const SEEN_KEY: &str = "seen";
+/// The session key of how long it may go unused (seconds; the policy's at sign-in).
+pub const IDLE_KEY: &str = "idle";
 
 /// A fresh random token (hex, 128 bits).
 pub fn random_token() -> String {
@@ -75,11 +79,21 @@ async fn session_user(
     let session = session_of(parts, state).await?;
     let id: Option<i64> = session.get(USER_KEY).await.ok().flatten();
     let id = id.ok_or(AppError::Unauthorized)?;
+    let now = state.app.clock.now().timestamp();
     let until: Option<i64> = session.get(UNTIL_KEY).await.ok().flatten();
-    if until.is_none_or(|u| state.app.clock.now().timestamp() >= u) {
-        // The absolute limit: sign in again.
+    let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
+    let idle: Option<i64> = session.get(IDLE_KEY).await.ok().flatten();
+    let expired = until.is_none_or(|u| now >= u)
+        || matches!((seen, idle), (Some(s), Some(i)) if now - s >= i)
+        || seen.is_none();
+    if expired {
+        // The absolute or the idle limit: sign in again.
         let _ = session.flush().await;
         return Err(AppError::Unauthorized);
+    }
+    if seen.is_some_and(|s| now - s >= 60) {
+        // Used again: the idle limit starts over (and the store's expiry with the save).
+        let _ = session.insert(SEEN_KEY, now).await;
     }
     let user = app::auth::current(&state.app, id).await?;
     Ok((session, user))

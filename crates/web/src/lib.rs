@@ -93,8 +93,9 @@ pub async fn router(app: App) -> std::io::Result<Router> {
 /// security headers, the request timeout and the concurrency limit of `options`.
 pub async fn router_with(app: App, options: &Options) -> std::io::Result<Router> {
     let sessions = sessions::AnyStore::on(app.sessions_pool()).await?;
-    // A session unused for `signin.session_idle_minutes` ends (the absolute limit is checked
-    // per request against the moment stored at sign-in).
+    // A session unused for `signin.session_idle_minutes` ends: checked per request against
+    // its last use (refreshed at most once a minute, which also saves it and so extends this
+    // store expiry), and the absolute limit against the moment stored at sign-in.
     let idle = app
         .policy()
         .await

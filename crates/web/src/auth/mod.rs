@@ -5,21 +5,26 @@ pub(crate) mod api;
 mod login_token;
 pub(crate) mod pages;
 
-use crate::extract::{CSRF_KEY, UNTIL_KEY, USER_KEY, random_token};
+use crate::extract::{CSRF_KEY, IDLE_KEY, SEEN_KEY, UNTIL_KEY, USER_KEY, random_token};
 use app::{App, AppError, CurrentUser};
 use tower_sessions::Session;
 
-/// Start the signed-in session of `user`: a new session id (no fixation), a fresh CSRF token and
-/// the moment it ends however much it is used (`signin.session_absolute_hours` from now).
+/// Start the signed-in session of `user`: a new session id (no fixation), a fresh CSRF token,
+/// the moment it ends however much it is used (`signin.session_absolute_hours` from now) and how
+/// long it may go unused (`signin.session_idle_minutes`).
 async fn start_session(app: &App, session: &Session, user: &CurrentUser) -> Result<(), AppError> {
-    let hours = app.policy().await?.signin.session_absolute_hours;
-    let until = app.clock.now() + chrono::Duration::hours(i64::from(hours));
+    let policy = app.policy().await?.signin;
+    let now = app.clock.now();
+    let until = now + chrono::Duration::hours(i64::from(policy.session_absolute_hours));
+    let idle = i64::from(policy.session_idle_minutes) * 60;
     let _ = session.cycle_id().await;
     session
         .insert(USER_KEY, user.id)
         .await
         .map_err(|_| AppError::Conflict("无法建立会话".into()))?;
     let _ = session.insert(UNTIL_KEY, until.timestamp()).await;
+    let _ = session.insert(SEEN_KEY, now.timestamp()).await;
+    let _ = session.insert(IDLE_KEY, idle).await;
     let _ = session.insert(CSRF_KEY, random_token()).await;
     Ok(())
 }

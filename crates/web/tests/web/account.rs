@@ -102,7 +102,7 @@ both_backends!(password_change_by_api, async |t: TestApp| {
 });
 
 // A session ends 24 hours after its sign-in however much it is used (policy
-// `signin.session_absolute_hours`).
+// `signin.session_absolute_hours`), and after 12 hours unused (`signin.session_idle_minutes`).
 both_backends!(session_absolute_limit, async |t: TestApp| {
     // The test city's sessions are long (the walks); back to the policy's default.
     let actor = store::audit::Actor::system("test");
@@ -114,10 +114,21 @@ both_backends!(session_absolute_limit, async |t: TestApp| {
     let rep = t.user_of_role("account_manager").await;
     t.at_utc(2026, 11, 16, 2, 0);
     let c = t.login(&rep).await;
-    t.at_utc(2026, 11, 17, 1, 59);
+    // Used every few hours: alive until 24 hours after the sign-in.
+    for (d, h, m) in [(16, 10, 0), (16, 20, 0), (17, 1, 59)] {
+        t.at_utc(2026, 11, d, h, m);
+        let (s, _) = t.get_json(&c, "/api/v1/me").await;
+        assert_eq!(s, StatusCode::OK, "{d} {h}:{m}");
+    }
+    t.at_utc(2026, 11, 17, 2, 0);
+    let (s, _) = t.get_json(&c, "/api/v1/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Unused for 12 hours: over, however young.
+    let c = t.login(&rep).await;
+    t.at_utc(2026, 11, 17, 13, 59);
     let (s, _) = t.get_json(&c, "/api/v1/me").await;
     assert_eq!(s, StatusCode::OK);
-    t.at_utc(2026, 11, 17, 2, 0);
+    t.at_utc(2026, 11, 18, 1, 59);
     let (s, _) = t.get_json(&c, "/api/v1/me").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let r = t.get(&c, "/").await;

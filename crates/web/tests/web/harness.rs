@@ -88,11 +88,11 @@ fn sqlite_template() -> &'static PathBuf {
     })
 }
 
-/// The test city's sessions last a year: the walks move the clock by weeks with the same
+/// The test city's sessions last a year, used or not: the walks move the clock by weeks with the same
 /// signed-in clients. The `account` tests set the policy's default back.
 async fn long_sessions(db: &Db) {
     let actor = store::audit::Actor::system("test");
-    let v = json!({"session_absolute_hours": 24 * 365});
+    let v = json!({"session_absolute_hours": 24 * 365, "session_idle_minutes": 60 * 24 * 365});
     store::repo::config::set_section(db, &actor, "signin", &v)
         .await
         .expect("signin policy");
