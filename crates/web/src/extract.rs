@@ -186,14 +186,28 @@ impl FromRequestParts<AppState> for PageCtx {
     }
 }
 
-/// The client's address, when the server was started with it (`web::serve` is); the sign-in's
-/// lockout counts failures per address too.
+/// The client's address: the last `X-Forwarded-For` entry behind a trusted proxy
+/// ([`crate::Options::trusted_proxy`]), else the connection's (when the server was started with
+/// it, as `web::serve` is). The sign-in's lockout counts failures per address too.
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        if s.trusted_proxy {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+                .last();
+            if forwarded.is_some() {
+                return Ok(ClientAddr(forwarded));
+            }
+        }
         let info = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();

@@ -63,6 +63,11 @@ pub struct Options {
     /// Requests handled at once over the whole server; the others wait their turn (the wait
     /// counts against their timeout). Default: 256.
     pub max_concurrent_requests: usize,
+    /// The platform sits behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: the sign-in's lockout per address then counts that address (the last
+    /// one in the header) instead of the proxy's, which every client would share. Default: off
+    /// (the header is not trusted: a client could write anything in it).
+    pub trusted_proxy: bool,
 }
 
 impl Default for Options {
@@ -72,6 +77,7 @@ impl Default for Options {
             request_timeout: Duration::from_secs(30),
             long_request_timeout: Duration::from_secs(30 * 60),
             max_concurrent_requests: 256,
+            trusted_proxy: false,
         }
     }
 }
@@ -82,6 +88,8 @@ pub struct AppState {
     pub app: App,
     /// Whether cookies are `Secure` ([`Options::secure_cookies`]).
     pub secure_cookies: bool,
+    /// Whether the client's address is the last of `X-Forwarded-For` ([`Options::trusted_proxy`]).
+    pub trusted_proxy: bool,
 }
 
 /// Build the whole application with the default [`Options`].
@@ -126,6 +134,7 @@ pub async fn router_with(app: App, options: &Options) -> std::io::Result<Router>
     let state = AppState {
         app,
         secure_cookies: options.secure_cookies,
+        trusted_proxy: options.trusted_proxy,
     };
     let (routes, doc) = routes::all();
     // Outermost last: tracing sees every request, the security headers go on every answer (a

@@ -47,6 +47,10 @@ pub struct WebArgs {
     /// Requests handled at once; the others wait their turn
     #[arg(long, env = "M135_MAX_CONCURRENT_REQUESTS", default_value_t = 256)]
     pub max_concurrent_requests: usize,
+    /// Behind a reverse proxy that appends the client's address to X-Forwarded-For: count
+    /// sign-in failures per that address, not the proxy's (which every client shares)
+    #[arg(long, env = "M135_TRUSTED_PROXY", value_parser = clap::builder::BoolishValueParser::new())]
+    pub trusted_proxy: bool,
 }
 
 impl WebArgs {
@@ -62,6 +66,7 @@ impl WebArgs {
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
             long_request_timeout: std::time::Duration::from_secs(self.long_request_timeout),
             max_concurrent_requests: self.max_concurrent_requests,
+            trusted_proxy: self.trusted_proxy,
         })
     }
 }

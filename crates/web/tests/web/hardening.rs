@@ -442,3 +442,51 @@ both_backends!(
         assert!(html.contains("上次完成"), "{html}");
     }
 );
+
+// Behind a trusted reverse proxy the lockout per address counts the client's address from
+// `X-Forwarded-For`, so 20 failures of one client do not lock everyone out; without the option
+// the header is not believed (a client could write any address in it).
+both_backends!(lockout_per_address_behind_a_proxy, async |t: TestApp| {
+    let rep = t.user_of_role("account_manager").await;
+    let opts = web::Options {
+        trusted_proxy: true,
+        ..Default::default()
+    };
+    let base = crate::headers::serve_with(&t, opts).await;
+    let c = t.client();
+    let login = |from: &'static str, username: String, password: &'static str| {
+        c.post(format!("{base}/api/v1/session"))
+            .header("x-forwarded-for", format!("203.0.113.9, {from}"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+    };
+    for i in 0..20 {
+        let r = login("198.51.100.1", format!("nobody{i}"), "wrong-password")
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = login("198.51.100.1", rep.clone(), PASSWORD).await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let r = login("198.51.100.2", rep.clone(), PASSWORD).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // The default server does not believe the header: the same address (the test's) is locked.
+    for i in 0..20 {
+        let r = c
+            .post(t.url("/api/v1/session"))
+            .header("x-forwarded-for", format!("192.0.2.{i}"))
+            .json(&json!({"username": format!("nobody{i}"), "password": "wrong-password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = c
+        .post(t.url("/api/v1/session"))
+        .header("x-forwarded-for", "192.0.2.200")
+        .json(&json!({"username": rep, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+});

@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// The same app and database as `t`, served on another port with other options.
-async fn serve_with(t: &TestApp, options: web::Options) -> String {
+pub async fn serve_with(t: &TestApp, options: web::Options) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -18,8 +18,9 @@ async fn serve_with(t: &TestApp, options: web::Options) -> String {
     let router = web::router_with(t.app.clone(), &options)
         .await
         .expect("router");
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let _ = axum::serve(listener, service).await;
     });
     base
 }
