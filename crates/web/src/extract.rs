@@ -203,7 +203,7 @@ impl FromRequestParts<AppState> for ClientAddr {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
-                .last();
+                .next_back();
             if forwarded.is_some() {
                 return Ok(ClientAddr(forwarded));
             }
