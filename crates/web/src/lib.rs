@@ -137,10 +137,18 @@ pub async fn router_with(app: App, options: &Options) -> std::io::Result<Router>
         trusted_proxy: options.trusted_proxy,
     };
     let (routes, doc) = routes::all();
+    // Served over HTTPS (the cookies are `Secure`): browsers are told to come back only so.
+    let hsts = options.secure_cookies.then(|| {
+        tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000"),
+        )
+    });
     // Outermost last: tracing sees every request, the security headers go on every answer (a
     // timeout's 503 included), and the session is loaded only once a request has its permit.
     Ok(routes
         .merge(docs::router(doc))
+        .layer(tower::util::option_layer(hsts))
         .layer(axum_messages::MessagesManagerLayer)
         .layer(layer)
         .layer(axum::middleware::from_fn_with_state(limits, layers::limit))

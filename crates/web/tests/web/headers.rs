@@ -317,6 +317,7 @@ both_backends!(secure_cookies_when_configured, async |t: TestApp| {
         .await
         .unwrap();
     assert!(!header(&r, "set-cookie").contains("Secure"));
+    assert_eq!(header(&r, "strict-transport-security"), "");
     let base = serve_with(
         &t,
         web::Options {
@@ -326,6 +327,8 @@ both_backends!(secure_cookies_when_configured, async |t: TestApp| {
     )
     .await;
     let r = plain.get(format!("{base}/login")).send().await.unwrap();
+    // Served over HTTPS: browsers are told to come back only so.
+    assert_eq!(header(&r, "strict-transport-security"), "max-age=31536000");
     let login = header(&r, "set-cookie");
     assert!(
         login.starts_with("m135_login=") && login.contains("; Secure"),
