@@ -161,6 +161,9 @@ pub fn parse_supply_xlsx(bytes: &[u8], max_rows: usize) -> AppResult<Vec<SupplyI
     Ok(out)
 }
 
+/// Most flagged lines one review answers (the company's can run into thousands).
+pub const MAX_FLAGGED_SHOWN: usize = 1_000;
+
 /// The review of a run: per SKU, per tier, flagged retailers.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
@@ -168,7 +171,10 @@ pub struct Review {
     pub state: String,
     pub skus: Vec<SkuReview>,
     pub tiers: Vec<TierReview>,
+    /// The flagged lines, the largest cuts first, at most [`MAX_FLAGGED_SHOWN`].
     pub flagged: Vec<store::repo::supply::LineView>,
+    /// How many lines are flagged in all.
+    pub flagged_total: usize,
     pub retailers: usize,
     pub lines: usize,
     /// SKUs forecast but without supply entered: kept at their forecasts.
@@ -773,7 +779,13 @@ pub async fn review(app: &App, user: &CurrentUser, target: Month) -> AppResult<R
                 cut_share: (f > 0).then(|| (f - fin) as f64 / f as f64),
             })
             .collect(),
-        flagged: lines.iter().filter(|l| l.flagged).cloned().collect(),
+        flagged: {
+            let mut f: Vec<_> = lines.iter().filter(|l| l.flagged).cloned().collect();
+            f.sort_by_key(|l| std::cmp::Reverse(l.forecast_qty - l.final_qty));
+            f.truncate(MAX_FLAGGED_SHOWN);
+            f
+        },
+        flagged_total: lines.iter().filter(|l| l.flagged).count(),
         retailers: retailers.len(),
         lines: lines.len(),
         skus_without_supply,

@@ -179,6 +179,18 @@ pub async fn api_step_review_in_scope(t: &TestApp, center: &Client) {
     let (s, all) = t.get_json(center, &path).await;
     assert_eq!(s, StatusCode::OK, "{all}");
     let company = all["retailers"].as_i64().unwrap();
+    // The flagged lines: all counted, at most 1,000 listed, the largest cuts first.
+    let flagged = t
+        .scalar_i64(
+            "SELECT COUNT(*) FROM balance_line WHERE month = '2026-10' AND flagged AND $1 = 1",
+            &[1],
+        )
+        .await;
+    assert_eq!(all["flagged_total"].as_i64().unwrap(), flagged);
+    let listed = all["flagged"].as_array().unwrap();
+    assert_eq!(listed.len() as i64, flagged.min(1000));
+    let cut = |l: &Value| l["forecast_qty"].as_i64().unwrap() - l["final_qty"].as_i64().unwrap();
+    assert!(listed.windows(2).all(|w| cut(&w[0]) >= cut(&w[1])));
     let rep = t.users_of_role("account_manager").await.remove(0);
     let mm = t.manager_of(&rep).await;
     let area = t.staff(&mm).await.org_unit_id.unwrap();
