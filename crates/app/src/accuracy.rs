@@ -239,6 +239,31 @@ pub async fn accuracy(
     by: AccuracyBy,
 ) -> AppResult<AccuracyOut> {
     let cells = cells(app, user, target).await?;
+    of_cells(app, &cells, target, by).await
+}
+
+/// Accuracy and order fill of `target` grouped each way of `bys`, from one read of the month's
+/// cells (the meeting page shows three groupings of the same company-wide month).
+pub async fn accuracy_by(
+    app: &App,
+    user: &CurrentUser,
+    target: Month,
+    bys: &[AccuracyBy],
+) -> AppResult<Vec<AccuracyOut>> {
+    let cells = cells(app, user, target).await?;
+    let mut out = Vec::with_capacity(bys.len());
+    for &by in bys {
+        out.push(of_cells(app, &cells, target, by).await?);
+    }
+    Ok(out)
+}
+
+async fn of_cells(
+    app: &App,
+    cells: &[Cell],
+    target: Month,
+    by: AccuracyBy,
+) -> AppResult<AccuracyOut> {
     let mut names: HashMap<i64, String> = HashMap::new();
     for s in store::repo::staff::list(&app.db, Some("account_manager"), None).await? {
         names.insert(s.id, s.username);
@@ -259,7 +284,7 @@ pub async fn accuracy(
         month: target.to_string(),
         by: format!("{by:?}").to_lowercase(),
         definitions: DEFINITIONS.to_vec(),
-        rows: group(&cells, by, &names),
-        comparison: compare(&cells),
+        rows: group(cells, by, &names),
+        comparison: compare(cells),
     })
 }

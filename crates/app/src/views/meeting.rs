@@ -32,19 +32,17 @@ pub async fn page(app: &App, user: &CurrentUser, target: Month) -> AppResult<Mee
     ])?;
     let last = crate::forecasting::working_month(target).prev();
     let mut not_ready = None;
-    let mut by_area = None;
-    let mut by_rep = None;
-    let mut by_method = None;
-    for (by, slot) in [
-        (AccuracyBy::Area, &mut by_area),
-        (AccuracyBy::Rep, &mut by_rep),
-        (AccuracyBy::Method, &mut by_method),
-    ] {
-        match crate::accuracy::accuracy(app, user, last, by).await {
-            Ok(a) => *slot = Some(a),
-            Err(AppError::Conflict(msg)) => not_ready = Some(msg),
-            Err(e) => return Err(e),
+    let (mut by_area, mut by_rep, mut by_method) = (None, None, None);
+    let bys = [AccuracyBy::Area, AccuracyBy::Rep, AccuracyBy::Method];
+    match crate::accuracy::accuracy_by(app, user, last, &bys).await {
+        Ok(outs) => {
+            let mut outs = outs.into_iter();
+            by_area = outs.next();
+            by_rep = outs.next();
+            by_method = outs.next();
         }
+        Err(AppError::Conflict(msg)) => not_ready = Some(msg),
+        Err(e) => return Err(e),
     }
     let (supply, rest): (Vec<_>, Vec<_>) = crate::views::supply::rows(app, target)
         .await?
