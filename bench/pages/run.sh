@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Page times on the default city (release build): each role's home twice (first = computed,
-# second = from the 10-minute cache), the retailer search and a retailer page.
+# second = from the 10-minute cache), the forecast meeting (/meeting, the month's accuracy) of the
+# roles that have it, the retailer search and a retailer page.
 # Usage: bench/pages/run.sh [DB_FILE]   (default /tmp/m135-bench-pages.db; generated when absent)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release -q -p m135
-bin=target/release/m135
+bin="${CARGO_TARGET_DIR:-target}/release/m135"
 db="${1:-/tmp/m135-bench-pages.db}"
 [ -f "$db" ] || "$bin" sim --database-url "sqlite:$db"
 port=18199
@@ -21,6 +22,11 @@ printf '%-28s %10s %10s\n' page first_s cached_s
 for u in kh0101 sc01 pp01 yxzx01; do
   login "$u"
   printf '%-28s %10s %10s\n' "home ($u)" "$(t /)" "$(t /)"
+done
+tl() { curl -s -L -b "$jar" -o /dev/null -w "%{time_total}" "http://127.0.0.1:$port$1"; }
+for u in sc01 pp01 yxzx01; do
+  login "$u"
+  printf '%-28s %10s %10s\n' "meeting ($u)" "$(tl /meeting)" "$(tl /meeting)"
 done
 printf '%-28s %10s\n' "retailer search (q=张)" "$(t '/retailers?q=%E5%BC%A0')"
 printf '%-28s %10s\n' "retailer page" "$(t /retailers/420301000001)"

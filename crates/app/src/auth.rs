@@ -70,9 +70,9 @@ pub async fn login(
         return Err(AppError::Unauthorized);
     }
     let policy = app.policy().await?.signin;
-    let window = chrono::Duration::minutes(i64::from(policy.lockout_minutes));
+    let window = lockout_window(&policy);
     let now = app.clock.now();
-    let user_key = format!("user:{}", username.to_lowercase());
+    let user_key = user_key(username);
     let addr_key = client.map(|a| format!("addr:{a}"));
     let fails = &app.signin_failures;
     let locked = fails
@@ -82,10 +82,7 @@ pub async fn login(
             fails.locked(k, now, policy.max_failed_per_address, window)
         });
     if let Some(left) = locked {
-        return Err(AppError::TooManyRequests(format!(
-            "登录失败次数过多，已暂时锁定，请 {} 分钟后再试",
-            crate::throttle::minutes_left(left)
-        )));
+        return Err(locked_out("登录失败", left));
     }
     let staff = store::repo::staff::by_username(&app.db, username)
         .await?
@@ -109,6 +106,24 @@ pub async fn login(
             Err(AppError::Unauthorized)
         }
     }
+}
+
+/// The key a user name's failures are counted under (sign-in and password change alike).
+fn user_key(username: &str) -> String {
+    format!("user:{}", username.to_lowercase())
+}
+
+/// How long failures are counted, and a lockout lasts.
+fn lockout_window(policy: &domain::config::SignInPolicy) -> chrono::Duration {
+    chrono::Duration::minutes(i64::from(policy.lockout_minutes))
+}
+
+/// The 429 of a lockout with `left` to wait; `what` failed too often.
+fn locked_out(what: &str, left: chrono::Duration) -> AppError {
+    AppError::TooManyRequests(format!(
+        "{what}次数过多，已暂时锁定，请 {} 分钟后再试",
+        crate::throttle::minutes_left(left)
+    ))
 }
 
 /// A sign-in in the audit trail: the user name as typed and the client's address.
@@ -179,17 +194,14 @@ pub async fn change_password(
     let staff = store::repo::staff::by_id(&app.db, user.id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let window = chrono::Duration::minutes(i64::from(policy.lockout_minutes));
+    let window = lockout_window(&policy);
     let now = app.clock.now();
-    let key = format!("user:{}", staff.username.to_lowercase());
+    let key = user_key(&staff.username);
     if let Some(left) = app
         .signin_failures
         .locked(&key, now, policy.max_failed_per_user, window)
     {
-        return Err(AppError::TooManyRequests(format!(
-            "密码错误次数过多，已暂时锁定，请 {} 分钟后再试",
-            crate::throttle::minutes_left(left)
-        )));
+        return Err(locked_out("密码错误", left));
     }
     if current.len() > MAX_PASSWORD_BYTES
         || !verify_off_thread(current, Some(staff.password_hash.clone())).await

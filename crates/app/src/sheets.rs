@@ -760,9 +760,6 @@ pub async fn review(
     if comment.is_empty() {
         return Err(AppError::invalid("comment", "请填写审阅意见"));
     }
-    if comment.chars().count() > 2000 {
-        return Err(AppError::invalid("comment", "审阅意见不超过 2000 字"));
-    }
     let w = week.to_string();
     let row = repo::get(&app.db, rep.id, &w)
         .await?

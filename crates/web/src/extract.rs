@@ -5,7 +5,7 @@
 //!   answers 401); a page's context also carries the CSRF token and the flash messages.
 //! - [`Path`], [`Query`], [`Json`]: axum's, with Chinese messages that name the field.
 //! - [`CsrfForm`]: a typed form whose CSRF token is checked here, so handlers never do;
-//!   [`CheckedForm`] leaves the decision to the handler (the login page re-renders instead);
+//!   [`CheckedForm`] is the form read with the token's verdict, which `CsrfForm` acts on;
 //!   [`CsrfUpload`]: a multipart upload with its token checked.
 //! - [`Fields`]: a form whose field names are data (`q_<sku>`, repeated check boxes).
 use crate::AppState;
@@ -295,8 +295,8 @@ macro_rules! from_parts_edge {
                 parts: &mut Parts,
                 state: &AppState,
             ) -> Result<Self, Rejected> {
-                let uri = parts.uri.to_string();
-                refuse_nul(uri.as_bytes(), "path").map_err(|e| rejected(parts, e))?;
+                let raw = parts.uri.path_and_query().map_or("", |p| p.as_str());
+                refuse_nul(raw.as_bytes(), "path").map_err(|e| rejected(parts, e))?;
                 match axum::extract::$axum::<T>::from_request_parts(parts, state).await {
                     Ok(axum::extract::$axum(v)) => Ok($edge(v)),
                     Err(e) => Err(rejected(parts, $why(&e))),
@@ -376,8 +376,8 @@ pub fn refuse_nul(raw: &[u8], field: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A form with whether its CSRF token matched the session's; the handler decides what a stale
-/// page means (the login page shows the form again).
+/// A form with whether its CSRF token matched the session's (what [`CsrfForm`] refuses on). The
+/// login page checks its own token (`auth::login_token`): it has no session yet.
 pub struct CheckedForm<T> {
     pub csrf_ok: bool,
     pub form: T,

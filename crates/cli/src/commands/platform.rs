@@ -87,7 +87,7 @@ pub struct CityArgs {
     #[arg(long)]
     pub end_month: Option<String>,
     /// Password of every demo account
-    #[arg(long, env = "M135_DEMO_PASSWORD", default_value = "m135demo")]
+    #[arg(long, env = "M135_DEMO_PASSWORD", default_value = app::auth::DEMO_PASSWORD)]
     pub password: String,
     /// Past months worked through the platform (forecasts of all three methods, submission,
     /// balancing, publication, feedback), plus the current month's model forecast; 0 = none
