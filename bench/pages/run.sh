@@ -1,33 +1,42 @@
 #!/usr/bin/env bash
-# Page times on the default city (release build): each role's home twice (first = computed,
-# second = from the 10-minute cache), the forecast meeting (/meeting, the month's accuracy) of the
-# roles that have it, the retailer search and a retailer page.
-# Usage: bench/pages/run.sh [DB_FILE]   (default /tmp/m135-bench-pages.db; generated when absent)
+# Page times as users meet them (issue 13 ⑥): the default city, release build, a fresh start with
+# the role homes' cache switched off (--cache-secs 0); every active person signs in and opens each
+# page of their menu once (plus the forecast meeting and, for the roll-up roles, last month's
+# month close), then the API twin of each page. Prints the 50th/95th percentile over all those
+# first visits and the ten slowest (role, path); the per-path table goes to stderr.
+#
+# Usage: bench/pages/run.sh [sqlite|postgres]...   (default: sqlite)
+#   sqlite: the city in /tmp/m135-bench-pages.db (generated when absent)
+#   postgres: database m135_bench_pages on 127.0.0.1:5432 (generated when empty)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release -q -p m135
-bin="${CARGO_TARGET_DIR:-target}/release/m135"
-db="${1:-/tmp/m135-bench-pages.db}"
-[ -f "$db" ] || "$bin" sim --database-url "sqlite:$db"
+backends=("$@")
+[ ${#backends[@]} -gt 0 ] || backends=(sqlite)
+cargo build --release -q -p m135 -p web --example loadgen
+target="${CARGO_TARGET_DIR:-target}"
+bin="$target/release/m135"
+gen="$target/release/examples/loadgen"
 port=18199
-"$bin" serve --allow-demo-passwords --database-url "sqlite:$db" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-jar=$(mktemp)
-login() { rm -f "$jar"; curl -s -c "$jar" -b "$jar" -o /dev/null -H 'content-type: application/json' \
-  -d "{\"username\":\"$1\",\"password\":\"m135demo\"}" "http://127.0.0.1:$port/api/v1/session"; }
-t() { curl -s -b "$jar" -o /dev/null -w "%{time_total}" "http://127.0.0.1:$port$1"; }
-printf '%-28s %10s %10s\n' page first_s cached_s
-for u in kh0101 sc01 pp01 yxzx01; do
-  login "$u"
-  printf '%-28s %10s %10s\n' "home ($u)" "$(t /)" "$(t /)"
+for backend in "${backends[@]}"; do
+  case "$backend" in
+    sqlite)
+      url="sqlite:/tmp/m135-bench-pages.db"
+      [ -f /tmp/m135-bench-pages.db ] || "$bin" sim --database-url "$url" >/dev/null
+      ;;
+    postgres)
+      url="postgres://postgres@127.0.0.1:5432/m135_bench_pages"
+      psql -h 127.0.0.1 -U postgres -qtc "SELECT 1 FROM pg_database WHERE datname='m135_bench_pages'" | grep -q 1 \
+        || { psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE m135_bench_pages"; "$bin" sim --database-url "$url" >/dev/null; }
+      ;;
+    *) echo "unknown backend $backend" >&2; exit 2 ;;
+  esac
+  "$bin" serve --allow-demo-passwords --cache-secs 0 --database-url "$url" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  echo "== $backend"
+  "$gen" --url "http://127.0.0.1:$port" --label "$backend" --pages-only 2>"/tmp/m135-bench-pages-$backend.log" || {
+    kill "$pid"; cat "/tmp/m135-bench-pages-$backend.log" >&2; exit 1; }
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "(per path: /tmp/m135-bench-pages-$backend.log)"
 done
-tl() { curl -s -L -b "$jar" -o /dev/null -w "%{time_total}" "http://127.0.0.1:$port$1"; }
-for u in sc01 pp01 yxzx01; do
-  login "$u"
-  printf '%-28s %10s %10s\n' "meeting ($u)" "$(tl /meeting)" "$(tl /meeting)"
-done
-printf '%-28s %10s\n' "retailer search (q=张)" "$(t '/retailers?q=%E5%BC%A0')"
-printf '%-28s %10s\n' "retailer page" "$(t /retailers/420301000001)"
 uptime

@@ -37,6 +37,9 @@ impl Cache {
             return Ok(v.clone());
         }
         let v = compute().await?;
+        if self.ttl.is_zero() {
+            return Ok(v);
+        }
         if let Ok(mut map) = self.entries.lock() {
             map.retain(|_, (at, _)| at.elapsed() < self.ttl);
             map.insert(key, (Instant::now(), Arc::new(v.clone())));

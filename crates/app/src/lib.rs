@@ -62,6 +62,13 @@ impl App {
         }
     }
 
+    /// The same application with figure caching for `ttl` (zero: no caching, every page computed
+    /// on each request, as a benchmark of first loads wants).
+    pub fn with_cache_ttl(mut self, ttl: std::time::Duration) -> App {
+        self.cache = cache::Cache::new(ttl);
+        self
+    }
+
     /// The policy in force (configuration rows over domain.md's defaults).
     pub async fn policy(&self) -> AppResult<domain::config::Policy> {
         Ok(store::repo::config::load_policy(&self.db).await?)

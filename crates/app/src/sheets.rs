@@ -191,13 +191,48 @@ async fn monthly_goal(app: &App, rep_id: i64, m: Month) -> AppResult<(i64, i64)>
     Ok((q.0 / 3, q.1 / 3))
 }
 
-/// Generate the draft of a week (see the module doc).
-pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetContent> {
-    let policy = app.policy().await?;
+/// [`monthly_goal`] of every rep at once: four grouped reads whatever the number of reps.
+async fn monthly_goals(app: &App, m: Month) -> AppResult<HashMap<i64, (i64, i64)>> {
+    let by_rep = |rows: Vec<repo::RepMonthSales>| -> HashMap<i64, (i64, i64)> {
+        rows.into_iter()
+            .map(|r| (r.rep_id, (r.supplied, r.amount_fen)))
+            .collect()
+    };
+    let ly =
+        by_rep(repo::month_sales_by_rep(&app.db, &m.same_month_last_year().to_string()).await?);
+    let last = crate::retailers::last_complete_month(app).await?;
+    let mut recent: HashMap<i64, (i64, i64)> = HashMap::new();
+    for i in 0..3 {
+        for (rep, (q, a)) in
+            by_rep(repo::month_sales_by_rep(&app.db, &last.plus(-i).to_string()).await?)
+        {
+            let e = recent.entry(rep).or_default();
+            e.0 += q;
+            e.1 += a;
+        }
+    }
+    let mut out: HashMap<i64, (i64, i64)> = recent
+        .into_iter()
+        .map(|(rep, (q, a))| (rep, (q / 3, a / 3)))
+        .collect();
+    for (rep, v) in ly {
+        if v.0 > 0 {
+            out.insert(rep, v);
+        }
+    }
+    Ok(out)
+}
+
+/// B1's five targets of a generated draft (see the module doc) from the rep's monthly goal
+/// (条, amount fen) and the number of active retailers on the rep's routes.
+fn draft_targets(
+    policy: &domain::config::Policy,
+    week: IsoWeek,
+    (goal, goal_amount): (i64, i64),
+    route_size: usize,
+) -> Vec<Target> {
     let p = &policy.one_sheet;
-    let (goal, goal_amount) = monthly_goal(app, rep.id, week.month()).await?;
-    let retailers = vrepo::route_retailers(&app.db, rep.id).await?;
-    let targets = vec![
+    vec![
         Target {
             code: "VOLUME".into(),
             indicator: "销量".into(),
@@ -224,7 +259,7 @@ pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetCont
             code: "VISITS".into(),
             indicator: "拜访客户".into(),
             unit: "户".into(),
-            target: retailers.len() as f64,
+            target: route_size as f64,
         },
         Target {
             code: "FIELD_HOURS".into(),
@@ -232,7 +267,52 @@ pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetCont
             unit: "小时".into(),
             target: policy.staffing.min_daily_field_hours * p.working_days as f64,
         },
-    ];
+    ]
+}
+
+/// What a week's data says against B1: purchases, distinct retailers visited, field hours.
+#[derive(Debug, Clone, Copy, Default)]
+struct WeekActuals {
+    sales: repo::RepSales,
+    visited: usize,
+    field_hours: f64,
+}
+
+/// B1 rows: each target with its actual from data and the gap.
+fn target_views(targets: &[Target], a: &WeekActuals) -> Vec<TargetView> {
+    let (qty, key_qty, amount) = (a.sales.supplied, a.sales.key_brand, a.sales.amount_fen);
+    targets
+        .iter()
+        .map(|t| {
+            let actual = match t.code.as_str() {
+                "VOLUME" => qty as f64,
+                "KEY_BRAND_SHARE" if qty > 0 => {
+                    (key_qty as f64 * 1000.0 / qty as f64).round() / 10.0
+                }
+                "AVG_PRICE" if qty > 0 => (amount as f64 / qty as f64).round() / 100.0,
+                "VISITS" => a.visited as f64,
+                "FIELD_HOURS" => (a.field_hours * 10.0).round() / 10.0,
+                _ => 0.0,
+            };
+            TargetView {
+                code: t.code.clone(),
+                indicator: t.indicator.clone(),
+                unit: t.unit.clone(),
+                target: t.target,
+                actual,
+                gap: ((actual - t.target) * 100.0).round() / 100.0,
+            }
+        })
+        .collect()
+}
+
+/// Generate the draft of a week (see the module doc).
+pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetContent> {
+    let policy = app.policy().await?;
+    let p = &policy.one_sheet;
+    let goal = monthly_goal(app, rep.id, week.month()).await?;
+    let retailers = vrepo::route_retailers(&app.db, rep.id).await?;
+    let targets = draft_targets(&policy, week, goal, retailers.len());
     let prev = repo::get(&app.db, rep.id, &week.prev().to_string()).await?;
     let carried_over = match &prev {
         Some(row) => one_sheet::carry_over(&parse_content(row)?),
@@ -372,36 +452,16 @@ async fn view(
         .map(|v| (visit::china_day(v.started_at), v.customer_code.as_str()))
         .collect();
     // B1 actuals.
-    let repo::RepSales {
-        supplied: qty,
-        key_brand: key_qty,
-        amount_fen: amount,
-    } = repo::rep_sales_between(&app.db, rep.id, monday, sunday).await?;
-    let distinct: HashSet<i64> = visits.iter().map(|v| v.retailer_id).collect();
-    let targets = content
-        .targets
-        .iter()
-        .map(|t| {
-            let actual = match t.code.as_str() {
-                "VOLUME" => qty as f64,
-                "KEY_BRAND_SHARE" if qty > 0 => {
-                    (key_qty as f64 * 1000.0 / qty as f64).round() / 10.0
-                }
-                "AVG_PRICE" if qty > 0 => (amount as f64 / qty as f64).round() / 100.0,
-                "VISITS" => distinct.len() as f64,
-                "FIELD_HOURS" => (hours.values().sum::<f64>() * 10.0).round() / 10.0,
-                _ => 0.0,
-            };
-            TargetView {
-                code: t.code.clone(),
-                indicator: t.indicator.clone(),
-                unit: t.unit.clone(),
-                target: t.target,
-                actual,
-                gap: ((actual - t.target) * 100.0).round() / 100.0,
-            }
-        })
-        .collect();
+    let actuals = WeekActuals {
+        sales: repo::rep_sales_between(&app.db, rep.id, monday, sunday).await?,
+        visited: visits
+            .iter()
+            .map(|v| v.retailer_id)
+            .collect::<HashSet<_>>()
+            .len(),
+        field_hours: hours.values().sum::<f64>(),
+    };
+    let targets = target_views(&content.targets, &actuals);
     // Names of the planned customers.
     let retailers = vrepo::route_retailers(&app.db, rep.id).await?;
     let names: HashMap<&str, &str> = retailers
@@ -1112,7 +1172,18 @@ pub async fn field_time(
         .iter()
         .filter_map(|v| v.ended_at.map(|e| (v.started_at, e)))
         .collect();
-    let by_day = visit::field_hours_by_day(&closed);
+    Ok(field_time_of(&policy, person, &closed, from, to))
+}
+
+/// [`field_time`] from a person's closed visits (start, end) already read; `to` is at most today.
+fn field_time_of(
+    policy: &domain::config::Policy,
+    person: &Staff,
+    closed: &[(DateTime<Utc>, DateTime<Utc>)],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> FieldTime {
+    let by_day = visit::field_hours_by_day(closed);
     let by_day: std::collections::BTreeMap<NaiveDate, f64> = by_day
         .into_iter()
         .filter(|(d, _)| *d >= from && *d <= to)
@@ -1165,7 +1236,7 @@ pub async fn field_time(
             )
         }
     };
-    Ok(FieldTime {
+    FieldTime {
         username: person.username.clone(),
         name: person.name.clone(),
         role_zh: role.zh(),
@@ -1175,7 +1246,7 @@ pub async fn field_time(
         required,
         actual,
         met,
-    })
+    }
 }
 
 /// The signed-in person's own time in market over `[from, to]`.
@@ -1189,26 +1260,122 @@ pub async fn own_field_time(
     field_time(app, &me, from, to).await
 }
 
+/// Everyone's closed visits (start, end) over China-time days `[from, to]`, by person, and the
+/// distinct retailers each visited: one read for a roll-up of many people.
+struct SpanVisits {
+    closed: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    retailers: HashMap<i64, HashSet<i64>>,
+}
+
+/// Every rep's active retailers (ids), by rep.
+async fn active_by_rep(app: &App) -> AppResult<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (rep, r) in vrepo::active_by_rep(&app.db).await? {
+        out.entry(rep).or_default().push(r);
+    }
+    Ok(out)
+}
+
+async fn span_visits(app: &App, from: NaiveDate, to: NaiveDate) -> AppResult<SpanVisits> {
+    let rows = vrepo::spans(
+        &app.db,
+        visit::china_day_start(from),
+        visit::china_day_start(to + Duration::days(1)),
+    )
+    .await?;
+    let mut out = SpanVisits {
+        closed: HashMap::new(),
+        retailers: HashMap::new(),
+    };
+    for v in rows {
+        let d = visit::china_day(v.started_at);
+        if d < from || d > to {
+            continue;
+        }
+        out.retailers
+            .entry(v.rep_id)
+            .or_default()
+            .insert(v.retailer_id);
+        if let Some(e) = v.ended_at {
+            out.closed
+                .entry(v.rep_id)
+                .or_default()
+                .push((v.started_at, e));
+        }
+    }
+    Ok(out)
+}
+
+/// The market manager's roll-up of a week: every visible rep's sheet (stored, or the draft's
+/// targets when the rep has not written one), its actuals and open green-channel items, the
+/// 8-week trend and the time in market. A fixed number of grouped reads, whatever the number
+/// of reps (the company-wide page reads the whole city's week).
 pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<Rollup> {
     user.require(&[Role::MarketManager, Role::MarketingCenter, Role::Admin])?;
     let reps = reps_visible(app, user).await?;
+    let policy = app.policy().await?;
+    let now = app.clock.now();
+    let (monday, sunday) = (week.monday(), week.day(6));
+    let deadline = one_sheet::deadline(week, &policy.one_sheet);
+    let ws = week.to_string();
+    let stored: HashMap<i64, SheetRow> = repo::list(&app.db, None, None, &ws, &ws)
+        .await?
+        .into_iter()
+        .map(|r| (r.rep_id, r))
+        .collect();
+    let missing = reps.iter().any(|r| !stored.contains_key(&r.id));
+    let (goals, routes) = if missing {
+        (
+            monthly_goals(app, week.month()).await?,
+            active_by_rep(app).await?,
+        )
+    } else {
+        (HashMap::new(), HashMap::new())
+    };
+    let sales: HashMap<i64, repo::RepSales> = repo::sales_between_by_rep(&app.db, monday, sunday)
+        .await?
+        .into_iter()
+        .map(|r| (r.rep_id, r.sales()))
+        .collect();
+    let visits = span_visits(app, monday, sunday).await?;
+    let green: HashMap<i64, i64> = repo::open_green_by_rep(&app.db, &ws)
+        .await?
+        .into_iter()
+        .collect();
     let mut rows = Vec::new();
     for rep in &reps {
-        let v = get(app, user, &domain::Username::parse(&rep.username)?, week).await?;
+        let row = stored.get(&rep.id);
+        let targets = match row {
+            Some(r) => parse_content(r)?.targets,
+            None => draft_targets(
+                &policy,
+                week,
+                goals.get(&rep.id).copied().unwrap_or_default(),
+                routes.get(&rep.id).map_or(0, Vec::len),
+            ),
+        };
+        let closed = visits.closed.get(&rep.id).map_or(&[][..], |v| v.as_slice());
+        let actuals = WeekActuals {
+            sales: sales.get(&rep.id).copied().unwrap_or_default(),
+            visited: visits.retailers.get(&rep.id).map_or(0, |v| v.len()),
+            field_hours: visit::field_hours_by_day(closed).values().sum(),
+        };
+        let submitted_at = row.and_then(|r| r.submitted_at);
         rows.push(RollupRow {
-            username: v.username,
-            rep_name: v.rep_name,
-            status_zh: if v.stored { v.status_zh } else { "未填写" },
-            stored: v.stored,
-            late: v.late,
-            submitted_at: v.submitted_at,
-            top_priority: v.top_priority,
-            targets: v.targets,
-            open_green: v
-                .green_channel
-                .iter()
-                .filter(|g| g.row.status != GreenStatus::Closed.code())
-                .count(),
+            username: rep.username.clone(),
+            rep_name: rep.name.clone(),
+            status_zh: match row {
+                Some(r) => SheetStatus::parse(&r.status)
+                    .unwrap_or(SheetStatus::Draft)
+                    .zh(),
+                None => "未填写",
+            },
+            stored: row.is_some(),
+            late: submitted_at.map_or(now > deadline, |s| s > deadline),
+            submitted_at,
+            top_priority: row.map(|r| r.top_priority.clone()).unwrap_or_default(),
+            targets: target_views(&targets, &actuals),
+            open_green: green.get(&rep.id).copied().unwrap_or(0) as usize,
         });
     }
     let p = app.policy().await?.one_sheet;
@@ -1242,13 +1409,14 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
         }
         w = w.next();
     }
-    let (monday, sunday) = (week.monday(), week.day(6));
     let mut field = Vec::new();
     if user.role == Role::MarketManager {
         field.push(own_field_time(app, user, monday, sunday).await?);
     }
+    let until = sunday.min(app.clock.today());
     for rep in &reps {
-        field.push(field_time(app, rep, monday, sunday).await?);
+        let closed = visits.closed.get(&rep.id).map_or(&[][..], |v| v.as_slice());
+        field.push(field_time_of(&policy, rep, closed, monday, until));
     }
     Ok(Rollup {
         week: week.to_string(),
@@ -1298,31 +1466,40 @@ pub async fn month_close(app: &App, user: &CurrentUser, month: Month) -> AppResu
         weeks.first().copied().unwrap_or(w),
         weeks.last().copied().unwrap_or(w),
     );
+    let goals = monthly_goals(app, month).await?;
+    let mut sheets: HashMap<i64, Vec<SheetRow>> = HashMap::new();
+    for s in repo::list(&app.db, None, None, &from.to_string(), &to.to_string()).await? {
+        sheets.entry(s.rep_id).or_default().push(s);
+    }
+    let sales: HashMap<i64, i64> =
+        repo::sales_between_by_rep(&app.db, month.first_day(), month.last_day())
+            .await?
+            .into_iter()
+            .map(|r| (r.rep_id, r.supplied))
+            .collect();
+    // Visit coverage (§7): active retailers visited in the month ÷ active retailers.
+    let visited = span_visits(app, month.first_day(), month.last_day()).await?;
+    let active = active_by_rep(app).await?;
     let mut rows = Vec::new();
     for rep in &reps {
-        let (goal, _) = monthly_goal(app, rep.id, month).await?;
-        let sheets = repo::list(
-            &app.db,
-            Some(rep.id),
-            None,
-            &from.to_string(),
-            &to.to_string(),
-        )
-        .await?;
+        let goal = goals.get(&rep.id).map_or(0, |g| g.0);
+        let mine = sheets.get(&rep.id).map_or(&[][..], |v| v.as_slice());
         let mut sum = 0.0;
-        for s in &sheets {
-            let c = parse_content(s)?;
-            sum += c
+        for s in mine {
+            sum += parse_content(s)?
                 .targets
                 .iter()
                 .filter(|t| t.code == "VOLUME")
                 .map(|t| t.target)
                 .sum::<f64>();
         }
-        let actual = repo::rep_sales_between(&app.db, rep.id, month.first_day(), month.last_day())
-            .await?
-            .supplied;
-        let stats = crate::visits::stats(app, user, &rep.username, month).await?;
+        let actual = sales.get(&rep.id).copied().unwrap_or(0);
+        let assigned = active.get(&rep.id).map_or(&[][..], |v| v.as_slice());
+        let seen = visited.retailers.get(&rep.id);
+        let visited_n = assigned
+            .iter()
+            .filter(|r| seen.is_some_and(|s| s.contains(r)))
+            .count() as i64;
         rows.push(MonthCloseRow {
             username: rep.username.clone(),
             rep_name: rep.name.clone(),
@@ -1335,8 +1512,8 @@ pub async fn month_close(app: &App, user: &CurrentUser, month: Month) -> AppResu
                 0.0
             },
             weeks: weeks.len(),
-            sheets_submitted: sheets.iter().filter(|s| s.submitted_at.is_some()).count(),
-            visit_coverage_pct: stats.coverage_pct,
+            sheets_submitted: mine.iter().filter(|s| s.submitted_at.is_some()).count(),
+            visit_coverage_pct: visit::visit_coverage_pct(visited_n, assigned.len() as i64),
         });
     }
     Ok(MonthClose {

@@ -51,6 +51,8 @@ struct Args {
     password: String,
     seed: u64,
     skip: Vec<String>,
+    /// Only the discovery: every person's first visit of each page, then the summary.
+    pages_only: bool,
 }
 
 impl Args {
@@ -67,6 +69,7 @@ impl Args {
             password: "m135demo".into(),
             seed: 1,
             skip: Vec::new(),
+            pages_only: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(k) = it.next() {
@@ -82,6 +85,7 @@ impl Args {
                 "--center" => a.center = v()?,
                 "--password" => a.password = v()?,
                 "--seed" => a.seed = v()?.parse()?,
+                "--pages-only" => a.pages_only = true,
                 "--skip" => {
                     a.skip = v()?
                         .split(',')
@@ -159,6 +163,10 @@ async fn main() -> Result<(), BoxError> {
 
     let (everyone, costs) = discover(&client, &a).await?;
     report_costs(&a.label, &costs);
+    if a.pages_only {
+        report_pages(&costs);
+        return Ok(());
+    }
     let mut mixes = vec![("menu", everyone.clone())];
     if !a.skip.is_empty() {
         let light: Vec<Person> = everyone
@@ -260,9 +268,20 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
         let username = s["username"].as_str().unwrap_or_default().to_owned();
         let role = s["role"].as_str().unwrap_or_default().to_owned();
         let cookie = sign_in(client, a, &username).await?;
+        let t = Instant::now();
         let home = get(client, a, &cookie, "/").await?.text().await?;
+        costs
+            .entry((role.clone(), "/ (first)".to_owned()))
+            .or_default()
+            .push(t.elapsed());
         let mut pages = Vec::new();
-        for link in menu_links(&home).into_iter().chain(["/meeting".to_owned()]) {
+        let mut links = menu_links(&home);
+        links.push("/meeting".to_owned());
+        if links.iter().any(|l| l.starts_with("/rollup")) {
+            // The month close of last month, reached from the roll-up page.
+            links.push(format!("/rollup/month/{}", last_month()));
+        }
+        for link in links {
             if link.starts_with("/api/") {
                 continue; // the API browser: static, not the person's data
             }
@@ -353,6 +372,40 @@ fn report_costs(label: &str, costs: &Costs) {
     }
 }
 
+/// `--pages-only`: every first visit of the discovery as one population — its 50th and 95th
+/// percentiles and the ten slowest (role, path) by their slowest visit — on stdout.
+fn report_pages(costs: &Costs) {
+    let mut all: Vec<Duration> = costs.values().flatten().copied().collect();
+    all.sort_unstable();
+    println!(
+        "pages: {} first visits of {} (role, path) pairs; p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        all.len(),
+        costs.len(),
+        ms(pct(&all, 50.0)),
+        ms(pct(&all, 95.0)),
+        ms(all.last().copied().unwrap_or_default())
+    );
+    let mut rows: Vec<_> = costs
+        .iter()
+        .map(|(k, v)| (k, v.iter().max().copied().unwrap_or_default(), v.len()))
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    println!("slowest ten (role, path: slowest visit, visits):");
+    for ((role, path), max, n) in rows.into_iter().take(10) {
+        println!("  {role:<18} {path:<34} {:>8.1} ms  ×{n}", ms(max));
+    }
+}
+
+/// The month before this one (UTC), `YYYY-MM`.
+fn last_month() -> String {
+    use chrono::Datelike;
+    let first = chrono::Utc::now()
+        .date_naive()
+        .with_day(1)
+        .expect("day 1 exists");
+    (first - chrono::Days::new(1)).format("%Y-%m").to_string()
+}
+
 /// What the mix asks of the server, from the discovery's times (one request at a time): the mean
 /// time of a request of the mix (a person drawn uniformly, then one of their paths), hence about
 /// the requests per second each busy core can answer, and the role's paths that take the
@@ -411,6 +464,9 @@ fn api_twin(page: &str) -> Option<String> {
         "/cultivation" => "/api/v1/cultivation-tasks".to_owned(),
         // The market manager's week: /rollup?week=W → /api/v1/rollup/W.
         "/rollup" => format!("/api/v1/rollup/{}", query.strip_prefix("week=")?),
+        p if p.starts_with("/rollup/month/") => {
+            p.replacen("/rollup/month/", "/api/v1/month-close/", 1)
+        }
         p if p.starts_with("/meeting/") => p.replacen("/meeting/", "/api/v1/accuracy/", 1),
         p if p.starts_with("/method135") => return None, // a page only
         p => format!("/api/v1{p}"),

@@ -99,6 +99,26 @@ async fn session_user(
     Ok((session, user))
 }
 
+/// Why a request has no usable signed-in person.
+enum Gate {
+    Refused(AppError),
+    /// An issued password: the person sets their own before anything but `allowed`.
+    MustChangePassword,
+}
+
+/// [`session_user`], refusing a person with an issued password anywhere but the `allowed` paths.
+async fn signed_in(
+    parts: &mut Parts,
+    state: &AppState,
+    allowed: &[&str],
+) -> Result<(Session, CurrentUser), Gate> {
+    let (session, user) = session_user(parts, state).await.map_err(Gate::Refused)?;
+    if user.must_change_password && !allowed.contains(&parts.uri.path()) {
+        return Err(Gate::MustChangePassword);
+    }
+    Ok((session, user))
+}
+
 /// A page's context: the person, the CSRF token for its forms and the flash messages left by
 /// the last form (shown once).
 pub struct PageCtx {
@@ -148,14 +168,8 @@ impl FromRequestParts<AppState> for PageCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match session_user(parts, state).await {
-            Ok((_, user))
-                if user.must_change_password
-                    && !matches!(parts.uri.path(), "/account/password" | "/logout") =>
-            {
-                // An issued password: the person sets their own before anything else.
-                Err(Redirect::to("/account/password").into_response())
-            }
+        match signed_in(parts, state, &["/account/password", "/logout"]).await {
+            Err(Gate::MustChangePassword) => Err(Redirect::to("/account/password").into_response()),
             Ok((session, user)) => {
                 let csrf = csrf_token(&session).await;
                 let messages = Messages::from_request_parts(parts, state)
@@ -170,7 +184,7 @@ impl FromRequestParts<AppState> for PageCtx {
                     messages,
                 })
             }
-            Err(AppError::Unauthorized) => {
+            Err(Gate::Refused(AppError::Unauthorized)) => {
                 let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("");
                 let next = if path.is_empty() || path == "/" {
                     String::new()
@@ -181,7 +195,7 @@ impl FromRequestParts<AppState> for PageCtx {
                 };
                 Err(Redirect::to(&format!("/login{next}")).into_response())
             }
-            Err(e) => Err(crate::error::PageError(e).into_response()),
+            Err(Gate::Refused(e)) => Err(crate::error::PageError(e).into_response()),
         }
     }
 }
@@ -225,14 +239,16 @@ impl FromRequestParts<AppState> for Api {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let (session, user) = session_user(parts, state).await?;
-        if user.must_change_password
-            && !matches!(parts.uri.path(), "/api/v1/me" | "/api/v1/me/password")
-        {
-            return Err(ApiError(AppError::Forbidden(
-                "须先修改管理员发放的初始密码（PUT /api/v1/me/password）".into(),
-            )));
-        }
+        let (session, user) =
+            match signed_in(parts, state, &["/api/v1/me", "/api/v1/me/password"]).await {
+                Ok(found) => found,
+                Err(Gate::Refused(e)) => return Err(ApiError(e)),
+                Err(Gate::MustChangePassword) => {
+                    return Err(ApiError(AppError::Forbidden(
+                        "须先修改管理员发放的初始密码（PUT /api/v1/me/password）".into(),
+                    )));
+                }
+            };
         if !parts.method.is_safe() && !same_site_write(parts, &session).await {
             return Err(ApiError(AppError::Forbidden(
                 "跨站请求被拒绝：写操作须使用 Content-Type: application/json，或带 X-CSRF-Token \

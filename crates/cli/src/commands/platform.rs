@@ -51,6 +51,9 @@ pub struct WebArgs {
     /// sign-in failures per that address, not the proxy's (which every client shares)
     #[arg(long, env = "M135_TRUSTED_PROXY", value_parser = clap::builder::BoolishValueParser::new())]
     pub trusted_proxy: bool,
+    /// Seconds the role homes' figures are kept before they are computed again (0: never kept)
+    #[arg(long, env = "M135_CACHE_SECS", default_value_t = 600)]
+    pub cache_secs: u64,
 }
 
 impl WebArgs {
@@ -185,7 +188,9 @@ pub fn serve(c: ServeCmd) -> anyhow::Result<()> {
     init_tracing();
     let options = c.web.options()?;
     runtime()?.block_on(async {
-        let app = open(&c.db.database_url).await?;
+        let app = open(&c.db.database_url)
+            .await?
+            .with_cache_ttl(std::time::Duration::from_secs(c.web.cache_secs));
         if !c.allow_demo_passwords {
             let demo = app::auth::accounts_with_shared_password(&app, app::auth::DEMO_PASSWORD)
                 .await
@@ -281,7 +286,9 @@ pub fn demo(c: DemoCmd) -> anyhow::Result<()> {
     init_tracing();
     let options = c.web.options()?;
     runtime()?.block_on(async {
-        let app = open(&format!("sqlite:{}", c.db)).await?;
+        let app = open(&format!("sqlite:{}", c.db))
+            .await?
+            .with_cache_ttl(std::time::Duration::from_secs(c.web.cache_secs));
         if app.is_empty().await? {
             eprintln!(
                 "正在生成模拟城市到 {}（{} 户零售客户，{} 个月订单，{} 个月历史预测）…",

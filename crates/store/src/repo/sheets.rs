@@ -220,7 +220,7 @@ pub async fn set_green_status(
 }
 
 /// A rep's purchases over a span of days (see [`rep_sales_between`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct RepSales {
     /// Supplied 条.
     pub supplied: i64,
@@ -242,6 +242,63 @@ pub async fn rep_sales_between(
              FROM order_line o JOIN retailer r ON r.id = o.retailer_id JOIN product p ON p.id = o.product_id \
              WHERE r.account_manager_id = $1 AND o.order_date >= $2 AND o.order_date <= $3";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_one(p).await)?)
+}
+
+/// One rep's purchases over a span of days (see [`sales_between_by_rep`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RepSalesOf {
+    pub rep_id: i64,
+    pub supplied: i64,
+    pub key_brand: i64,
+    pub amount_fen: i64,
+}
+
+impl RepSalesOf {
+    pub fn sales(&self) -> RepSales {
+        RepSales {
+            supplied: self.supplied,
+            key_brand: self.key_brand,
+            amount_fen: self.amount_fen,
+        }
+    }
+}
+
+/// Every rep's purchases over days `[from, to]` in one grouped read (reps without any are absent).
+pub async fn sales_between_by_rep(
+    db: &Db,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<RepSalesOf>> {
+    let q = "SELECT r.account_manager_id AS rep_id, CAST(COALESCE(SUM(o.supplied_qty), 0) AS BIGINT) AS supplied, \
+             CAST(COALESCE(SUM(CASE WHEN p.is_key_brand THEN o.supplied_qty ELSE 0 END), 0) AS BIGINT) AS key_brand, \
+             CAST(COALESCE(SUM(o.amount_fen), 0) AS BIGINT) AS amount_fen \
+             FROM order_line o JOIN retailer r ON r.id = o.retailer_id JOIN product p ON p.id = o.product_id \
+             WHERE o.order_date >= $1 AND o.order_date <= $2 AND r.account_manager_id IS NOT NULL \
+             GROUP BY r.account_manager_id";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).fetch_all(p).await)?)
+}
+
+/// One rep's purchases in one month from the roll-up (see [`month_sales_by_rep`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RepMonthSales {
+    pub rep_id: i64,
+    pub supplied: i64,
+    pub amount_fen: i64,
+}
+
+/// Every rep's purchases in a month (`YYYY-MM`) in one grouped read of the roll-up.
+pub async fn month_sales_by_rep(db: &Db, month: &str) -> Result<Vec<RepMonthSales>> {
+    let q = "SELECT r.account_manager_id AS rep_id, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS supplied, \
+             CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen \
+             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+             WHERE s.month = $1 AND r.account_manager_id IS NOT NULL GROUP BY r.account_manager_id";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(month).fetch_all(p).await)?)
+}
+
+/// Open (not closed) green-channel items per rep for one week: (rep_id, count).
+pub async fn open_green_by_rep(db: &Db, week: &str) -> Result<Vec<(i64, i64)>> {
+    let q = "SELECT rep_id, COUNT(*) FROM green_item WHERE iso_week = $1 AND status <> 'CLOSED' GROUP BY rep_id";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(week).fetch_all(p).await)?)
 }
 
 /// A rep's monthly purchases from the roll-up: (supplied 条, amount fen).

@@ -175,6 +175,32 @@ pub async fn of_person(
     )
 }
 
+/// A visit's who, where and when: what the company-wide roll-ups count (see [`spans`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct VisitSpan {
+    pub rep_id: i64,
+    pub retailer_id: i64,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// Everyone's visits started in `[from, to)`, plus any still open, in one read (the batch twin
+/// of [`of_person`] for roll-ups over many people).
+pub async fn spans(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<VisitSpan>> {
+    // Two indexed reads (by start time; the open ones) rather than one scan of every visit.
+    let q = "SELECT rep_id, retailer_id, started_at, ended_at, id FROM visit WHERE started_at >= $1 AND started_at < $2 \
+             UNION ALL SELECT rep_id, retailer_id, started_at, ended_at, id FROM visit \
+             WHERE ended_at IS NULL AND (started_at < $1 OR started_at >= $2) ORDER BY 3, 5";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).fetch_all(p).await)?)
+}
+
+/// Every rep's active retailers: (rep_id, retailer_id), the routes of all reps in one read.
+pub async fn active_by_rep(db: &Db) -> Result<Vec<(i64, i64)>> {
+    let q = "SELECT account_manager_id, id FROM retailer \
+             WHERE account_manager_id IS NOT NULL AND business_status <> 'CLOSED'";
+    Ok(on_db!(db, p => sqlx::query_as(q).fetch_all(p).await)?)
+}
+
 /// The visit before `before` (a start time) of a retailer: its advice is followed up next time.
 pub async fn previous_of_retailer(
     db: &Db,

@@ -3,7 +3,7 @@ use crate::extract::{CsrfForm, Fields, NoFields, PageCtx, PageResult, Path};
 use crate::page::{Chrome, TextForm};
 use app::AppError;
 use app::forecasting::TotalRow;
-use app::views::forecasts::{ModelPanel, RepLine, RetailerLine, RetailerSheet, SkuInput};
+use app::views::forecasts::{ModelPanel, RepLine, RetailerLine, RetailerSheet};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::StatusCode;
@@ -124,18 +124,17 @@ struct RetailerForecastPage {
     chrome: Option<Chrome>,
     csrf: String,
     month: String,
-    code: String,
-    name: String,
-    tier: i64,
-    key: bool,
-    sample_point: bool,
-    info_reporter: bool,
-    editable: bool,
-    months: Vec<String>,
-    lines: Vec<SkuInput>,
     /// Errors of the last save, shown in place.
     messages: Vec<String>,
-    stock: Vec<app::views::forecasts::StockGroup>,
+    /// The retailer's sheet; the template reads its fields through `Deref`.
+    sheet: RetailerSheet,
+}
+
+impl std::ops::Deref for RetailerForecastPage {
+    type Target = RetailerSheet;
+    fn deref(&self) -> &RetailerSheet {
+        &self.sheet
+    }
 }
 
 async fn render_retailer(
@@ -144,33 +143,12 @@ async fn render_retailer(
     code: &CustomerCode,
     messages: Vec<String>,
 ) -> Result<RetailerForecastPage, PageError> {
-    let RetailerSheet {
-        code,
-        name,
-        tier,
-        key,
-        sample_point,
-        info_reporter,
-        editable,
-        months,
-        lines,
-        stock,
-    } = app::views::forecasts::retailer_sheet(&ctx.app, &ctx.user, target, code).await?;
     Ok(RetailerForecastPage {
         chrome: ctx.chrome("forecasts"),
         csrf: ctx.csrf.clone(),
         month: target.to_string(),
-        code,
-        name,
-        tier,
-        key,
-        sample_point,
-        info_reporter,
-        editable,
-        months,
-        lines,
         messages,
-        stock,
+        sheet: app::views::forecasts::retailer_sheet(&ctx.app, &ctx.user, target, code).await?,
     })
 }
 

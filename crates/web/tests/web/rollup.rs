@@ -89,3 +89,62 @@ both_backends!(managers_time_in_market, async |t: TestApp| {
     assert_eq!(line["met"], false);
     assert_eq!(r["field_time"][0]["username"], mm.username.as_str());
 });
+
+// The roll-up and the month close read the whole scope in a few grouped reads; each rep's line
+// must still equal what the rep's own sheet and visit statistics say (domain.md §8.3, §8.4, §7).
+both_backends!(
+    rollup_lines_equal_each_reps_own_figures,
+    async |t: TestApp| {
+        let rep = t.user_of_role("account_manager").await;
+        let center = t.user_of_role("marketing_center").await;
+        let code = t.first_retailer_of(&rep).await;
+        let c = t.login(&rep).await;
+        let (s, v) = t.post_json(&c, "/api/v1/visits", &json!({"retailer_code": code, "started_at": "2026-11-16T00:10:00Z", "ended_at": "2026-11-16T01:50:00Z"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let m = t.login(&center).await;
+        let (s, r) = t.get_json(&m, "/api/v1/rollup/2026-W47").await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let rows = r["rows"].as_array().unwrap();
+        assert!(rows.len() > 1, "every rep of the company");
+        for row in rows {
+            let who = row["username"].as_str().unwrap();
+            let (s, sheet) = t
+                .get_json(&m, &format!("/api/v1/sheets/{who}/2026-W47"))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{sheet}");
+            assert_eq!(
+                row["targets"], sheet["targets"],
+                "targets and actuals of {who}"
+            );
+            assert_eq!(row["stored"], sheet["stored"]);
+            assert_eq!(row["late"], sheet["late"]);
+        }
+        let mine = rows.iter().find(|x| x["username"] == rep.as_str()).unwrap();
+        let visits = mine["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == "VISITS")
+            .unwrap();
+        assert_eq!(visits["actual"], 1.0, "the one visit of the week");
+        let (s, close) = t.get_json(&m, "/api/v1/month-close/2026-11").await;
+        assert_eq!(s, StatusCode::OK, "{close}");
+        for row in close["rows"].as_array().unwrap() {
+            let who = row["username"].as_str().unwrap();
+            let (s, st) = t
+                .get_json(
+                    &m,
+                    &format!("/api/v1/visits/stats?username={who}&month=2026-11"),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{st}");
+            assert!(
+                (row["visit_coverage_pct"].as_f64().unwrap()
+                    - st["coverage_pct"].as_f64().unwrap())
+                .abs()
+                    < 1e-9,
+                "coverage of {who}: {row} vs {st}"
+            );
+        }
+    }
+);
