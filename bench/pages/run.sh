@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 backends=("$@")
 [ ${#backends[@]} -gt 0 ] || backends=(sqlite)
-cargo build --release -q -p m135 -p web --example loadgen
+cargo build --release -q -p m135 --bin m135
+cargo build --release -q -p web --example loadgen
 target="${CARGO_TARGET_DIR:-target}"
 bin="$target/release/m135"
 gen="$target/release/examples/loadgen"
@@ -32,7 +33,7 @@ for backend in "${backends[@]}"; do
   esac
   "$bin" serve --allow-demo-passwords --cache-secs 0 --database-url "$url" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  for _ in $(seq 1 1500); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   echo "== $backend"
   "$gen" --url "http://127.0.0.1:$port" --label "$backend" --pages-only 2>"/tmp/m135-bench-pages-$backend.log" || {
     kill "$pid"; cat "/tmp/m135-bench-pages-$backend.log" >&2; exit 1; }

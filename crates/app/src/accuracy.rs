@@ -14,6 +14,8 @@ use domain::Month;
 use forecast::metrics;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use store::repo::ScopeIds;
+use store::repo::accuracy::{AccCell, AccPair};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,6 +35,8 @@ pub struct Cell {
     pub customer_code: String,
     pub rep_id: Option<i64>,
     pub area_id: i64,
+    pub county_id: i64,
+    pub product_id: i64,
     pub sku: String,
     pub method: String,
     pub forecast: i64,
@@ -167,66 +171,76 @@ pub fn compare(cells: &[Cell]) -> MethodComparison {
 
 /// The cells of `target` in the person's scope.
 pub async fn cells(app: &App, user: &CurrentUser, target: Month) -> AppResult<Vec<Cell>> {
+    closed(app, target)?;
+    let scope = Scope::of(&app.db, user).await?.ids();
+    read_cells(app, scope, target).await
+}
+
+/// The refusal while a month's orders are not all in (accuracy needs the whole month).
+fn closed(app: &App, target: Month) -> AppResult<()> {
     if app.clock.today() <= target.last_day() {
         return Err(AppError::Conflict(format!(
             "{target} 的订单尚未全部到齐（月末之后才能计算准确率）"
         )));
     }
-    let scope = Scope::of(&app.db, user).await?.ids();
+    Ok(())
+}
+
+/// The cells of `target` in a scope, whatever the date.
+async fn read_cells(app: &App, scope: ScopeIds, target: Month) -> AppResult<Vec<Cell>> {
     let m = target.to_string();
-    let fs = store::repo::forecasts::list(&app.db, scope, &m).await?;
+    let fs = store::repo::forecasts::cells(&app.db, scope, &m).await?;
     let acts = store::repo::forecasts::actuals(&app.db, scope, &m).await?;
+    let retailers = store::repo::forecasts::retailer_keys(&app.db, scope).await?;
+    let products: HashMap<i64, String> = store::repo::product::list(&app.db, &Default::default())
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.sku_code))
+        .collect();
     let mut act: HashMap<(i64, i64), (i64, i64)> = acts
         .iter()
         .map(|a| ((a.retailer_id, a.product_id), (a.demanded, a.supplied)))
         .collect();
-    let mut out: Vec<Cell> = fs
-        .iter()
-        .map(|f| {
-            let (a, s) = act.remove(&(f.retailer_id, f.product_id)).unwrap_or((0, 0));
-            Cell {
-                retailer_id: f.retailer_id,
-                customer_code: f.customer_code.clone(),
-                rep_id: f.rep_id,
-                area_id: f.area_id,
-                sku: f.sku_code.clone(),
-                method: f.method.clone(),
-                forecast: f.quantity,
-                model: f.model_qty,
-                interactive: f.interactive_qty,
-                actual: a,
-                supplied: s,
-            }
-        })
-        .collect();
-    if !act.is_empty() {
-        // Demand without a forecast: F = 0, method "NONE".
-        let retailers = store::repo::forecasts::retailer_keys(&app.db, scope).await?;
-        let products: HashMap<i64, String> =
-            store::repo::product::list(&app.db, &Default::default())
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.sku_code))
-                .collect();
-        for ((r, p), (a, s)) in act {
-            if a == 0 && s == 0 {
-                continue;
-            }
-            let info = retailers.get(&r);
-            out.push(Cell {
-                retailer_id: r,
-                customer_code: info.map(|i| i.customer_code.clone()).unwrap_or_default(),
-                rep_id: info.and_then(|i| i.rep_id),
-                area_id: info.map(|i| i.area_id).unwrap_or_default(),
-                sku: products.get(&p).cloned().unwrap_or_default(),
-                method: "NONE".into(),
-                forecast: 0,
-                model: None,
-                interactive: None,
-                actual: a,
-                supplied: s,
-            });
+    let cell = |r: i64, p: i64, method: String| {
+        let info = retailers.get(&r);
+        Cell {
+            retailer_id: r,
+            customer_code: info.map(|i| i.customer_code.clone()).unwrap_or_default(),
+            rep_id: info.and_then(|i| i.rep_id),
+            area_id: info.map(|i| i.area_id).unwrap_or_default(),
+            county_id: info.map(|i| i.county_id).unwrap_or_default(),
+            product_id: p,
+            sku: products.get(&p).cloned().unwrap_or_default(),
+            method,
+            forecast: 0,
+            model: None,
+            interactive: None,
+            actual: 0,
+            supplied: 0,
         }
+    };
+    let mut out: Vec<Cell> = Vec::with_capacity(fs.len() + act.len() / 8);
+    for f in fs {
+        let (a, s) = act.remove(&(f.retailer_id, f.product_id)).unwrap_or((0, 0));
+        out.push(Cell {
+            forecast: f.quantity,
+            model: f.model_qty,
+            interactive: f.interactive_qty,
+            actual: a,
+            supplied: s,
+            ..cell(f.retailer_id, f.product_id, f.method)
+        });
+    }
+    // Demand without a forecast: F = 0, method "NONE".
+    for ((r, p), (a, s)) in act {
+        if a == 0 && s == 0 {
+            continue;
+        }
+        out.push(Cell {
+            actual: a,
+            supplied: s,
+            ..cell(r, p, "NONE".into())
+        });
     }
     Ok(out)
 }
@@ -238,8 +252,8 @@ pub async fn accuracy(
     target: Month,
     by: AccuracyBy,
 ) -> AppResult<AccuracyOut> {
-    let cells = cells(app, user, target).await?;
-    of_cells(app, &cells, target, by).await
+    let mut out = accuracy_by(app, user, target, &[by]).await?;
+    Ok(out.remove(0))
 }
 
 /// Accuracy and order fill of `target` grouped each way of `bys`, from one read of the month's
@@ -250,12 +264,221 @@ pub async fn accuracy_by(
     target: Month,
     bys: &[AccuracyBy],
 ) -> AppResult<Vec<AccuracyOut>> {
+    if !bys.contains(&AccuracyBy::Retailer) {
+        closed(app, target)?;
+        let scope = Scope::of(&app.db, user).await?.ids();
+        let (cells, pairs) = rolled(app, scope, target).await?;
+        let names = group_names(app).await?;
+        let skus: HashMap<i64, String> = store::repo::product::list(&app.db, &Default::default())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.sku_code))
+            .collect();
+        return Ok(bys
+            .iter()
+            .map(|&by| AccuracyOut {
+                month: target.to_string(),
+                by: format!("{by:?}").to_lowercase(),
+                definitions: DEFINITIONS.to_vec(),
+                rows: group_rolled(&cells, by, &names, &skus),
+                comparison: compare_rolled(&pairs),
+            })
+            .collect());
+    }
     let cells = cells(app, user, target).await?;
     let mut out = Vec::with_capacity(bys.len());
     for &by in bys {
         out.push(of_cells(app, &cells, target, by).await?);
     }
     Ok(out)
+}
+
+/// Names of the groups: reps by username, areas by name.
+struct GroupNames {
+    reps: HashMap<i64, String>,
+    units: HashMap<i64, String>,
+}
+
+async fn group_names(app: &App) -> AppResult<GroupNames> {
+    Ok(GroupNames {
+        reps: store::repo::staff::list(&app.db, Some("account_manager"), None)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.username))
+            .collect(),
+        units: store::repo::staff::org_units(&app.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect(),
+    })
+}
+
+/// The month's roll-up in a scope, written first when missing or older than the month's last
+/// forecast change.
+async fn rolled(
+    app: &App,
+    scope: ScopeIds,
+    target: Month,
+) -> AppResult<(Vec<AccCell>, Vec<AccPair>)> {
+    let m = target.to_string();
+    if let Some(found) = store::repo::accuracy::month(&app.db, scope, &m).await? {
+        return Ok(found);
+    }
+    refresh(app, target).await?;
+    Ok(store::repo::accuracy::month(&app.db, scope, &m)
+        .await?
+        .unwrap_or_default())
+}
+
+/// Write the accuracy roll-up of `target` (company-wide) from its cells: the additive parts of
+/// each figure per owner cell × SKU × method, and each retailer's interactive and model errors.
+/// The city load's history and the start-up write the closed months'; a month's forecast
+/// changes or a new load of its orders clear it (see `store::repo::accuracy`).
+pub async fn refresh(app: &App, target: Month) -> AppResult<()> {
+    let cells = read_cells(app, ScopeIds::default(), target).await?;
+    let mut agg: HashMap<(i64, i64, Option<i64>, i64, &str), AccCell> = HashMap::new();
+    let mut pairs: BTreeMap<i64, AccPair> = BTreeMap::new();
+    for c in &cells {
+        let e = agg
+            .entry((
+                c.county_id,
+                c.area_id,
+                c.rep_id,
+                c.product_id,
+                c.method.as_str(),
+            ))
+            .or_insert_with(|| AccCell {
+                county_id: c.county_id,
+                area_id: c.area_id,
+                account_manager_id: c.rep_id,
+                product_id: c.product_id,
+                method: c.method.clone(),
+                cells: 0,
+                actual: 0,
+                forecast: 0,
+                supplied: 0,
+                abs_err: 0,
+                cell_acc_sum: 0.0,
+            });
+        e.cells += 1;
+        e.actual += c.actual;
+        e.forecast += c.forecast;
+        e.supplied += c.supplied;
+        e.abs_err += (c.actual - c.forecast).abs();
+        e.cell_acc_sum += metrics::cell_accuracy(c.actual, c.forecast);
+        if let (Some(i), Some(mo)) = (c.interactive, c.model) {
+            let p = pairs.entry(c.retailer_id).or_insert_with(|| AccPair {
+                county_id: c.county_id,
+                area_id: c.area_id,
+                account_manager_id: c.rep_id,
+                retailer_id: c.retailer_id,
+                actual: 0,
+                err_interactive: 0,
+                err_model: 0,
+            });
+            p.actual += c.actual;
+            p.err_interactive += (c.actual - i).abs();
+            p.err_model += (c.actual - mo).abs();
+        }
+    }
+    let rows: Vec<AccCell> = agg.into_values().collect();
+    let pairs: Vec<AccPair> = pairs.into_values().collect();
+    store::repo::accuracy::replace_month(
+        &app.db,
+        &target.to_string(),
+        &rows,
+        &pairs,
+        app.clock.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Write the roll-ups of the months with forecasts that ended before today and have none.
+pub async fn refresh_missing(app: &App) -> AppResult<usize> {
+    let this = Month::of(app.clock.today()).to_string();
+    let months = store::repo::accuracy::months_missing(&app.db, &this).await?;
+    for m in &months {
+        refresh(app, Month::parse(m)?).await?;
+    }
+    Ok(months.len())
+}
+
+/// [`group`] over the roll-up's rows (every grouping but by retailer).
+fn group_rolled(
+    cells: &[AccCell],
+    by: AccuracyBy,
+    names: &GroupNames,
+    skus: &HashMap<i64, String>,
+) -> Vec<AccuracyRow> {
+    let mut g: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    let mut acc_sum: HashMap<String, f64> = HashMap::new();
+    for c in cells {
+        let k = match by {
+            AccuracyBy::Rep => c
+                .account_manager_id
+                .and_then(|i| names.reps.get(&i).cloned())
+                .unwrap_or_else(|| "-".into()),
+            AccuracyBy::Area => names
+                .units
+                .get(&c.area_id)
+                .cloned()
+                .unwrap_or_else(|| c.area_id.to_string()),
+            AccuracyBy::Sku => skus.get(&c.product_id).cloned().unwrap_or_default(),
+            AccuracyBy::Method => c.method.clone(),
+            AccuracyBy::Retailer | AccuracyBy::Total => "total".into(),
+        };
+        *acc_sum.entry(k.clone()).or_default() += c.cell_acc_sum;
+        let e = g.entry(k).or_default();
+        e[0] += c.cells;
+        e[1] += c.actual;
+        e[2] += c.forecast;
+        e[3] += c.supplied;
+        e[4] += c.abs_err;
+    }
+    g.into_iter()
+        .map(
+            |(key, [cells, actual, forecast, supplied, abs_err])| AccuracyRow {
+                cells: cells as usize,
+                actual,
+                forecast,
+                supplied,
+                weighted_accuracy: metrics::weighted_accuracy_of_sums(
+                    abs_err as f64,
+                    actual as f64,
+                ),
+                total_accuracy: metrics::total_accuracy_of_sums(actual as f64, forecast as f64),
+                mean_cell_accuracy: (cells > 0).then(|| acc_sum[&key] / cells as f64),
+                order_fill_rate: (actual > 0).then(|| supplied as f64 / actual as f64),
+                key,
+            },
+        )
+        .collect()
+}
+
+/// [`compare`] over the roll-up's retailer rows.
+fn compare_rolled(pairs: &[AccPair]) -> MethodComparison {
+    let (mut ib, mut mb, mut ties) = (0, 0, 0);
+    let (mut a, mut ei, mut em) = (0i64, 0i64, 0i64);
+    for p in pairs {
+        match p.err_interactive.cmp(&p.err_model) {
+            std::cmp::Ordering::Less => ib += 1,
+            std::cmp::Ordering::Greater => mb += 1,
+            std::cmp::Ordering::Equal => ties += 1,
+        }
+        a += p.actual;
+        ei += p.err_interactive;
+        em += p.err_model;
+    }
+    MethodComparison {
+        retailers: pairs.len(),
+        interactive_better: ib,
+        model_better: mb,
+        ties,
+        interactive_accuracy: metrics::weighted_accuracy_of_sums(ei as f64, a as f64),
+        model_accuracy: metrics::weighted_accuracy_of_sums(em as f64, a as f64),
+    }
 }
 
 async fn of_cells(

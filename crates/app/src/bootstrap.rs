@@ -11,9 +11,12 @@ pub use store::audit::Actor;
 pub async fn open(url: &str) -> AppResult<App> {
     let db = Db::connect(url).await?;
     db.migrate().await?;
+    store::rollup::ensure(&db).await?;
     db.optimize().await?;
     store::repo::config::seed_defaults(&db).await?;
-    Ok(App::new(db))
+    let app = App::new(db);
+    crate::accuracy::refresh_missing(&app).await?;
+    Ok(app)
 }
 
 /// The actor of a command run by the system (not by a signed-in person), for the audit trail.

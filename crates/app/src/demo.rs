@@ -211,6 +211,8 @@ pub async fn history(
             ticks,
         });
     }
+    // The closed months' accuracy roll-up (the meeting and 135 pages read it).
+    crate::accuracy::refresh_missing(app).await?;
     let current = end.plus(2);
     progress(&format!("模型预测 {current}"), 0, 1);
     let model = month_run::model(app, ACTOR, current, quiet).await?;

@@ -1179,7 +1179,7 @@ pub async fn field_time(
 fn field_time_of(
     policy: &domain::config::Policy,
     person: &Staff,
-    closed: &[(DateTime<Utc>, DateTime<Utc>)],
+    closed: &[visit::Interval],
     from: NaiveDate,
     to: NaiveDate,
 ) -> FieldTime {
@@ -1263,7 +1263,7 @@ pub async fn own_field_time(
 /// Everyone's closed visits (start, end) over China-time days `[from, to]`, by person, and the
 /// distinct retailers each visited: one read for a roll-up of many people.
 struct SpanVisits {
-    closed: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    closed: HashMap<i64, Vec<visit::Interval>>,
     retailers: HashMap<i64, HashSet<i64>>,
 }
 

@@ -151,7 +151,12 @@ pub fn weighted_accuracy<A: Value, F: Value>(actual: &[A], forecast: &[F]) -> Op
         num += (a - f).abs();
         den += a;
     }
-    (den != 0.0).then(|| 1.0 - num / den)
+    weighted_accuracy_of_sums(num, den)
+}
+
+/// [`weighted_accuracy`] from its sums, `Σ|A − F|` and `ΣA` (roll-ups keep the sums).
+pub fn weighted_accuracy_of_sums(sum_abs_err: f64, sum_actual: f64) -> Option<f64> {
+    (sum_actual != 0.0).then(|| 1.0 - sum_abs_err / sum_actual)
 }
 
 /// Total-level accuracy of domain.md §5.2: `1 − |ΣA − ΣF| / ΣA`. `None` when `ΣA = 0`.
@@ -161,7 +166,12 @@ pub fn total_accuracy<A: Value, F: Value>(actual: &[A], forecast: &[F]) -> Optio
         sa += a;
         sf += f;
     }
-    (sa != 0.0).then(|| 1.0 - (sa - sf).abs() / sa)
+    total_accuracy_of_sums(sa, sf)
+}
+
+/// [`total_accuracy`] from its sums, `ΣA` and `ΣF`.
+pub fn total_accuracy_of_sums(sum_actual: f64, sum_forecast: f64) -> Option<f64> {
+    (sum_actual != 0.0).then(|| 1.0 - (sum_actual - sum_forecast).abs() / sum_actual)
 }
 
 fn mean(it: impl Iterator<Item = f64>) -> Option<f64> {

@@ -271,6 +271,7 @@ async fn check_loaded(db: &Db, city: &City) {
     assert!(c.launched_lines > 0);
     // sales_month equals the monthly sum of lines, month by month
     assert_eq!(c.month_mismatches, 0);
+    check_rollups(db).await;
     // the staff can be found by username (login path)
     for u in ["admin", "kh0101", "sc01", "pp01"] {
         assert!(
@@ -280,6 +281,87 @@ async fn check_loaded(db: &Db, city: &City) {
                 .is_some(),
             "{u}"
         );
+    }
+}
+
+/// The roll-ups (store::rollup) answer what a scan of sales_month answers, for every key, at
+/// every level of scope, all SKUs and key brands only.
+async fn check_rollups(db: &Db) {
+    use store::repo::ScopeIds;
+    use store::repo::sales::{self, SalesKey};
+    let last = sales::latest_month(db).await.unwrap().unwrap();
+    let months = vec![last.clone(), "2025-02".to_string()];
+    let rep = store::repo::staff::by_username(db, "kh0101")
+        .await
+        .unwrap()
+        .unwrap();
+    let area = rep.org_unit_id.unwrap();
+    let county = store::repo::staff::org_unit(db, area)
+        .await
+        .unwrap()
+        .unwrap()
+        .parent_id
+        .unwrap();
+    let scopes = [
+        ScopeIds::default(),
+        ScopeIds {
+            county_id: Some(county),
+            ..ScopeIds::default()
+        },
+        ScopeIds {
+            area_id: Some(area),
+            ..ScopeIds::default()
+        },
+        ScopeIds {
+            rep_id: Some(rep.id),
+            ..ScopeIds::default()
+        },
+    ];
+    let keys = [
+        SalesKey::PriceClass,
+        SalesKey::Brand,
+        SalesKey::County,
+        SalesKey::Area,
+        SalesKey::Rep,
+        SalesKey::Sku,
+        SalesKey::Manufacturer,
+        SalesKey::Total,
+    ];
+    let sorted = |mut v: Vec<sales::KeyMonth>| {
+        v.sort_by(|a, b| (&a.month, &a.key).cmp(&(&b.month, &b.key)));
+        v
+    };
+    for scope in scopes {
+        for key in keys {
+            for only in [false, true] {
+                let got = sales::by_key(db, scope, key, &months, only).await.unwrap();
+                let want = sales::by_key_scan(db, scope, key, &months, only)
+                    .await
+                    .unwrap();
+                assert!(!want.is_empty(), "{scope:?} {key:?}");
+                assert_eq!(
+                    sorted(got),
+                    sorted(want),
+                    "{scope:?} {key:?} key brands {only}"
+                );
+            }
+        }
+        for (k1, k2) in [
+            (SalesKey::Rep, SalesKey::PriceClass),
+            (SalesKey::Area, SalesKey::Brand),
+            (SalesKey::County, SalesKey::Sku),
+            (SalesKey::Rep, SalesKey::Manufacturer),
+        ] {
+            let mut got = sales::by_two_keys(db, scope, k1, k2, &months)
+                .await
+                .unwrap();
+            let mut want = sales::by_two_keys_scan(db, scope, k1, k2, &months)
+                .await
+                .unwrap();
+            got.sort_by(|a, b| (&a.month, &a.key1, &a.key2).cmp(&(&b.month, &b.key1, &b.key2)));
+            want.sort_by(|a, b| (&a.month, &a.key1, &a.key2).cmp(&(&b.month, &b.key1, &b.key2)));
+            assert_eq!(got, want, "{scope:?} {k1:?} × {k2:?}");
+        }
     }
 }
 

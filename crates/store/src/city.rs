@@ -469,8 +469,8 @@ impl Loader {
         Ok(())
     }
 
-    /// Rebuild the order indexes, restore the connection's settings and write the default
-    /// configuration rows.
+    /// Rebuild the order indexes, restore the connection's settings, compute the roll-ups
+    /// ([`crate::rollup`]) and write the default configuration rows.
     pub async fn finish(mut self, db: &Db) -> Result<()> {
         let built = self.conn.exec(ORDER_INDEXES_CREATE).await;
         let optimized = match (&built, self.conn.backend()) {
@@ -480,6 +480,7 @@ impl Loader {
         self.abort().await?;
         built?;
         optimized?;
+        crate::rollup::rebuild(db).await?;
         crate::repo::config::seed_defaults(db).await
     }
 

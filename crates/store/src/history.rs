@@ -34,6 +34,10 @@ pub async fn draft_records(tx: &mut Tx, month: &str) -> Result<Vec<DraftRecord>>
 pub async fn put_records(tx: &mut Tx, rows: &[ForecastRow], now: DateTime<Utc>) -> Result<u64> {
     const COLS: usize = 15;
     let backend = tx.backend();
+    let months: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.month.as_str()).collect();
+    for m in months {
+        crate::repo::accuracy::invalidate(tx, m).await?;
+    }
     let mut written = 0;
     for chunk in rows.chunks(crate::bulk::rows_per_statement(COLS)) {
         let mut q = crate::bulk::insert_sql(

@@ -14,6 +14,7 @@ pub mod city;
 pub mod history;
 pub mod model;
 pub mod repo;
+pub mod rollup;
 pub mod testdb;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -43,10 +43,12 @@ impl Chrome {
                 m.push(("/today", "今日拜访", "today"));
                 m.push(("/sheets", "一张纸", "sheet"));
             }
-            Role::MarketManager => m.push(("/rollup", "周报汇总", "rollup")),
+            // The center and the administrator see every area's roll-up and month close.
+            Role::MarketManager | Role::MarketingCenter | Role::Admin => {
+                m.push(("/rollup", "周报汇总", "rollup"))
+            }
             Role::BrandManager => m.push(("/cultivation", "品牌培育", "cultivation")),
             Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
-            _ => {}
         }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {
             m.push(("/api/docs/", "接口文档", "api"));

@@ -28,7 +28,10 @@ pub use model_job::{
 };
 pub use pos::{PosSheet, PosSheetLine, issue_pos_token, pos_sheet};
 pub use submission::{SubmitOut, comment, return_submission, submit};
-pub use totals::{MAX_PER_PAGE, RepSum, TotalRow, TotalsBy, list, list_page, rep_sums, totals};
+pub use totals::{
+    AllTotals, MAX_PER_PAGE, RepSum, TotalRow, TotalsBy, list, list_page, rep_sums, totals,
+    totals_all,
+};
 
 /// The forecast of `target` is entered and submitted in the month before it.
 pub fn working_month(target: Month) -> Month {

@@ -4,6 +4,7 @@ use super::working_month;
 use crate::{App, AppError, AppResult, CurrentUser, Scope};
 use domain::Month;
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 use store::repo::forecasts as repo;
 use store::repo::sales;
 
@@ -33,49 +34,81 @@ pub async fn totals(
     target: Month,
     by: TotalsBy,
 ) -> AppResult<Vec<TotalRow>> {
+    let all = totals_all(app, user, target).await?;
+    Ok(match by {
+        TotalsBy::Sku => all.by_sku,
+        TotalsBy::Brand => all.by_brand,
+        TotalsBy::PriceClass => all.by_class,
+    })
+}
+
+/// The three groupings of [`totals`] at once (the forecast page shows them all).
+#[derive(Debug, Clone, Serialize)]
+pub struct AllTotals {
+    pub by_sku: Vec<TotalRow>,
+    pub by_brand: Vec<TotalRow>,
+    pub by_class: Vec<TotalRow>,
+}
+
+/// [`totals`] by SKU, brand and price class from one read of the month's forecast per SKU and
+/// one of the demand per SKU (the brand and class rows are sums of their SKUs').
+pub async fn totals_all(app: &App, user: &CurrentUser, target: Month) -> AppResult<AllTotals> {
     let scope = Scope::of(&app.db, user).await?.ids();
-    let sum_by = match by {
-        TotalsBy::Sku => repo::SumBy::Sku,
-        TotalsBy::Brand => repo::SumBy::Brand,
-        TotalsBy::PriceClass => repo::SumBy::PriceClass,
-    };
-    let mut map: std::collections::BTreeMap<String, TotalRow> = Default::default();
-    for s in repo::sums(&app.db, scope, &target.to_string(), sum_by).await? {
-        map.insert(
-            s.key.clone(),
-            TotalRow {
-                key: s.key,
-                forecast: s.quantity,
-                pairs: s.records,
-                last_month_demand: 0,
-                last_year_demand: 0,
-            },
-        );
-    }
-    let sk = match by {
-        TotalsBy::Sku => sales::SalesKey::Sku,
-        TotalsBy::Brand => sales::SalesKey::Brand,
-        TotalsBy::PriceClass => sales::SalesKey::PriceClass,
-    };
+    let products = store::repo::product::list(&app.db, &Default::default()).await?;
+    let by_id: HashMap<i64, &store::model::Product> = products.iter().map(|p| (p.id, p)).collect();
+    let by_code: HashMap<&str, &store::model::Product> =
+        products.iter().map(|p| (p.sku_code.as_str(), p)).collect();
+    let sums = repo::product_sums(&app.db, scope, &target.to_string()).await?;
     let lm = working_month(target).prev().to_string();
     let ly = target.same_month_last_year().to_string();
-    for km in sales::by_key(&app.db, scope, sk, &[lm.clone(), ly.clone()], false).await? {
-        let e = map.entry(km.key.clone()).or_insert(TotalRow {
-            key: km.key.clone(),
-            forecast: 0,
-            pairs: 0,
-            last_month_demand: 0,
-            last_year_demand: 0,
-        });
-        if km.month == lm {
-            e.last_month_demand += km.demanded;
-        } else {
-            e.last_year_demand += km.demanded;
+    let demand = sales::by_key(
+        &app.db,
+        scope,
+        sales::SalesKey::Sku,
+        &[lm.clone(), ly.clone()],
+        false,
+    )
+    .await?;
+    let group = |key: fn(&store::model::Product) -> &str| {
+        let mut map: BTreeMap<String, TotalRow> = BTreeMap::new();
+        for s in &sums {
+            let Some(p) = by_id.get(&s.product_id) else {
+                continue;
+            };
+            let e = entry(&mut map, key(p));
+            e.forecast += s.quantity;
+            e.pairs += s.records;
         }
-    }
-    let mut v: Vec<TotalRow> = map.into_values().collect();
-    v.sort_by(|a, b| b.forecast.cmp(&a.forecast).then(a.key.cmp(&b.key)));
-    Ok(v)
+        for km in &demand {
+            let k = by_code
+                .get(km.key.as_str())
+                .map_or(km.key.as_str(), |p| key(p));
+            let e = entry(&mut map, k);
+            if km.month == lm {
+                e.last_month_demand += km.demanded;
+            } else {
+                e.last_year_demand += km.demanded;
+            }
+        }
+        let mut v: Vec<TotalRow> = map.into_values().collect();
+        v.sort_by(|a, b| b.forecast.cmp(&a.forecast).then(a.key.cmp(&b.key)));
+        v
+    };
+    Ok(AllTotals {
+        by_sku: group(|p| &p.sku_code),
+        by_brand: group(|p| &p.brand),
+        by_class: group(|p| &p.price_class),
+    })
+}
+
+fn entry<'a>(map: &'a mut BTreeMap<String, TotalRow>, k: &str) -> &'a mut TotalRow {
+    map.entry(k.to_string()).or_insert_with(|| TotalRow {
+        key: k.to_string(),
+        forecast: 0,
+        pairs: 0,
+        last_month_demand: 0,
+        last_year_demand: 0,
+    })
 }
 
 /// One rep's forecast of a month summed (see [`rep_sums`]).

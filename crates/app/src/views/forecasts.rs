@@ -1,6 +1,6 @@
 //! The forecast pages (需求预测, domain.md §5.1, §7 ①–②): the rep's territory list and the
 //! supervisor's read-only cards, the retailer's phone sheet, the center's MODEL panel.
-use crate::forecasting::{TotalRow, TotalsBy};
+use crate::forecasting::TotalRow;
 use crate::{App, AppResult, CurrentUser};
 use chrono::{DateTime, Utc};
 use domain::Month;
@@ -81,37 +81,37 @@ pub async fn sku_labels(app: &App) -> AppResult<HashMap<String, String>> {
         .collect())
 }
 
-async fn comments_of(
+/// Supervisors' comments of a month per rep: (author's name, body), oldest first.
+async fn comments_by_rep(
     app: &App,
     month: &str,
-    rep_id: i64,
     names: &HashMap<i64, (String, String)>,
-) -> AppResult<Vec<(String, String)>> {
-    Ok(repo::forecasts::comments(&app.db, month, rep_id)
-        .await?
-        .into_iter()
-        .map(|c| {
-            let who = names
-                .get(&c.author_id)
-                .map(|n| n.1.clone())
-                .unwrap_or_default();
-            (who, c.body)
-        })
-        .collect())
+) -> AppResult<HashMap<i64, Vec<(String, String)>>> {
+    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for c in repo::forecasts::comments_of_month(&app.db, month).await? {
+        let who = names
+            .get(&c.author_id)
+            .map(|n| n.1.clone())
+            .unwrap_or_default();
+        out.entry(c.rep_id).or_default().push((who, c.body));
+    }
+    Ok(out)
 }
 
 pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<ForecastsView> {
     let tm = target.to_string();
     // Sums are computed in the database: on the whole city the month has 140 000 records.
-    let mut by_sku = crate::forecasting::totals(app, u, target, TotalsBy::Sku).await?;
+    let crate::forecasting::AllTotals {
+        mut by_sku,
+        by_brand,
+        by_class,
+    } = crate::forecasting::totals_all(app, u, target).await?;
     let labels = sku_labels(app).await?;
     for r in &mut by_sku {
         if let Some(l) = labels.get(&r.key) {
             r.key = l.clone();
         }
     }
-    let by_brand = crate::forecasting::totals(app, u, target, TotalsBy::Brand).await?;
-    let by_class = crate::forecasting::totals(app, u, target, TotalsBy::PriceClass).await?;
     let total = by_class.iter().map(|t| t.forecast).sum();
     let subs = repo::forecasts::submissions(&app.db, &tm).await?;
     let status_of = |rep: i64| {
@@ -156,8 +156,16 @@ pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<Foreca
         retailers = by.into_values().collect();
         retailers.sort_by(|a, b| b.key.cmp(&a.key).then(b.quantity.cmp(&a.quantity)));
         status = status_of(u.id);
-        comments = comments_of(app, &tm, u.id, &names).await?;
+        comments = repo::forecasts::comments(&app.db, &tm, u.id)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let who = names.get(&c.author_id).map(|n| n.1.clone());
+                (who.unwrap_or_default(), c.body)
+            })
+            .collect();
     } else {
+        let mut by_rep = comments_by_rep(app, &tm, &names).await?;
         for r in crate::forecasting::rep_sums(app, u, target).await? {
             let (username, name) = names.get(&r.rep_id).cloned().unwrap_or_default();
             reps.push(RepLine {
@@ -167,7 +175,7 @@ pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<Foreca
                 pairs: r.records as usize,
                 quantity: r.quantity,
                 status: status_of(r.rep_id),
-                comments: comments_of(app, &tm, r.rep_id, &names).await?,
+                comments: by_rep.remove(&r.rep_id).unwrap_or_default(),
             });
         }
     }

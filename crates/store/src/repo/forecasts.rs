@@ -57,7 +57,7 @@ pub async fn put(tx: &mut Tx, r: &ForecastRow, now: DateTime<Utc>) -> Result<()>
         .bind(r.model_qty).bind(r.interactive_qty).bind(r.self_report_qty).bind(r.self_report_reviewed_qty)
         .bind(r.self_report_reviewed_by).bind(r.balanced_qty).bind(r.updated_by).bind(now)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    super::accuracy::invalidate(tx, &r.month).await
 }
 
 /// §5.1's precedence as SQL, generated from [`domain::cycle::PRECEDENCE`] (the rule's one home;
@@ -110,6 +110,7 @@ pub async fn put_model_batch(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let backend = tx.backend();
+    super::accuracy::invalidate(tx, month).await?;
     // §5.1: the record's figures with the new model figure decide the method and quantity.
     let (method, quantity) = resolve_sql(
         |f| match f {
@@ -392,6 +393,34 @@ pub async fn sums(db: &Db, scope: ScopeIds, month: &str, by: SumBy) -> Result<Ve
     Ok(
         on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
     )
+}
+
+/// Forecast records of a month in scope summed per SKU (see [`product_sums`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProductSum {
+    pub product_id: i64,
+    /// Σ quantity (条).
+    pub quantity: i64,
+    pub records: i64,
+}
+
+/// Forecast records of a month in scope summed per SKU in one read: the brand and price-class
+/// totals are sums of these.
+pub async fn product_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ProductSum>> {
+    let q = format!(
+        "SELECT f.product_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, COUNT(*) AS records \
+         FROM forecast f JOIN retailer r ON r.id = f.retailer_id WHERE {} AND f.month = $4 GROUP BY f.product_id",
+        scope.sql()
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+    )
+}
+
+/// Every rep's comments of a month, by rep then id.
+pub async fn comments_of_month(db: &Db, month: &str) -> Result<Vec<Comment>> {
+    let q = "SELECT * FROM forecast_comment WHERE month = $1 ORDER BY rep_id, id";
+    Ok(on_db!(db, p => sqlx::query_as::<_, Comment>(q).bind(month).fetch_all(p).await)?)
 }
 
 /// Lock a rep's draft records of a month (submission). Returns the rows locked.
@@ -715,6 +744,30 @@ pub async fn actuals(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<Actual
     )
 }
 
+/// A forecast record as accuracy counts it: ids and figures only (see [`cells`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ForecastCell {
+    pub retailer_id: i64,
+    pub product_id: i64,
+    pub method: String,
+    pub quantity: i64,
+    pub model_qty: Option<i64>,
+    pub interactive_qty: Option<i64>,
+}
+
+/// The forecast records of a month in scope, unordered and without names: the company-wide
+/// accuracy reads 140 000 of them, and names come from the retailer and product maps.
+pub async fn cells(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ForecastCell>> {
+    let q = format!(
+        "SELECT f.retailer_id, f.product_id, f.method, f.quantity, f.model_qty, f.interactive_qty \
+         FROM forecast f JOIN retailer r ON r.id = f.retailer_id WHERE {} AND f.month = $4",
+        scope.sql()
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+    )
+}
+
 /// What the accuracy pages group a retailer by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct RetailerKey {
@@ -722,6 +775,7 @@ pub struct RetailerKey {
     pub customer_code: String,
     pub rep_id: Option<i64>,
     pub area_id: i64,
+    pub county_id: i64,
 }
 
 /// Retailer id → its keys.
@@ -731,7 +785,7 @@ pub type RetailerKeys = std::collections::HashMap<i64, RetailerKey>;
 pub async fn retailer_keys(db: &Db, scope: ScopeIds) -> Result<RetailerKeys> {
     let scope_sql = scope.sql();
     let q = format!(
-        "SELECT r.id, r.customer_code, r.account_manager_id AS rep_id, r.area_id FROM retailer r WHERE {scope_sql}"
+        "SELECT r.id, r.customer_code, r.account_manager_id AS rep_id, r.area_id, r.county_id FROM retailer r WHERE {scope_sql}"
     );
     let rows: Vec<RetailerKey> = on_db!(db, p => sqlx::query_as::<_, RetailerKey>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())

@@ -3,6 +3,7 @@
 //! Row-level access: functions over retailers take a [`ScopeIds`] and put its three binds first
 //! (`$1` rep, `$2` area, `$3` county) through [`ScopeIds::sql`]; `None` means "not restricted
 //! on that level".
+pub mod accuracy;
 pub mod config;
 pub mod cultivation;
 pub mod forecasts;

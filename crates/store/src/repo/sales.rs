@@ -1,7 +1,9 @@
-//! Sales aggregates over the monthly roll-up (`sales_month`), always under a [`ScopeIds`].
+//! Sales aggregates over the monthly roll-up (`sales_month`) and the roll-ups derived from it
+//! ([`crate::rollup`]), always under a [`ScopeIds`].
 //! Volumes are supplied 条 (actual purchases); demand is reported separately where it matters.
 use super::ScopeIds;
 use crate::{Db, Result, on_db};
+use std::collections::HashMap;
 
 /// Volume and amount of one key (price class, brand, county, …) in one month.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
@@ -43,7 +45,75 @@ impl SalesKey {
     }
 }
 
-/// Aggregate the months given (each `YYYY-MM`) by one key, optionally only key brands.
+impl SalesKey {
+    /// Where this key's distinct buying retailers are kept in `sales_reach` (aliased `r`):
+    /// (dim, SQL of the key); `None` for SKUs, whose count `sales_cell` holds.
+    fn reach(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            SalesKey::Brand => Some(("BRAND", "r.key")),
+            SalesKey::PriceClass => Some(("PRICE_CLASS", "r.key")),
+            SalesKey::Manufacturer => Some(("MANUFACTURER", "r.key")),
+            SalesKey::Rep | SalesKey::Area | SalesKey::County | SalesKey::Total => {
+                Some(("TOTAL", self.sql()))
+            }
+            SalesKey::Sku => None,
+        }
+    }
+
+    /// True for the keys of the retailer's owner cell (the roll-ups' rows).
+    fn is_place(self) -> bool {
+        matches!(
+            self,
+            SalesKey::Rep | SalesKey::Area | SalesKey::County | SalesKey::Total
+        )
+    }
+}
+
+/// Distinct buying retailers of one month by a key (and a place key first, for two keys), from
+/// `sales_reach`: ((place key, key), retailers).
+async fn reach(
+    db: &Db,
+    scope: ScopeIds,
+    place: Option<SalesKey>,
+    key: SalesKey,
+    month: &str,
+    key_brands_only: bool,
+) -> Result<HashMap<(String, String), i64>> {
+    let Some((dim, k)) = key.reach() else {
+        return Ok(HashMap::new());
+    };
+    let p = place.map_or("'-'", SalesKey::sql);
+    let mut group: Vec<&str> = Vec::new();
+    if place.is_some_and(|p| p != SalesKey::Total) {
+        group.push(p);
+    }
+    if key != SalesKey::Total {
+        group.push(k);
+    }
+    let group = if group.is_empty() {
+        String::new()
+    } else {
+        format!(" GROUP BY {}", group.join(", "))
+    };
+    let col = if key_brands_only {
+        "key_retailers"
+    } else {
+        "retailers"
+    };
+    let q = format!(
+        "SELECT {p} AS place, {k} AS key, CAST(COALESCE(SUM(r.{col}), 0) AS BIGINT) AS retailers FROM sales_reach r \
+         WHERE {} AND r.month = $4 AND r.dim = $5{group}",
+        scope.sql()
+    );
+    let rows: Vec<(String, String, i64)> = on_db!(db, c => sqlx::query_as(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).bind(dim)
+        .fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|(p, k, n)| ((p, k), n)).collect())
+}
+
+/// Aggregate the months given (each `YYYY-MM`) by one key, optionally only key brands, from the
+/// roll-ups (`sales_cell`, `sales_reach`): the same answer as [`by_key_scan`] without reading
+/// the city's purchases line by line.
 pub async fn by_key(
     db: &Db,
     scope: ScopeIds,
@@ -59,8 +129,55 @@ pub async fn by_key(
     } else {
         format!("{k}, ")
     };
+    let retailers = if key == SalesKey::Sku {
+        "CAST(COALESCE(SUM(r.retailers), 0) AS BIGINT)"
+    } else {
+        "CAST(0 AS BIGINT)"
+    };
     let mut out = Vec::new();
-    // One query per month keeps the SQL identical on both backends (no array binds).
+    for m in months {
+        let q = format!(
+            "SELECT {k} AS key, r.month AS month, CAST(COALESCE(SUM(r.demanded_qty), 0) AS BIGINT) AS demanded, \
+             CAST(COALESCE(SUM(r.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(r.amount_fen), 0) AS BIGINT) AS amount_fen, \
+             {retailers} AS retailers \
+             FROM sales_cell r JOIN product p ON p.id = r.product_id \
+             WHERE {scope_sql} AND r.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE) \
+             GROUP BY {group}r.month ORDER BY qty DESC"
+        );
+        let mut rows = on_db!(db, p => sqlx::query_as::<_, KeyMonth>(&q)
+            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).bind(key_brands_only)
+            .fetch_all(p).await)?;
+        if key != SalesKey::Sku {
+            let counts = reach(db, scope, None, key, m, key_brands_only).await?;
+            for r in rows.iter_mut() {
+                r.retailers = counts
+                    .get(&("-".to_string(), r.key.clone()))
+                    .copied()
+                    .unwrap_or(0);
+            }
+        }
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// [`by_key`] computed from `sales_month` row by row: the reference the roll-ups are tested
+/// against.
+pub async fn by_key_scan(
+    db: &Db,
+    scope: ScopeIds,
+    key: SalesKey,
+    months: &[String],
+    key_brands_only: bool,
+) -> Result<Vec<KeyMonth>> {
+    let scope_sql = scope.sql();
+    let k = key.sql();
+    let group = if key == SalesKey::Total {
+        String::new()
+    } else {
+        format!("{k}, ")
+    };
+    let mut out = Vec::new();
     for m in months {
         let q = format!(
             "SELECT {k} AS key, s.month AS month, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, \
@@ -105,7 +222,7 @@ pub async fn retailer_months(
         let q = format!(
             "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month, \
              CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen \
-             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+             FROM retailer_month_total s JOIN retailer r ON r.id = s.retailer_id \
              WHERE {scope_sql} AND s.month = $4 \
              GROUP BY r.id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month"
         );
@@ -132,7 +249,7 @@ pub async fn group_months(db: &Db, scope: ScopeIds, months: &[String]) -> Result
         // The groups of the counties the scope's retailers are in (all retailers of those counties).
         let q = format!(
             "SELECT g.county_id, g.business_format, g.market_type, s.month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty \
-             FROM sales_month s JOIN retailer g ON g.id = s.retailer_id \
+             FROM retailer_month_total s JOIN retailer g ON g.id = s.retailer_id \
              WHERE g.county_id IN (SELECT DISTINCT r.county_id FROM retailer r WHERE {scope_sql}) AND s.month = $4 \
              GROUP BY g.county_id, g.business_format, g.market_type, s.month"
         );
@@ -153,8 +270,58 @@ pub struct TwoKeyMonth {
     pub retailers: i64,
 }
 
-/// Aggregate the months given by two keys in one query per month.
+/// Aggregate the months given by two keys in one query per month: from the roll-ups when the
+/// first key is a place (rep, area, county, total) and the second a product key, else from
+/// `sales_month`.
 pub async fn by_two_keys(
+    db: &Db,
+    scope: ScopeIds,
+    k1: SalesKey,
+    k2: SalesKey,
+    months: &[String],
+) -> Result<Vec<TwoKeyMonth>> {
+    if !k1.is_place() || k2.is_place() {
+        return by_two_keys_scan(db, scope, k1, k2, months).await;
+    }
+    let scope_sql = scope.sql();
+    let (a, b) = (k1.sql(), k2.sql());
+    let group = if k1 == SalesKey::Total {
+        format!("{b}, r.month")
+    } else {
+        format!("{a}, {b}, r.month")
+    };
+    let retailers = if k2 == SalesKey::Sku {
+        "CAST(COALESCE(SUM(r.retailers), 0) AS BIGINT)"
+    } else {
+        "CAST(0 AS BIGINT)"
+    };
+    let mut out = Vec::new();
+    for m in months {
+        let q = format!(
+            "SELECT {a} AS key1, {b} AS key2, r.month AS month, CAST(COALESCE(SUM(r.supplied_qty), 0) AS BIGINT) AS qty, \
+             CAST(COALESCE(SUM(r.amount_fen), 0) AS BIGINT) AS amount_fen, {retailers} AS retailers \
+             FROM sales_cell r JOIN product p ON p.id = r.product_id \
+             WHERE {scope_sql} AND r.month = $4 GROUP BY {group}"
+        );
+        let mut rows = on_db!(db, p => sqlx::query_as::<_, TwoKeyMonth>(&q)
+            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(p).await)?;
+        if k2 != SalesKey::Sku {
+            let counts = reach(db, scope, Some(k1), k2, m, false).await?;
+            for r in rows.iter_mut() {
+                r.retailers = counts
+                    .get(&(r.key1.clone(), r.key2.clone()))
+                    .copied()
+                    .unwrap_or(0);
+            }
+        }
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// [`by_two_keys`] computed from `sales_month` row by row (any pair of keys; the reference the
+/// roll-ups are tested against).
+pub async fn by_two_keys_scan(
     db: &Db,
     scope: ScopeIds,
     k1: SalesKey,

@@ -229,19 +229,25 @@ pub struct RepSales {
     pub amount_fen: i64,
 }
 
-/// A rep's purchases over days `[from, to]` from the order lines.
+/// A rep's purchases over days `[from, to]` from the daily roll-up (`sales_day`).
 pub async fn rep_sales_between(
     db: &Db,
     rep_id: i64,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<RepSales> {
-    let q = "SELECT CAST(COALESCE(SUM(o.supplied_qty), 0) AS BIGINT) AS supplied, \
-             CAST(COALESCE(SUM(CASE WHEN p.is_key_brand THEN o.supplied_qty ELSE 0 END), 0) AS BIGINT) AS key_brand, \
-             CAST(COALESCE(SUM(o.amount_fen), 0) AS BIGINT) AS amount_fen \
-             FROM order_line o JOIN retailer r ON r.id = o.retailer_id JOIN product p ON p.id = o.product_id \
-             WHERE r.account_manager_id = $1 AND o.order_date >= $2 AND o.order_date <= $3";
+    let q = "SELECT CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
+             CAST(COALESCE(SUM(key_brand_qty), 0) AS BIGINT) AS key_brand, \
+             CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen \
+             FROM sales_day WHERE account_manager_id = $1 AND order_date >= $2 AND order_date <= $3";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_one(p).await)?)
+}
+
+/// A rep's monthly purchases from the roll-up: (supplied 条, amount fen).
+pub async fn rep_month_sales(db: &Db, rep_id: i64, month: &str) -> Result<(i64, i64)> {
+    let q = "SELECT CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) \
+             FROM sales_cell WHERE account_manager_id = $1 AND month = $2";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(month).fetch_one(p).await)?)
 }
 
 /// One rep's purchases over a span of days (see [`sales_between_by_rep`]).
@@ -269,12 +275,10 @@ pub async fn sales_between_by_rep(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<RepSalesOf>> {
-    let q = "SELECT r.account_manager_id AS rep_id, CAST(COALESCE(SUM(o.supplied_qty), 0) AS BIGINT) AS supplied, \
-             CAST(COALESCE(SUM(CASE WHEN p.is_key_brand THEN o.supplied_qty ELSE 0 END), 0) AS BIGINT) AS key_brand, \
-             CAST(COALESCE(SUM(o.amount_fen), 0) AS BIGINT) AS amount_fen \
-             FROM order_line o JOIN retailer r ON r.id = o.retailer_id JOIN product p ON p.id = o.product_id \
-             WHERE o.order_date >= $1 AND o.order_date <= $2 AND r.account_manager_id IS NOT NULL \
-             GROUP BY r.account_manager_id";
+    let q = "SELECT account_manager_id AS rep_id, CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
+             CAST(COALESCE(SUM(key_brand_qty), 0) AS BIGINT) AS key_brand, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen \
+             FROM sales_day WHERE order_date >= $1 AND order_date <= $2 AND account_manager_id IS NOT NULL \
+             GROUP BY account_manager_id";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).fetch_all(p).await)?)
 }
 
@@ -288,10 +292,9 @@ pub struct RepMonthSales {
 
 /// Every rep's purchases in a month (`YYYY-MM`) in one grouped read of the roll-up.
 pub async fn month_sales_by_rep(db: &Db, month: &str) -> Result<Vec<RepMonthSales>> {
-    let q = "SELECT r.account_manager_id AS rep_id, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS supplied, \
-             CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen \
-             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
-             WHERE s.month = $1 AND r.account_manager_id IS NOT NULL GROUP BY r.account_manager_id";
+    let q = "SELECT account_manager_id AS rep_id, CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
+             CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen \
+             FROM sales_cell WHERE month = $1 AND account_manager_id IS NOT NULL GROUP BY account_manager_id";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(month).fetch_all(p).await)?)
 }
 
@@ -299,11 +302,4 @@ pub async fn month_sales_by_rep(db: &Db, month: &str) -> Result<Vec<RepMonthSale
 pub async fn open_green_by_rep(db: &Db, week: &str) -> Result<Vec<(i64, i64)>> {
     let q = "SELECT rep_id, COUNT(*) FROM green_item WHERE iso_week = $1 AND status <> 'CLOSED' GROUP BY rep_id";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(week).fetch_all(p).await)?)
-}
-
-/// A rep's monthly purchases from the roll-up: (supplied 条, amount fen).
-pub async fn rep_month_sales(db: &Db, rep_id: i64, month: &str) -> Result<(i64, i64)> {
-    let q = "SELECT CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT), CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) \
-             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id WHERE r.account_manager_id = $1 AND s.month = $2";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(month).fetch_one(p).await)?)
 }

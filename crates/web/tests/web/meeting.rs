@@ -72,6 +72,32 @@ pub async fn api_step_accuracy(t: &TestApp, center: &Client) {
             .any(|r| r["key"] == "INTERACTIVE_VISIT")
     );
     assert_eq!(by_method["comparison"]["retailers"], 1);
+    // The groupings read the month's roll-up; by retailer reads the cells: both agree.
+    let (s, by_retailer) = t
+        .get_json(center, &format!("/api/v1/accuracy/{TARGET}?by=retailer"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(by_retailer["comparison"], by_method["comparison"]);
+    let (mut cells, mut forecast, mut err, mut acc_sum) = (0i64, 0i64, 0.0, 0.0);
+    for r in by_retailer["rows"].as_array().unwrap() {
+        let (n, a, f) = (
+            r["cells"].as_i64().unwrap(),
+            r["actual"].as_i64().unwrap(),
+            r["forecast"].as_i64().unwrap(),
+        );
+        cells += n;
+        forecast += f;
+        // Σ|A − F| of the retailer: (1 − weighted) × ΣA, or ΣF where ΣA = 0.
+        err += r["weighted_accuracy"]
+            .as_f64()
+            .map_or(f as f64, |w| (1.0 - w) * a as f64);
+        acc_sum += r["mean_cell_accuracy"].as_f64().unwrap() * n as f64;
+    }
+    assert_eq!(row["cells"], cells);
+    assert_eq!(row["forecast"], forecast);
+    assert!((err - (err_forecast + err_unforecast) as f64).abs() < 1e-6);
+    let mean = row["mean_cell_accuracy"].as_f64().unwrap();
+    assert!((mean - acc_sum / cells as f64).abs() < 1e-9, "{mean}");
 }
 
 /// ⑤ The forecast meeting of December: October's accuracy with its definitions; a rep is refused.

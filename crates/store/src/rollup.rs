@@ -1,0 +1,84 @@
+//! The roll-up tables (migration 0008) that company-wide pages read instead of scanning the
+//! city's purchases: `sales_cell` (owner cell × SKU × month), `sales_reach` (distinct buying
+//! retailers per owner cell × product dimension × month), `retailer_month_total` (retailer ×
+//! month) and `sales_day` (owner cell × order day). An owner cell is a retailer's
+//! (county, area, account manager): every retailer has exactly one, so sums and distinct counts
+//! of cells add up to any scope above them, and [`crate::repo::ScopeIds::sql`] filters a roll-up
+//! aliased `r` as it filters the retailer table.
+//!
+//! The accuracy roll-up of closed months ([`crate::repo::accuracy`]) reads the same purchases:
+//! a rebuild marks it out of date.
+//!
+//! They are derived data: [`rebuild`] recomputes them all from `sales_month`, `order_line`,
+//! `retailer` and `product` in one transaction. Whoever writes those sources (the city load;
+//! later an order import or a change of a retailer's owner) calls it; [`ensure`] at start-up
+//! fills them for a database loaded before they existed.
+use crate::{Db, Result, on_db, on_tx};
+
+/// The product dimensions of `sales_reach`: (dim, SQL of the key on product `p`).
+pub(crate) const REACH_DIMS: [(&str, &str); 4] = [
+    ("BRAND", "p.brand"),
+    ("PRICE_CLASS", "p.price_class"),
+    ("MANUFACTURER", "CAST(p.manufacturer_id AS TEXT)"),
+    ("TOTAL", "'total'"),
+];
+
+/// Recompute every roll-up from its sources, atomically (readers see the old or the new).
+pub async fn rebuild(db: &Db) -> Result<()> {
+    let mut stmts: Vec<String> = vec![
+        "DELETE FROM sales_cell".into(),
+        "DELETE FROM sales_reach".into(),
+        "DELETE FROM retailer_month_total".into(),
+        "DELETE FROM sales_day".into(),
+        // Accuracy reads the months' demand: every month's accuracy roll-up is written anew.
+        "DELETE FROM accuracy_month".into(),
+        "INSERT INTO sales_cell (month, county_id, area_id, account_manager_id, product_id, demanded_qty, ordered_qty, \
+         supplied_qty, amount_fen, retailers) \
+         SELECT s.month, r.county_id, r.area_id, r.account_manager_id, s.product_id, SUM(s.demanded_qty), SUM(s.ordered_qty), \
+         SUM(s.supplied_qty), SUM(s.amount_fen), COUNT(*) \
+         FROM sales_month s JOIN retailer r ON r.id = s.retailer_id WHERE s.supplied_qty > 0 \
+         GROUP BY s.month, r.county_id, r.area_id, r.account_manager_id, s.product_id"
+            .into(),
+        "INSERT INTO retailer_month_total (month, retailer_id, supplied_qty, amount_fen) \
+         SELECT month, retailer_id, SUM(supplied_qty), SUM(amount_fen) FROM sales_month GROUP BY month, retailer_id"
+            .into(),
+        "INSERT INTO sales_day (order_date, county_id, area_id, account_manager_id, supplied_qty, key_brand_qty, amount_fen) \
+         SELECT o.order_date, r.county_id, r.area_id, r.account_manager_id, SUM(o.supplied_qty), \
+         SUM(CASE WHEN p.is_key_brand THEN o.supplied_qty ELSE 0 END), SUM(o.amount_fen) \
+         FROM order_line o JOIN retailer r ON r.id = o.retailer_id JOIN product p ON p.id = o.product_id \
+         GROUP BY o.order_date, r.county_id, r.area_id, r.account_manager_id"
+            .into(),
+    ];
+    for (dim, key) in REACH_DIMS {
+        // PostgreSQL refuses a constant in GROUP BY: the total groups by cell alone.
+        let group = if dim == "TOTAL" {
+            String::new()
+        } else {
+            format!(", {key}")
+        };
+        stmts.push(format!(
+            "INSERT INTO sales_reach (month, county_id, area_id, account_manager_id, dim, key, retailers, key_retailers) \
+             SELECT s.month, r.county_id, r.area_id, r.account_manager_id, '{dim}', {key}, COUNT(DISTINCT s.retailer_id), \
+             COUNT(DISTINCT CASE WHEN p.is_key_brand THEN s.retailer_id END) \
+             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id \
+             WHERE s.supplied_qty > 0 GROUP BY s.month, r.county_id, r.area_id, r.account_manager_id{group}"
+        ));
+    }
+    let mut tx = db.begin().await?;
+    for q in &stmts {
+        on_tx!(&mut tx, c => sqlx::query(q).execute(c).await.map(|_| ()))?;
+    }
+    tx.commit().await
+}
+
+/// Fill the roll-ups when they are empty while purchases exist (a database loaded before
+/// migration 0008); a no-op otherwise.
+pub async fn ensure(db: &Db) -> Result<()> {
+    let q = "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM sales_month) AND NOT EXISTS (SELECT 1 FROM sales_cell) \
+             THEN 1 ELSE 0 END AS BIGINT)";
+    let stale: i64 = on_db!(db, p => sqlx::query_scalar(q).fetch_one(p).await)?;
+    if stale == 1 {
+        rebuild(db).await?;
+    }
+    Ok(())
+}
