@@ -104,6 +104,17 @@ pub async fn status(
         subs.iter()
             .any(|s| s.rep_id == id && s.status == "SUBMITTED")
     };
+    // Key customers and their interactive figures, for every rep of the county in two reads.
+    let (from, to) = forecasting::key_customer_window(target);
+    let mut volumes: std::collections::HashMap<i64, Vec<repo::RetailerVolume>> = Default::default();
+    for (rep, v) in repo::county_volumes(&app.db, c.id, &from, &to).await? {
+        volumes.entry(rep).or_default().push(v);
+    }
+    let with: std::collections::HashSet<(i64, i64)> =
+        repo::interactive_in_county(&app.db, c.id, &tm)
+            .await?
+            .into_iter()
+            .collect();
     let mut late = Vec::new();
     let mut facts = GateFacts {
         reps: reps.len() as u32,
@@ -121,10 +132,10 @@ pub async fn status(
                 what: format!("{tm} 需求预测未在 {} 前提交", cycle::submit_due(month, cal)),
             });
         }
-        let keys = forecasting::key_customers(app, *id, target).await?;
-        let with = repo::interactive_retailers(&app.db, *id, &tm).await?;
+        let keys = forecasting::key_customers_of(&policy, volumes.remove(id).unwrap_or_default());
         facts.key_customers += keys.len() as u32;
-        facts.key_customers_forecast += keys.iter().filter(|k| with.contains(k)).count() as u32;
+        facts.key_customers_forecast +=
+            keys.iter().filter(|k| with.contains(&(*id, **k))).count() as u32;
     }
     let (model_pairs, unreviewed) = repo::county_counts(&app.db, c.id, &tm).await?;
     facts.model_pairs = model_pairs as u32;

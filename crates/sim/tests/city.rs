@@ -327,6 +327,15 @@ async fn check_rollups(db: &Db) {
         SalesKey::Manufacturer,
         SalesKey::Total,
     ];
+    let from = domain::Month::parse(&last).unwrap().plus(-2).to_string();
+    let mut got = sales::brand_listing_by_area(db, &from, &last)
+        .await
+        .unwrap();
+    let mut want = sales::brand_listing_scan(db, &from, &last).await.unwrap();
+    got.sort_by(|a, b| (a.area_id, &a.brand).cmp(&(b.area_id, &b.brand)));
+    want.sort_by(|a, b| (a.area_id, &a.brand).cmp(&(b.area_id, &b.brand)));
+    assert!(!want.is_empty());
+    assert_eq!(got, want, "listing by area");
     let sorted = |mut v: Vec<sales::KeyMonth>| {
         v.sort_by(|a, b| (&a.month, &a.key).cmp(&(&b.month, &b.key)));
         v

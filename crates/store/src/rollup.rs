@@ -1,7 +1,8 @@
 //! The roll-up tables (migration 0008) that company-wide pages read instead of scanning the
 //! city's purchases: `sales_cell` (owner cell × SKU × month), `sales_reach` (distinct buying
 //! retailers per owner cell × product dimension × month), `retailer_month_total` (retailer ×
-//! month) and `sales_day` (owner cell × order day). An owner cell is a retailer's
+//! month), `sales_day` (owner cell × order day) and `sales_listing` (owner cell × brand, bought
+//! in the three months to a month). An owner cell is a retailer's
 //! (county, area, account manager): every retailer has exactly one, so sums and distinct counts
 //! of cells add up to any scope above them, and [`crate::repo::ScopeIds::sql`] filters a roll-up
 //! aliased `r` as it filters the retailer table.
@@ -39,8 +40,8 @@ pub async fn rebuild(db: &Db) -> Result<()> {
          FROM sales_month s JOIN retailer r ON r.id = s.retailer_id WHERE s.supplied_qty > 0 \
          GROUP BY s.month, r.county_id, r.area_id, r.account_manager_id, s.product_id"
             .into(),
-        "INSERT INTO retailer_month_total (month, retailer_id, supplied_qty, amount_fen) \
-         SELECT month, retailer_id, SUM(supplied_qty), SUM(amount_fen) FROM sales_month GROUP BY month, retailer_id"
+        "INSERT INTO retailer_month_total (month, retailer_id, demanded_qty, supplied_qty, amount_fen) \
+         SELECT month, retailer_id, SUM(demanded_qty), SUM(supplied_qty), SUM(amount_fen) FROM sales_month GROUP BY month, retailer_id"
             .into(),
         "INSERT INTO sales_day (order_date, county_id, area_id, account_manager_id, supplied_qty, key_brand_qty, amount_fen) \
          SELECT o.order_date, r.county_id, r.area_id, r.account_manager_id, SUM(o.supplied_qty), \
@@ -68,8 +69,27 @@ pub async fn rebuild(db: &Db) -> Result<()> {
     for q in &stmts {
         on_tx!(&mut tx, c => sqlx::query(q).execute(c).await.map(|_| ()))?;
     }
+    // 上柜 windows of the last LISTING_MONTHS months with purchases.
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM sales_listing").execute(c).await.map(|_| ()))?;
+    let q = "SELECT DISTINCT month FROM sales_month ORDER BY month DESC";
+    let months: Vec<String> = on_tx!(&mut tx, c => sqlx::query_scalar(q).fetch_all(c).await)?;
+    let q = "INSERT INTO sales_listing (month, county_id, area_id, account_manager_id, brand, retailers) \
+             SELECT $1, r.county_id, r.area_id, r.account_manager_id, p.brand, COUNT(DISTINCT s.retailer_id) \
+             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id \
+             WHERE s.month >= $2 AND s.month <= $1 AND s.supplied_qty > 0 \
+             GROUP BY r.county_id, r.area_id, r.account_manager_id, p.brand";
+    for m in months.iter().take(LISTING_MONTHS) {
+        let Ok(month) = domain::Month::parse(m) else {
+            continue;
+        };
+        let from = month.plus(-2).to_string();
+        on_tx!(&mut tx, c => sqlx::query(q).bind(m).bind(&from).execute(c).await.map(|_| ()))?;
+    }
     tx.commit().await
 }
+
+/// How many months back `sales_listing` holds (a year and the month before it: the KPI trend).
+pub const LISTING_MONTHS: usize = 13;
 
 /// Fill the roll-ups when they are empty while purchases exist (a database loaded before
 /// migration 0008); a no-op otherwise.

@@ -224,14 +224,22 @@ pub async fn self_report(
 /// last three complete months, plus every sample point and 信息员.
 pub async fn key_customers(app: &App, rep_id: i64, target: Month) -> AppResult<Vec<i64>> {
     let policy = app.policy().await?;
+    let (from, to) = key_customer_window(target);
+    let v = repo::rep_volumes(&app.db, rep_id, &from, &to).await?;
+    Ok(key_customers_of(&policy, v))
+}
+
+/// The months whose demand ranks the key customers of `target`: the three to the last complete.
+pub fn key_customer_window(target: Month) -> (String, String) {
     let last = working_month(target).prev();
-    let mut v = repo::rep_volumes(
-        &app.db,
-        rep_id,
-        &last.plus(-2).to_string(),
-        &last.to_string(),
-    )
-    .await?;
+    (last.plus(-2).to_string(), last.to_string())
+}
+
+/// [`key_customers`] from a rep's retailers' volumes over [`key_customer_window`].
+pub fn key_customers_of(
+    policy: &domain::config::Policy,
+    mut v: Vec<repo::RetailerVolume>,
+) -> Vec<i64> {
     v.sort_by(|a, b| {
         b.demanded
             .cmp(&a.demanded)
@@ -245,5 +253,5 @@ pub async fn key_customers(app: &App, rep_id: i64, target: Month) -> AppResult<V
         .map(|(_, r)| r.retailer_id)
         .collect();
     out.sort_unstable();
-    Ok(out)
+    out
 }

@@ -21,7 +21,9 @@ pub mod pos;
 pub mod submission;
 pub mod totals;
 
-pub use entry::{SelfReportLine, key_customers, put, self_report};
+pub use entry::{
+    SelfReportLine, key_customer_window, key_customers, key_customers_of, put, self_report,
+};
 pub use model_job::{
     MODEL_JOB, MODEL_START, ModelRun, Progress, SharedProgress, model_forecasts, model_job,
     run_model, run_model_as, run_model_phased, start_model_job,

@@ -35,10 +35,24 @@ CREATE TABLE sales_reach (
 );
 CREATE INDEX sales_reach_month ON sales_reach(month, dim);
 
--- Each retailer's month (all SKUs): the §6 warnings read 10 k rows, not 115 k.
+-- 上柜: distinct retailers per owner cell × brand that bought it in the three months ending with
+-- `month` (the brand manager's listing rate), for the last 13 months with purchases.
+CREATE TABLE sales_listing (
+    month              TEXT NOT NULL,
+    county_id          BIGINT NOT NULL,
+    area_id            BIGINT NOT NULL,
+    account_manager_id BIGINT,
+    brand              TEXT NOT NULL,
+    retailers          BIGINT NOT NULL
+);
+CREATE INDEX sales_listing_month ON sales_listing(month);
+
+-- Each retailer's month (all SKUs): the §6 warnings and the key customers (§5.1) read 10 k rows
+-- a month, not 115 k.
 CREATE TABLE retailer_month_total (
     month        TEXT NOT NULL,
     retailer_id  BIGINT NOT NULL,
+    demanded_qty BIGINT NOT NULL,
     supplied_qty BIGINT NOT NULL,
     amount_fen   BIGINT NOT NULL,
     PRIMARY KEY (month, retailer_id)

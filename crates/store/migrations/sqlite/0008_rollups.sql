@@ -35,10 +35,24 @@ CREATE TABLE sales_reach (
 );
 CREATE INDEX sales_reach_month ON sales_reach(month, dim);
 
--- Each retailer's month (all SKUs): the §6 warnings read 10 k rows, not 115 k.
+-- 上柜: distinct retailers per owner cell × brand that bought it in the three months ending with
+-- `month` (the brand manager's listing rate), for the last 13 months with purchases.
+CREATE TABLE sales_listing (
+    month              TEXT NOT NULL,
+    county_id          INTEGER NOT NULL,
+    area_id            INTEGER NOT NULL,
+    account_manager_id INTEGER,
+    brand              TEXT NOT NULL,
+    retailers          INTEGER NOT NULL
+);
+CREATE INDEX sales_listing_month ON sales_listing(month);
+
+-- Each retailer's month (all SKUs): the §6 warnings and the key customers (§5.1) read 10 k rows
+-- a month, not 115 k.
 CREATE TABLE retailer_month_total (
     month        TEXT NOT NULL,
     retailer_id  INTEGER NOT NULL,
+    demanded_qty INTEGER NOT NULL,
     supplied_qty INTEGER NOT NULL,
     amount_fen   INTEGER NOT NULL,
     PRIMARY KEY (month, retailer_id)

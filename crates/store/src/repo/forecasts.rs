@@ -702,17 +702,48 @@ pub async fn rep_volumes(
     to: &str,
 ) -> Result<Vec<RetailerVolume>> {
     let q = "SELECT r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, r.is_sample_point, r.is_info_reporter FROM retailer r \
-             LEFT JOIN sales_month s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
+             LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
              WHERE r.account_manager_id = $1 AND r.business_status = 'OPERATING' \
              GROUP BY r.id, r.is_sample_point, r.is_info_reporter";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_all(p).await)?)
 }
 
-/// Retailers (of a set of ids' owner rep) with an interactive figure for the month.
-pub async fn interactive_retailers(db: &Db, rep_id: i64, month: &str) -> Result<Vec<i64>> {
-    let q = "SELECT DISTINCT f.retailer_id FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
-             WHERE r.account_manager_id = $1 AND f.month = $2 AND f.interactive_qty IS NOT NULL";
-    Ok(on_db!(db, p => sqlx::query_scalar(q).bind(rep_id).bind(month).fetch_all(p).await)?)
+/// [`rep_volumes`] of every rep with retailers in a county ([`county_reps`]), in one read:
+/// (rep id, the retailer's volume).
+pub async fn county_volumes(
+    db: &Db,
+    county_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, RetailerVolume)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        rep_id: i64,
+        #[sqlx(flatten)]
+        v: RetailerVolume,
+    }
+    let q = "SELECT r.account_manager_id AS rep_id, r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, \
+             r.is_sample_point, r.is_info_reporter FROM retailer r \
+             LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
+             WHERE r.account_manager_id IN (SELECT DISTINCT account_manager_id FROM retailer WHERE county_id = $1) \
+             AND r.business_status = 'OPERATING' \
+             GROUP BY r.account_manager_id, r.id, r.is_sample_point, r.is_info_reporter";
+    let rows: Vec<Row> =
+        on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(from).bind(to).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|r| (r.rep_id, r.v)).collect())
+}
+
+/// Retailers of the county's reps ([`county_reps`]) with an interactive figure for the month:
+/// (rep id, retailer id).
+pub async fn interactive_in_county(
+    db: &Db,
+    county_id: i64,
+    month: &str,
+) -> Result<Vec<(i64, i64)>> {
+    let q = "SELECT DISTINCT r.account_manager_id, f.retailer_id FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+             WHERE r.account_manager_id IN (SELECT DISTINCT account_manager_id FROM retailer WHERE county_id = $1) \
+             AND f.month = $2 AND f.interactive_qty IS NOT NULL";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(month).fetch_all(p).await)?)
 }
 
 /// Counts of a county's month: (model pairs, unreviewed self-reports).

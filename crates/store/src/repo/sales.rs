@@ -354,6 +354,22 @@ pub struct AreaBrandListing {
 
 /// Distinct retailers per area that bought each brand over a month range (上柜 / listing).
 pub async fn brand_listing_by_area(db: &Db, from: &str, to: &str) -> Result<Vec<AreaBrandListing>> {
+    // The three months to `to` are kept in `sales_listing` for recent months.
+    let window = domain::Month::parse(to).map(|m| m.plus(-2).to_string());
+    if window.is_ok_and(|w| w == from) {
+        let q = "SELECT COUNT(*) FROM sales_listing WHERE month = $1";
+        let n: i64 = on_db!(db, p => sqlx::query_scalar(q).bind(to).fetch_one(p).await)?;
+        if n > 0 {
+            let q = "SELECT area_id, brand, CAST(SUM(retailers) AS BIGINT) AS retailers FROM sales_listing \
+                     WHERE month = $1 GROUP BY area_id, brand";
+            return Ok(on_db!(db, p => sqlx::query_as(q).bind(to).fetch_all(p).await)?);
+        }
+    }
+    brand_listing_scan(db, from, to).await
+}
+
+/// [`brand_listing_by_area`] from `sales_month` (any range; the reference of the roll-up).
+pub async fn brand_listing_scan(db: &Db, from: &str, to: &str) -> Result<Vec<AreaBrandListing>> {
     let q = "SELECT r.area_id, p.brand, COUNT(DISTINCT s.retailer_id) AS retailers FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
              JOIN product p ON p.id = s.product_id WHERE s.month >= $1 AND s.month <= $2 AND s.supplied_qty > 0 GROUP BY r.area_id, p.brand";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).fetch_all(p).await)?)
