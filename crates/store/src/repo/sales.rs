@@ -121,32 +121,9 @@ pub async fn by_key(
     months: &[String],
     key_brands_only: bool,
 ) -> Result<Vec<KeyMonth>> {
-    let scope_sql = scope.sql();
-    let k = key.sql();
-    // PostgreSQL refuses a constant in GROUP BY: the total groups by month alone.
-    let group = if key == SalesKey::Total {
-        String::new()
-    } else {
-        format!("{k}, ")
-    };
-    let retailers = if key == SalesKey::Sku {
-        "CAST(COALESCE(SUM(r.retailers), 0) AS BIGINT)"
-    } else {
-        "CAST(0 AS BIGINT)"
-    };
     let mut out = Vec::new();
     for m in months {
-        let q = format!(
-            "SELECT {k} AS key, r.month AS month, CAST(COALESCE(SUM(r.demanded_qty), 0) AS BIGINT) AS demanded, \
-             CAST(COALESCE(SUM(r.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(r.amount_fen), 0) AS BIGINT) AS amount_fen, \
-             {retailers} AS retailers \
-             FROM sales_cell r JOIN product p ON p.id = r.product_id \
-             WHERE {scope_sql} AND r.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE) \
-             GROUP BY {group}r.month ORDER BY qty DESC"
-        );
-        let mut rows = on_db!(db, p => sqlx::query_as::<_, KeyMonth>(&q)
-            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).bind(key_brands_only)
-            .fetch_all(p).await)?;
+        let mut rows = key_month(db, scope, key, m, key_brands_only, Source::Rollup).await?;
         if key != SalesKey::Sku {
             let counts = reach(db, scope, None, key, m, key_brands_only).await?;
             for r in rows.iter_mut() {
@@ -170,29 +147,66 @@ pub async fn by_key_scan(
     months: &[String],
     key_brands_only: bool,
 ) -> Result<Vec<KeyMonth>> {
-    let scope_sql = scope.sql();
+    let mut out = Vec::new();
+    for m in months {
+        out.extend(key_month(db, scope, key, m, key_brands_only, Source::Scan).await?);
+    }
+    Ok(out)
+}
+
+/// What [`key_month`] sums: the roll-up (`sales_cell`, aliased `r` like the retailer so the
+/// scope applies) or the monthly lines (`sales_month` joined to the retailer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Rollup,
+    Scan,
+}
+
+/// One month of [`by_key`] from a source; the roll-up leaves `retailers` to [`reach`] but for SKUs.
+async fn key_month(
+    db: &Db,
+    scope: ScopeIds,
+    key: SalesKey,
+    month: &str,
+    key_brands_only: bool,
+    src: Source,
+) -> Result<Vec<KeyMonth>> {
     let k = key.sql();
+    // PostgreSQL refuses a constant in GROUP BY: the total groups by month alone.
     let group = if key == SalesKey::Total {
         String::new()
     } else {
         format!("{k}, ")
     };
-    let mut out = Vec::new();
-    for m in months {
-        let q = format!(
-            "SELECT {k} AS key, s.month AS month, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, \
-             CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen, \
-             COUNT(DISTINCT s.retailer_id) AS retailers \
-             FROM sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id \
-             WHERE {scope_sql} AND s.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE) AND s.supplied_qty > 0 \
-             GROUP BY {group}s.month ORDER BY qty DESC"
-        );
-        let rows = on_db!(db, p => sqlx::query_as::<_, KeyMonth>(&q)
-            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).bind(key_brands_only)
-            .fetch_all(p).await)?;
-        out.extend(rows);
-    }
-    Ok(out)
+    let (a, from, retailers, bought) = match src {
+        Source::Rollup => (
+            "r",
+            "sales_cell r JOIN product p ON p.id = r.product_id",
+            if key == SalesKey::Sku {
+                "CAST(COALESCE(SUM(r.retailers), 0) AS BIGINT)"
+            } else {
+                "CAST(0 AS BIGINT)"
+            },
+            "",
+        ),
+        Source::Scan => (
+            "s",
+            "sales_month s JOIN retailer r ON r.id = s.retailer_id JOIN product p ON p.id = s.product_id",
+            "COUNT(DISTINCT s.retailer_id)",
+            " AND s.supplied_qty > 0",
+        ),
+    };
+    let q = format!(
+        "SELECT {k} AS key, {a}.month AS month, CAST(COALESCE(SUM({a}.demanded_qty), 0) AS BIGINT) AS demanded, \
+         CAST(COALESCE(SUM({a}.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM({a}.amount_fen), 0) AS BIGINT) AS amount_fen, \
+         {retailers} AS retailers FROM {from} \
+         WHERE {} AND {a}.month = $4 AND ($5 = FALSE OR p.is_key_brand = TRUE){bought} \
+         GROUP BY {group}{a}.month ORDER BY qty DESC",
+        scope.sql()
+    );
+    Ok(on_db!(db, p => sqlx::query_as::<_, KeyMonth>(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).bind(key_brands_only)
+        .fetch_all(p).await)?)
 }
 
 /// Per-retailer monthly totals (all SKUs) with the retailer's warning group
