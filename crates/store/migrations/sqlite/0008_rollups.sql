@@ -55,8 +55,9 @@ CREATE TABLE retailer_month_total (
     demanded_qty INTEGER NOT NULL,
     supplied_qty INTEGER NOT NULL,
     amount_fen   INTEGER NOT NULL,
-    PRIMARY KEY (month, retailer_id)
+    PRIMARY KEY (retailer_id, month)
 );
+CREATE INDEX retailer_month_total_month ON retailer_month_total(month);
 
 -- Purchases per owner cell × order day: a week's or a month's figures per rep (§8.3, §8.4).
 CREATE TABLE sales_day (
