@@ -66,6 +66,19 @@ fn rejected(parts: &Parts, error: AppError) -> Rejected {
     }
 }
 
+/// A body extractor's request split into its parts and body, with the session (refused as the
+/// page or the API refuses a request without one).
+async fn split_with_session(
+    req: Request,
+    state: &AppState,
+) -> Result<(Parts, axum::body::Body, Session), Rejected> {
+    let (mut parts, body) = req.into_parts();
+    let session = session_of(&mut parts, state)
+        .await
+        .map_err(|e| rejected(&parts, e))?;
+    Ok((parts, body, session))
+}
+
 async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
     Session::from_request_parts(parts, state)
         .await
@@ -164,10 +177,7 @@ impl PageCtx {
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match signed_in(parts, state, &["/account/password", "/logout"]).await {
             Err(Gate::MustChangePassword) => Err(Redirect::to("/account/password").into_response()),
             Ok((session, user)) => {
@@ -235,10 +245,7 @@ pub struct Api(pub App, pub CurrentUser);
 impl FromRequestParts<AppState> for Api {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let (session, user) =
             match signed_in(parts, state, &["/api/v1/me", "/api/v1/me/password"]).await {
                 Ok(found) => found,
@@ -403,10 +410,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CheckedForm<T> {
     type Rejection = Rejected;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = req.into_parts();
-        let session = session_of(&mut parts, state)
-            .await
-            .map_err(|e| rejected(&parts, e))?;
+        let (parts, body, session) = split_with_session(req, state).await?;
         let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(|_| rejected(&parts, AppError::invalid("form", "无法读取表单")))?;
@@ -490,10 +494,7 @@ impl FromRequest<AppState> for CsrfUpload {
     type Rejection = Rejected;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = req.into_parts();
-        let session = session_of(&mut parts, state)
-            .await
-            .map_err(|e| rejected(&parts, e))?;
+        let (parts, body, session) = split_with_session(req, state).await?;
         let bad = |e: String| rejected(&parts, AppError::invalid("file", e));
         let mut mp = Multipart::from_request(Request::from_parts(parts.clone(), body), state)
             .await
