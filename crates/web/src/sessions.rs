@@ -1,9 +1,11 @@
 //! tower-sessions over whichever database the platform runs on.
 use async_trait::async_trait;
+use sqlx_sessions::{PostgresStore, SqliteStore};
 use std::time::Duration;
 use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{self as ts, ExpiredDeletion, SessionStore};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+use tower_sessions::session_store as ts;
+use tower_sessions::{ExpiredDeletion, SessionStore};
+use tower_sessions_sqlx_store as sqlx_sessions;
 
 /// The same call on whichever store this is.
 macro_rules! either {
