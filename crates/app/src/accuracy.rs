@@ -88,24 +88,46 @@ pub const DEFINITIONS: [&str; 4] = [
     "订单满足率 = Σ 实际购进量 / Σ 需求量",
 ];
 
+/// The group a cell falls in: the rep's username, the area's name, the SKU, the method, the
+/// retailer's code, or the total.
+fn group_key(
+    by: AccuracyBy,
+    names: &GroupNames,
+    rep_id: Option<i64>,
+    area_id: i64,
+    sku: &str,
+    method: &str,
+    customer_code: &str,
+) -> String {
+    match by {
+        AccuracyBy::Rep => rep_id
+            .and_then(|i| names.reps.get(&i).cloned())
+            .unwrap_or_else(|| "-".into()),
+        AccuracyBy::Area => names
+            .units
+            .get(&area_id)
+            .cloned()
+            .unwrap_or_else(|| area_id.to_string()),
+        AccuracyBy::Sku => sku.to_string(),
+        AccuracyBy::Method => method.to_string(),
+        AccuracyBy::Retailer => customer_code.to_string(),
+        AccuracyBy::Total => "total".into(),
+    }
+}
+
 /// Group cells and compute each group's figures with `forecast::metrics`.
-pub fn group(cells: &[Cell], by: AccuracyBy, names: &HashMap<i64, String>) -> Vec<AccuracyRow> {
+pub fn group(cells: &[Cell], by: AccuracyBy, names: &GroupNames) -> Vec<AccuracyRow> {
     let mut g: BTreeMap<String, Vec<&Cell>> = BTreeMap::new();
     for c in cells {
-        let k = match by {
-            AccuracyBy::Rep => c
-                .rep_id
-                .and_then(|i| names.get(&i).cloned())
-                .unwrap_or_else(|| "-".into()),
-            AccuracyBy::Area => names
-                .get(&c.area_id)
-                .cloned()
-                .unwrap_or_else(|| c.area_id.to_string()),
-            AccuracyBy::Sku => c.sku.clone(),
-            AccuracyBy::Method => c.method.clone(),
-            AccuracyBy::Retailer => c.customer_code.clone(),
-            AccuracyBy::Total => "total".into(),
-        };
+        let k = group_key(
+            by,
+            names,
+            c.rep_id,
+            c.area_id,
+            &c.sku,
+            &c.method,
+            &c.customer_code,
+        );
         g.entry(k).or_default().push(c);
     }
     g.into_iter()
@@ -294,7 +316,7 @@ pub async fn accuracy_by(
 }
 
 /// Names of the groups: reps by username, areas by name.
-struct GroupNames {
+pub struct GroupNames {
     reps: HashMap<i64, String>,
     units: HashMap<i64, String>,
 }
@@ -314,8 +336,8 @@ async fn group_names(app: &App) -> AppResult<GroupNames> {
     })
 }
 
-/// The month's roll-up in a scope, written first when missing or older than the month's last
-/// forecast change.
+/// The month's roll-up in a scope, written first when missing (never written, or marked out of
+/// date by a forecast write or a sales rebuild).
 async fn rolled(
     app: &App,
     scope: ScopeIds,
@@ -415,20 +437,17 @@ fn group_rolled(
     let mut g: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     let mut acc_sum: HashMap<String, f64> = HashMap::new();
     for c in cells {
-        let k = match by {
-            AccuracyBy::Rep => c
-                .account_manager_id
-                .and_then(|i| names.reps.get(&i).cloned())
-                .unwrap_or_else(|| "-".into()),
-            AccuracyBy::Area => names
-                .units
-                .get(&c.area_id)
-                .cloned()
-                .unwrap_or_else(|| c.area_id.to_string()),
-            AccuracyBy::Sku => skus.get(&c.product_id).cloned().unwrap_or_default(),
-            AccuracyBy::Method => c.method.clone(),
-            AccuracyBy::Retailer | AccuracyBy::Total => "total".into(),
-        };
+        let sku = skus.get(&c.product_id).map_or("", String::as_str);
+        // The roll-up has no retailer rows: grouping by retailer reads the cells instead.
+        let k = group_key(
+            by,
+            names,
+            c.account_manager_id,
+            c.area_id,
+            sku,
+            &c.method,
+            "total",
+        );
         *acc_sum.entry(k.clone()).or_default() += c.cell_acc_sum;
         let e = g.entry(k).or_default();
         e[0] += c.cells;
@@ -487,22 +506,7 @@ async fn of_cells(
     target: Month,
     by: AccuracyBy,
 ) -> AppResult<AccuracyOut> {
-    let mut names: HashMap<i64, String> = HashMap::new();
-    for s in store::repo::staff::list(&app.db, Some("account_manager"), None).await? {
-        names.insert(s.id, s.username);
-    }
-    for u in store::repo::staff::org_units(&app.db).await? {
-        names.entry(u.id).or_insert(u.name);
-    }
-    let names = if by == AccuracyBy::Area {
-        store::repo::staff::org_units(&app.db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect()
-    } else {
-        names
-    };
+    let names = group_names(app).await?;
     Ok(AccuracyOut {
         month: target.to_string(),
         by: format!("{by:?}").to_lowercase(),

@@ -188,7 +188,17 @@ async fn monthly_goal(app: &App, rep_id: i64, m: Month) -> AppResult<(i64, i64)>
         q.0 += s.0;
         q.1 += s.1;
     }
-    Ok((q.0 / 3, q.1 / 3))
+    Ok(goal_of(ly, q))
+}
+
+/// The goal rule of the module doc: last year's same month (条, fen) when it has purchases, else
+/// the mean of the last three complete months (`recent` is their sum).
+fn goal_of(last_year: (i64, i64), recent: (i64, i64)) -> (i64, i64) {
+    if last_year.0 > 0 {
+        last_year
+    } else {
+        (recent.0 / 3, recent.1 / 3)
+    }
 }
 
 /// [`monthly_goal`] of every rep at once: four grouped reads whatever the number of reps.
@@ -211,16 +221,14 @@ async fn monthly_goals(app: &App, m: Month) -> AppResult<HashMap<i64, (i64, i64)
             e.1 += a;
         }
     }
-    let mut out: HashMap<i64, (i64, i64)> = recent
+    let reps: HashSet<i64> = ly.keys().chain(recent.keys()).copied().collect();
+    Ok(reps
         .into_iter()
-        .map(|(rep, (q, a))| (rep, (q / 3, a / 3)))
-        .collect();
-    for (rep, v) in ly {
-        if v.0 > 0 {
-            out.insert(rep, v);
-        }
-    }
-    Ok(out)
+        .map(|rep| {
+            let get = |m: &HashMap<i64, (i64, i64)>| m.get(&rep).copied().unwrap_or_default();
+            (rep, goal_of(get(&ly), get(&recent)))
+        })
+        .collect())
 }
 
 /// B1's five targets of a generated draft (see the module doc) from the rep's monthly goal
@@ -1335,7 +1343,7 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
     let sales: HashMap<i64, repo::RepSales> = repo::sales_between_by_rep(&app.db, monday, sunday)
         .await?
         .into_iter()
-        .map(|r| (r.rep_id, r.sales()))
+        .map(|r| (r.rep_id, r.sales))
         .collect();
     let visits = span_visits(app, monday, sunday).await?;
     let green: HashMap<i64, i64> = repo::open_green_by_rep(&app.db, &ws)
@@ -1378,7 +1386,7 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
             open_green: green.get(&rep.id).copied().unwrap_or(0) as usize,
         });
     }
-    let p = app.policy().await?.one_sheet;
+    let p = &policy.one_sheet;
     let from = (0..8).fold(week, |w, _| w.prev());
     let ids: HashSet<i64> = reps.iter().map(|r| r.id).collect();
     let stored = repo::list(&app.db, None, None, &from.to_string(), &week.to_string()).await?;
@@ -1390,7 +1398,7 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
             .iter()
             .filter(|r| r.iso_week == ws && ids.contains(&r.rep_id))
             .collect();
-        let deadline = one_sheet::deadline(w, &p);
+        let deadline = one_sheet::deadline(w, p);
         trend.push(TrendRow {
             week: ws,
             sheets: of_week.len(),
@@ -1475,7 +1483,7 @@ pub async fn month_close(app: &App, user: &CurrentUser, month: Month) -> AppResu
         repo::sales_between_by_rep(&app.db, month.first_day(), month.last_day())
             .await?
             .into_iter()
-            .map(|r| (r.rep_id, r.supplied))
+            .map(|r| (r.rep_id, r.sales.supplied))
             .collect();
     // Visit coverage (§7): active retailers visited in the month ÷ active retailers.
     let visited = span_visits(app, month.first_day(), month.last_day()).await?;

@@ -17,7 +17,7 @@
 use crate::{Db, Result, on_db, on_tx};
 
 /// The product dimensions of `sales_reach`: (dim, SQL of the key on product `p`).
-pub(crate) const REACH_DIMS: [(&str, &str); 4] = [
+const REACH_DIMS: [(&str, &str); 4] = [
     ("BRAND", "p.brand"),
     ("PRICE_CLASS", "p.price_class"),
     ("MANUFACTURER", "CAST(p.manufacturer_id AS TEXT)"),
@@ -31,6 +31,7 @@ pub async fn rebuild(db: &Db) -> Result<()> {
         "DELETE FROM sales_reach".into(),
         "DELETE FROM retailer_month_total".into(),
         "DELETE FROM sales_day".into(),
+        "DELETE FROM sales_listing".into(),
         // Accuracy reads the months' demand: every month's accuracy roll-up is written anew.
         "DELETE FROM accuracy_month".into(),
         "INSERT INTO sales_cell (month, county_id, area_id, account_manager_id, product_id, demanded_qty, ordered_qty, \
@@ -70,7 +71,6 @@ pub async fn rebuild(db: &Db) -> Result<()> {
         on_tx!(&mut tx, c => sqlx::query(q).execute(c).await.map(|_| ()))?;
     }
     // 上柜 windows of the last LISTING_MONTHS months with purchases.
-    on_tx!(&mut tx, c => sqlx::query("DELETE FROM sales_listing").execute(c).await.map(|_| ()))?;
     let q = "SELECT DISTINCT month FROM sales_month ORDER BY month DESC";
     let months: Vec<String> = on_tx!(&mut tx, c => sqlx::query_scalar(q).fetch_all(c).await)?;
     let q = "INSERT INTO sales_listing (month, county_id, area_id, account_manager_id, brand, retailers) \

@@ -124,20 +124,16 @@ pub struct RepSum {
 /// Per rep in the person's scope, by rep id.
 pub async fn rep_sums(app: &App, user: &CurrentUser, target: Month) -> AppResult<Vec<RepSum>> {
     let scope = Scope::of(&app.db, user).await?.ids();
-    let mut v: Vec<RepSum> = repo::sums(&app.db, scope, &target.to_string(), repo::SumBy::Rep)
+    Ok(repo::rep_sums(&app.db, scope, &target.to_string())
         .await?
         .into_iter()
-        .filter_map(|s| {
-            s.key.parse().ok().map(|rep_id| RepSum {
-                rep_id,
-                quantity: s.quantity,
-                records: s.records,
-                retailers: s.retailers,
-            })
+        .map(|s| RepSum {
+            rep_id: s.rep_id,
+            quantity: s.quantity,
+            records: s.records,
+            retailers: s.retailers,
         })
-        .collect();
-    v.sort_unstable();
-    Ok(v)
+        .collect())
 }
 
 /// The records of a month the person may see.

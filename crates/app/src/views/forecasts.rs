@@ -89,13 +89,18 @@ async fn comments_by_rep(
 ) -> AppResult<HashMap<i64, Vec<(String, String)>>> {
     let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     for c in repo::forecasts::comments_of_month(&app.db, month).await? {
-        let who = names
-            .get(&c.author_id)
-            .map(|n| n.1.clone())
-            .unwrap_or_default();
-        out.entry(c.rep_id).or_default().push((who, c.body));
+        out.entry(c.rep_id).or_default().push(authored(c, names));
     }
     Ok(out)
+}
+
+/// A comment as (author's name, body).
+fn authored(
+    c: repo::forecasts::Comment,
+    names: &HashMap<i64, (String, String)>,
+) -> (String, String) {
+    let who = names.get(&c.author_id).map(|n| n.1.clone());
+    (who.unwrap_or_default(), c.body)
 }
 
 pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<ForecastsView> {
@@ -159,10 +164,7 @@ pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<Foreca
         comments = repo::forecasts::comments(&app.db, &tm, u.id)
             .await?
             .into_iter()
-            .map(|c| {
-                let who = names.get(&c.author_id).map(|n| n.1.clone());
-                (who.unwrap_or_default(), c.body)
-            })
+            .map(|c| authored(c, &names))
             .collect();
     } else {
         let mut by_rep = comments_by_rep(app, &tm, &names).await?;

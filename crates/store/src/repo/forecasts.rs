@@ -354,41 +354,26 @@ pub async fn list_page(
     )
 }
 
-/// What forecast records of a month are summed by (see [`sums`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SumBy {
-    Sku,
-    Brand,
-    PriceClass,
-    /// The retailer's account manager (staff id as text; records without one are left out).
-    Rep,
-}
-
-/// Forecast records of a month summed under one key (see [`sums`]).
+/// One rep's forecast records of a month summed (see [`rep_sums`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct ForecastSum {
-    #[sqlx(rename = "k")]
-    pub key: String,
+pub struct RepForecastSum {
+    pub rep_id: i64,
     /// Σ quantity (条).
     pub quantity: i64,
     pub records: i64,
     pub retailers: i64,
 }
 
-/// Forecast records of a month in scope summed by a key, by key.
-pub async fn sums(db: &Db, scope: ScopeIds, month: &str, by: SumBy) -> Result<Vec<ForecastSum>> {
-    let key = match by {
-        SumBy::Sku => "p.sku_code",
-        SumBy::Brand => "p.brand",
-        SumBy::PriceClass => "p.price_class",
-        SumBy::Rep => "CAST(r.account_manager_id AS TEXT)",
-    };
-    let scope_sql = scope.sql();
+/// Forecast records of a month in scope summed per account manager, by rep id (records of
+/// retailers without one are left out).
+pub async fn rep_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<RepForecastSum>> {
     let q = format!(
-        "SELECT {key} AS k, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, COUNT(*) AS records, \
-         COUNT(DISTINCT f.retailer_id) AS retailers \
-         FROM forecast f JOIN retailer r ON r.id = f.retailer_id JOIN product p ON p.id = f.product_id \
-         WHERE {scope_sql} AND f.month = $4 AND {key} IS NOT NULL GROUP BY {key} ORDER BY {key}"
+        "SELECT r.account_manager_id AS rep_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, \
+         COUNT(*) AS records, COUNT(DISTINCT f.retailer_id) AS retailers \
+         FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+         WHERE {} AND f.month = $4 AND r.account_manager_id IS NOT NULL \
+         GROUP BY r.account_manager_id ORDER BY r.account_manager_id",
+        scope.sql()
     );
     Ok(
         on_db!(db, p => sqlx::query_as(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,

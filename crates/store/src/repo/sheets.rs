@@ -254,19 +254,8 @@ pub async fn rep_month_sales(db: &Db, rep_id: i64, month: &str) -> Result<(i64, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct RepSalesOf {
     pub rep_id: i64,
-    pub supplied: i64,
-    pub key_brand: i64,
-    pub amount_fen: i64,
-}
-
-impl RepSalesOf {
-    pub fn sales(&self) -> RepSales {
-        RepSales {
-            supplied: self.supplied,
-            key_brand: self.key_brand,
-            amount_fen: self.amount_fen,
-        }
-    }
+    #[sqlx(flatten)]
+    pub sales: RepSales,
 }
 
 /// Every rep's purchases over days `[from, to]` in one grouped read (reps without any are absent).
