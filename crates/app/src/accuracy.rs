@@ -15,7 +15,7 @@ use forecast::metrics;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use store::repo::ScopeIds;
-use store::repo::accuracy::{AccCell, AccPair};
+use store::repo::accuracy::{AccCell, AccDims, AccPair, PairSums};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -214,7 +214,7 @@ async fn read_cells(app: &App, scope: ScopeIds, target: Month) -> AppResult<Vec<
     let fs = store::repo::forecasts::cells(&app.db, scope, &m).await?;
     let acts = store::repo::forecasts::actuals(&app.db, scope, &m).await?;
     let retailers = store::repo::forecasts::retailer_keys(&app.db, scope).await?;
-    let products: HashMap<i64, String> = store::repo::product::list(&app.db, &Default::default())
+    let products: HashMap<i64, String> = store::repo::product::names(&app.db)
         .await?
         .into_iter()
         .map(|p| (p.id, p.sku_code))
@@ -289,9 +289,15 @@ pub async fn accuracy_by(
     if !bys.contains(&AccuracyBy::Retailer) {
         closed(app, target)?;
         let scope = Scope::of(&app.db, user).await?.ids();
-        let (cells, pairs) = rolled(app, scope, target).await?;
+        let dims = AccDims {
+            area: bys.contains(&AccuracyBy::Area),
+            rep: bys.contains(&AccuracyBy::Rep),
+            product: bys.contains(&AccuracyBy::Sku),
+            method: bys.contains(&AccuracyBy::Method),
+        };
+        let (cells, pairs) = rolled(app, scope, target, dims).await?;
         let names = group_names(app).await?;
-        let skus: HashMap<i64, String> = store::repo::product::list(&app.db, &Default::default())
+        let skus: HashMap<i64, String> = store::repo::product::names(&app.db)
             .await?
             .into_iter()
             .map(|p| (p.id, p.sku_code))
@@ -303,7 +309,7 @@ pub async fn accuracy_by(
                 by: format!("{by:?}").to_lowercase(),
                 definitions: DEFINITIONS.to_vec(),
                 rows: group_rolled(&cells, by, &names, &skus),
-                comparison: compare_rolled(&pairs),
+                comparison: compare_rolled(pairs),
             })
             .collect());
     }
@@ -336,19 +342,20 @@ async fn group_names(app: &App) -> AppResult<GroupNames> {
     })
 }
 
-/// The month's roll-up in a scope, written first when missing (never written, or marked out of
-/// date by a forecast write or a sales rebuild).
+/// The month's roll-up in a scope summed to `dims`, written first when missing (never written,
+/// or marked out of date by a forecast write or a sales rebuild).
 async fn rolled(
     app: &App,
     scope: ScopeIds,
     target: Month,
-) -> AppResult<(Vec<AccCell>, Vec<AccPair>)> {
+    dims: AccDims,
+) -> AppResult<(Vec<AccCell>, PairSums)> {
     let m = target.to_string();
-    if let Some(found) = store::repo::accuracy::month(&app.db, scope, &m).await? {
+    if let Some(found) = store::repo::accuracy::month(&app.db, scope, &m, dims).await? {
         return Ok(found);
     }
     refresh(app, target).await?;
-    Ok(store::repo::accuracy::month(&app.db, scope, &m)
+    Ok(store::repo::accuracy::month(&app.db, scope, &m, dims)
         .await?
         .unwrap_or_default())
 }
@@ -476,27 +483,18 @@ fn group_rolled(
         .collect()
 }
 
-/// [`compare`] over the roll-up's retailer rows.
-fn compare_rolled(pairs: &[AccPair]) -> MethodComparison {
-    let (mut ib, mut mb, mut ties) = (0, 0, 0);
-    let (mut a, mut ei, mut em) = (0i64, 0i64, 0i64);
-    for p in pairs {
-        match p.err_interactive.cmp(&p.err_model) {
-            std::cmp::Ordering::Less => ib += 1,
-            std::cmp::Ordering::Greater => mb += 1,
-            std::cmp::Ordering::Equal => ties += 1,
-        }
-        a += p.actual;
-        ei += p.err_interactive;
-        em += p.err_model;
-    }
+/// [`compare`] over the roll-up's retailer rows, summed in the database.
+fn compare_rolled(p: PairSums) -> MethodComparison {
     MethodComparison {
-        retailers: pairs.len(),
-        interactive_better: ib,
-        model_better: mb,
-        ties,
-        interactive_accuracy: metrics::weighted_accuracy_of_sums(ei as f64, a as f64),
-        model_accuracy: metrics::weighted_accuracy_of_sums(em as f64, a as f64),
+        retailers: p.retailers as usize,
+        interactive_better: p.interactive_better as usize,
+        model_better: p.model_better as usize,
+        ties: p.ties as usize,
+        interactive_accuracy: metrics::weighted_accuracy_of_sums(
+            p.err_interactive as f64,
+            p.actual as f64,
+        ),
+        model_accuracy: metrics::weighted_accuracy_of_sums(p.err_model as f64, p.actual as f64),
     }
 }
 

@@ -7,7 +7,6 @@ use domain::Month;
 use domain::cycle::{self, GateFacts, Phase, Standing};
 use domain::org::{OrgKind, Role};
 use serde::Serialize;
-use store::repo::ScopeIds;
 use store::repo::forecasts as repo;
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,20 +143,17 @@ pub async fn status(
     facts.balancing_published = store::repo::supply::run(&app.db, &tm)
         .await?
         .is_some_and(|r| r.state == "PUBLISHED");
-    let scope = ScopeIds {
-        county_id: Some(c.id),
-        ..ScopeIds::default()
-    };
-    let fb = repo::feedback_list(&app.db, scope, &tm).await?;
-    facts.feedback_due = fb.len() as u32;
-    facts.feedback_done = fb.iter().filter(|f| f.ticked_at.is_some()).count() as u32;
+    let fb = repo::feedback_counts(&app.db, c.id, &tm).await?;
+    facts.feedback_due = fb.iter().map(|f| f.due).sum::<i64>() as u32;
+    facts.feedback_done = fb.iter().map(|f| f.done).sum::<i64>() as u32;
     if today > cycle::feedback_due(month, cal) {
         for r in &reps {
             let (id, username, name) = (&r.id, &r.username, &r.name);
-            let open = fb
+            let open: i64 = fb
                 .iter()
-                .filter(|f| f.rep_id == Some(*id) && f.ticked_at.is_none())
-                .count();
+                .filter(|f| f.rep_id == Some(*id))
+                .map(|f| f.due - f.done)
+                .sum();
             if open > 0 {
                 late.push(Late {
                     username: username.clone(),

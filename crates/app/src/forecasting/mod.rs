@@ -31,8 +31,8 @@ pub use model_job::{
 pub use pos::{PosSheet, PosSheetLine, issue_pos_token, pos_sheet};
 pub use submission::{SubmitOut, comment, return_submission, submit};
 pub use totals::{
-    AllTotals, MAX_PER_PAGE, RepSum, TotalRow, TotalsBy, list, list_page, rep_sums, totals,
-    totals_all,
+    AllTotals, DEFAULT_PER_PAGE, MAX_PER_PAGE, RepSum, TotalRow, TotalsBy, list, list_page,
+    rep_sums, retailer_sums, totals, totals_all,
 };
 
 /// The forecast of `target` is entered and submitted in the month before it.

@@ -6,6 +6,7 @@ use domain::Month;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use store::repo::forecasts as repo;
+use store::repo::product::ProductName;
 use store::repo::sales;
 
 /// Territory totals by a key against the last complete month's demand and last year's.
@@ -54,9 +55,9 @@ pub struct AllTotals {
 /// one of the demand per SKU (the brand and class rows are sums of their SKUs').
 pub async fn totals_all(app: &App, user: &CurrentUser, target: Month) -> AppResult<AllTotals> {
     let scope = Scope::of(&app.db, user).await?.ids();
-    let products = store::repo::product::list(&app.db, &Default::default()).await?;
-    let by_id: HashMap<i64, &store::model::Product> = products.iter().map(|p| (p.id, p)).collect();
-    let by_code: HashMap<&str, &store::model::Product> =
+    let products = store::repo::product::names(&app.db).await?;
+    let by_id: HashMap<i64, &ProductName> = products.iter().map(|p| (p.id, p)).collect();
+    let by_code: HashMap<&str, &ProductName> =
         products.iter().map(|p| (p.sku_code.as_str(), p)).collect();
     let sums = repo::product_sums(&app.db, scope, &target.to_string()).await?;
     let lm = working_month(target).prev().to_string();
@@ -69,7 +70,7 @@ pub async fn totals_all(app: &App, user: &CurrentUser, target: Month) -> AppResu
         false,
     )
     .await?;
-    let group = |key: fn(&store::model::Product) -> &str| {
+    let group = |key: fn(&ProductName) -> &str| {
         let mut map: BTreeMap<String, TotalRow> = BTreeMap::new();
         for s in &sums {
             let Some(p) = by_id.get(&s.product_id) else {
@@ -145,6 +146,19 @@ pub async fn list(
     let scope = Scope::of(&app.db, user).await?.ids();
     Ok(repo::list(&app.db, scope, &target.to_string()).await?)
 }
+
+/// The records of a month the person may see, summed per retailer (by customer code).
+pub async fn retailer_sums(
+    app: &App,
+    user: &CurrentUser,
+    target: Month,
+) -> AppResult<Vec<store::repo::forecasts::RetailerForecastSum>> {
+    let scope = Scope::of(&app.db, user).await?.ids();
+    Ok(repo::retailer_sums(&app.db, scope, &target.to_string()).await?)
+}
+
+/// Forecast records on one page of the API when the caller does not say.
+pub const DEFAULT_PER_PAGE: i64 = 1_000;
 
 /// Most forecast records one page of the API answers.
 pub const MAX_PER_PAGE: i64 = 20_000;

@@ -68,15 +68,12 @@ const DRAFT: &str = "DRAFT";
 
 /// `code brand(spec)` per SKU code, for people to read.
 pub async fn sku_labels(app: &App) -> AppResult<HashMap<String, String>> {
-    Ok(crate::products::list(app, &Default::default())
+    Ok(repo::product::names(&app.db)
         .await?
         .into_iter()
         .map(|p| {
-            let label = format!(
-                "{} {}({})",
-                p.product.sku_code, p.product.brand, p.product.spec_name
-            );
-            (p.product.sku_code, label)
+            let label = format!("{} {}({})", p.sku_code, p.brand, p.spec_name);
+            (p.sku_code, label)
         })
         .collect())
 }
@@ -136,29 +133,23 @@ pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<Foreca
     let mut status = String::new();
     let mut comments = Vec::new();
     if is_rep {
-        let list = crate::forecasting::list(app, u, target).await?;
         let keys = crate::forecasting::key_customers(app, u.id, target).await?;
-        let mut by: BTreeMap<i64, RetailerLine> = BTreeMap::new();
-        for f in &list {
-            let e = by.entry(f.retailer_id).or_insert_with(|| RetailerLine {
-                code: f.customer_code.clone(),
-                name: f.retailer_name.clone(),
-                tier: f.tier,
+        retailers = crate::forecasting::retailer_sums(app, u, target)
+            .await?
+            .into_iter()
+            .map(|f| RetailerLine {
                 key: keys.contains(&f.retailer_id),
-                skus: 0,
-                quantity: 0,
-                model: 0,
-                interactive: 0,
-                self_report: 0,
-                state: f.state.clone(),
-            });
-            e.skus += 1;
-            e.quantity += f.quantity;
-            e.model += f.model_qty.unwrap_or(0);
-            e.interactive += usize::from(f.interactive_qty.is_some());
-            e.self_report += usize::from(f.self_report_qty.is_some());
-        }
-        retailers = by.into_values().collect();
+                code: f.customer_code,
+                name: f.retailer_name,
+                tier: f.tier,
+                skus: f.records as usize,
+                quantity: f.quantity,
+                model: f.model,
+                interactive: f.interactive as usize,
+                self_report: f.self_report as usize,
+                state: f.state,
+            })
+            .collect();
         retailers.sort_by(|a, b| b.key.cmp(&a.key).then(b.quantity.cmp(&a.quantity)));
         status = status_of(u.id);
         comments = repo::forecasts::comments(&app.db, &tm, u.id)

@@ -102,31 +102,86 @@ pub async fn invalidate(tx: &mut crate::Tx, month: &str) -> Result<()> {
     Ok(())
 }
 
-/// A month's roll-up in a scope, or `None` when the month's roll-up is not written.
+/// Which columns of the roll-up a read keeps apart; the others are summed over (the county
+/// is always summed over: no grouping asks for it).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AccDims {
+    pub area: bool,
+    pub rep: bool,
+    pub product: bool,
+    pub method: bool,
+}
+
+/// The retailers' interactive-vs-model comparison summed over a scope: how many retailers, on
+/// how many interactive erred less, more or the same, and the sums of actual and errors.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct PairSums {
+    pub retailers: i64,
+    pub interactive_better: i64,
+    pub model_better: i64,
+    pub ties: i64,
+    pub actual: i64,
+    pub err_interactive: i64,
+    pub err_model: i64,
+}
+
+/// A month's roll-up in a scope summed in the database to the columns `dims` keeps apart (the
+/// columns summed over read 0, `NULL` or `''`), with the retailers' comparison summed; `None`
+/// when the month's roll-up is not written.
 pub async fn month(
     db: &Db,
     scope: ScopeIds,
     month: &str,
-) -> Result<Option<(Vec<AccCell>, Vec<AccPair>)>> {
+    dims: AccDims,
+) -> Result<Option<(Vec<AccCell>, PairSums)>> {
     let q = "SELECT COUNT(*) FROM accuracy_month WHERE month = $1";
     let n: i64 = on_db!(db, p => sqlx::query_scalar(q).bind(month).fetch_one(p).await)?;
     if n == 0 {
         return Ok(None);
     }
+    let kept = [
+        (dims.area, "area_id", "CAST(0 AS BIGINT)"),
+        (dims.rep, "account_manager_id", "CAST(NULL AS BIGINT)"),
+        (dims.product, "product_id", "CAST(0 AS BIGINT)"),
+        (dims.method, "method", "''"),
+    ];
+    let select: Vec<String> = kept
+        .iter()
+        .map(|(keep, col, none)| {
+            if *keep {
+                col.to_string()
+            } else {
+                format!("{none} AS {col}")
+            }
+        })
+        .collect();
+    let group: Vec<&str> = kept.iter().filter(|k| k.0).map(|k| k.1).collect();
+    let group_by = if group.is_empty() {
+        String::new()
+    } else {
+        format!("GROUP BY {}", group.join(", "))
+    };
     let qc = format!(
-        "SELECT county_id, area_id, account_manager_id, product_id, method, cells, actual, forecast, supplied, abs_err, \
-         cell_acc_sum FROM accuracy_cell r WHERE {} AND month = $4",
+        "SELECT CAST(0 AS BIGINT) AS county_id, {}, CAST(SUM(cells) AS BIGINT) AS cells, CAST(SUM(actual) AS BIGINT) AS actual, \
+         CAST(SUM(forecast) AS BIGINT) AS forecast, CAST(SUM(supplied) AS BIGINT) AS supplied, CAST(SUM(abs_err) AS BIGINT) AS abs_err, \
+         SUM(cell_acc_sum) AS cell_acc_sum FROM accuracy_cell r WHERE {} AND month = $4 {group_by} HAVING COUNT(*) > 0",
+        select.join(", "),
         scope.sql()
     );
     let cells: Vec<AccCell> = on_db!(db, p => sqlx::query_as(&qc).bind(scope.rep_id).bind(scope.area_id)
         .bind(scope.county_id).bind(month).fetch_all(p).await)?;
     let qp = format!(
-        "SELECT county_id, area_id, account_manager_id, retailer_id, actual, err_interactive, err_model \
+        "SELECT COUNT(*) AS retailers, \
+         CAST(COALESCE(SUM(CASE WHEN err_interactive < err_model THEN 1 ELSE 0 END), 0) AS BIGINT) AS interactive_better, \
+         CAST(COALESCE(SUM(CASE WHEN err_interactive > err_model THEN 1 ELSE 0 END), 0) AS BIGINT) AS model_better, \
+         CAST(COALESCE(SUM(CASE WHEN err_interactive = err_model THEN 1 ELSE 0 END), 0) AS BIGINT) AS ties, \
+         CAST(COALESCE(SUM(actual), 0) AS BIGINT) AS actual, CAST(COALESCE(SUM(err_interactive), 0) AS BIGINT) AS err_interactive, \
+         CAST(COALESCE(SUM(err_model), 0) AS BIGINT) AS err_model \
          FROM accuracy_pair r WHERE {} AND month = $4",
         scope.sql()
     );
-    let pairs: Vec<AccPair> = on_db!(db, p => sqlx::query_as(&qp).bind(scope.rep_id).bind(scope.area_id)
-        .bind(scope.county_id).bind(month).fetch_all(p).await)?;
+    let pairs: PairSums = on_db!(db, p => sqlx::query_as(&qp).bind(scope.rep_id).bind(scope.area_id)
+        .bind(scope.county_id).bind(month).fetch_one(p).await)?;
     Ok(Some((cells, pairs)))
 }
 

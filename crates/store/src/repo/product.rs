@@ -23,6 +23,22 @@ pub async fn list(db: &Db, f: &ProductFilter) -> Result<Vec<Product>> {
         .fetch_all(p).await)?)
 }
 
+/// A SKU's names, for labels and groupings (the lean twin of [`list`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct ProductName {
+    pub id: i64,
+    pub sku_code: String,
+    pub brand: String,
+    pub spec_name: String,
+    pub price_class: String,
+}
+
+/// Every SKU's names, by SKU code.
+pub async fn names(db: &Db) -> Result<Vec<ProductName>> {
+    let q = "SELECT id, sku_code, brand, spec_name, price_class FROM product ORDER BY sku_code";
+    Ok(on_db!(db, p => sqlx::query_as::<_, ProductName>(q).fetch_all(p).await)?)
+}
+
 pub async fn by_code(db: &Db, sku_code: &str) -> Result<Option<Product>> {
     let q = "SELECT * FROM product WHERE sku_code = $1";
     Ok(on_db!(db, p => sqlx::query_as::<_, Product>(q).bind(sku_code).fetch_optional(p).await)?)

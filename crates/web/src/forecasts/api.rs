@@ -36,12 +36,12 @@ pub async fn forecast_put(
 pub struct PageParams {
     /// Page number, from 1 (default 1).
     pub page: Option<i64>,
-    /// Records per page (1–20000, default 5000).
+    /// Records per page (1–20000, default 1000).
     pub per_page: Option<i64>,
 }
 
-/// The forecast records of a target month in the person's scope, a page at a time (a rep's
-/// records fit in the first); `X-Total-Count` gives the number in all.
+/// The forecast records of a target month in the person's scope, a page at a time (1,000 records
+/// unless `per_page` says otherwise); `X-Total-Count` gives the number in all.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}", params(("month" = String, Path), PageParams),
     responses((status = 200, description = "预测记录（X-Total-Count: 总条数）"), (status = 400, body = Problem)))]
 pub async fn forecast_list(
@@ -49,7 +49,10 @@ pub async fn forecast_list(
     Path(month): Path<Month>,
     Query(q): Query<PageParams>,
 ) -> Result<Response, ApiError> {
-    let (page, per_page) = (q.page.unwrap_or(1), q.per_page.unwrap_or(5_000));
+    let (page, per_page) = (
+        q.page.unwrap_or(1),
+        q.per_page.unwrap_or(app::forecasting::DEFAULT_PER_PAGE),
+    );
     let (rows, total) = app::forecasting::list_page(&app, &u, month, page, per_page).await?;
     Ok(([("x-total-count", total.to_string())], axum::Json(rows)).into_response())
 }

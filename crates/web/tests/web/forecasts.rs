@@ -14,7 +14,7 @@ pub async fn model_then_rep(t: &TestApp) -> (Client, Vec<Value>) {
     let rep = t.users_of_role("account_manager").await.remove(0);
     let rc = t.login_form(&rep).await;
     let (s, list) = t
-        .get_json(&rc, &format!("/api/v1/forecasts/{TARGET}"))
+        .get_json(&rc, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
         .await;
     assert_eq!(s, StatusCode::OK, "{list}");
     (rc, list.as_array().unwrap().clone())
@@ -22,7 +22,9 @@ pub async fn model_then_rep(t: &TestApp) -> (Client, Vec<Value>) {
 
 /// One record (retailer × SKU) of TARGET as the API lists it.
 pub async fn record(t: &TestApp, c: &Client, code: &str, sku: &str) -> Value {
-    let (_, l) = t.get_json(c, &format!("/api/v1/forecasts/{TARGET}")).await;
+    let (_, l) = t
+        .get_json(c, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
+        .await;
     l.as_array()
         .unwrap()
         .iter()
@@ -85,7 +87,7 @@ pub async fn api_step_interactive_forecast(t: &TestApp) -> RepRecords {
     let reps = t.users_of_role("account_manager").await;
     let rc = t.login(&reps[0]).await;
     let (s, list) = t
-        .get_json(&rc, &format!("/api/v1/forecasts/{TARGET}"))
+        .get_json(&rc, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
         .await;
     assert_eq!(s, StatusCode::OK);
     let list = list.as_array().unwrap().clone();
@@ -198,7 +200,10 @@ pub async fn api_step_submit_all(t: &TestApp, rep: &RepRecords) {
         .sum();
     let sum_list: i64 = {
         let (_, l) = t
-            .get_json(&rep.c, &format!("/api/v1/forecasts/{TARGET}"))
+            .get_json(
+                &rep.c,
+                &format!("/api/v1/forecasts/{TARGET}?per_page=20000"),
+            )
             .await;
         l.as_array()
             .unwrap()
@@ -285,11 +290,28 @@ pub async fn pages_step_phone_form(t: &TestApp, rc: &Client) -> PhoneEdit {
     ] {
         assert!(page.contains(w), "forecast page lacks {w}");
     }
-    let (_, list) = t.get_json(rc, &format!("/api/v1/forecasts/{TARGET}")).await;
+    let (_, list) = t
+        .get_json(rc, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
+        .await;
     let list = list.as_array().unwrap().clone();
     let r0 = list[0]["customer_code"].as_str().unwrap().to_string();
     let k0 = list[0]["sku_code"].as_str().unwrap().to_string();
     let m0 = list[0]["model_qty"].as_i64().unwrap();
+    // The retailer's line (summed in the database) equals its records as the API lists them.
+    {
+        let mine: Vec<&serde_json::Value> = list
+            .iter()
+            .filter(|f| f["customer_code"] == r0.as_str())
+            .collect();
+        let sum = |k: &str| mine.iter().map(|f| f[k].as_i64().unwrap_or(0)).sum::<i64>();
+        let line = format!(
+            "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            mine.len(),
+            domain::money::group_thousands(sum("quantity")),
+            domain::money::group_thousands(sum("model_qty"))
+        );
+        assert!(page.contains(&line), "{line} not on the rep's list");
+    }
     let phone = format!("/forecasts/{TARGET}/{r0}");
     let (s, page) = t.get_html(rc, &phone).await;
     assert_eq!(s, StatusCode::OK);
@@ -309,7 +331,9 @@ pub async fn pages_step_phone_form(t: &TestApp, rc: &Client) -> PhoneEdit {
         field,
         token,
     };
-    let (_, l) = t.get_json(rc, &format!("/api/v1/forecasts/{TARGET}")).await;
+    let (_, l) = t
+        .get_json(rc, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
+        .await;
     let f = edit.pick(&l);
     assert_eq!(f["interactive_qty"], m0 + 7, "{f}");
     assert_eq!(f["method"], "INTERACTIVE_VISIT");
@@ -348,7 +372,9 @@ pub async fn pages_step_manager_read_only(
     assert!(!page.contains("type=\"number\""));
     // The rep's card sums the rep's records (counted in the database): retailers, pairs, 条.
     {
-        let (_, mine) = t.get_json(rc, &format!("/api/v1/forecasts/{TARGET}")).await;
+        let (_, mine) = t
+            .get_json(rc, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
+            .await;
         let mine = mine.as_array().unwrap();
         let retailers: std::collections::HashSet<&str> = mine
             .iter()
@@ -372,7 +398,9 @@ pub async fn pages_step_manager_read_only(
         .post_form(&mc, &phone, &[("csrf", &mtoken), (&edit.field, "999")])
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (_, l) = t.get_json(rc, &format!("/api/v1/forecasts/{TARGET}")).await;
+    let (_, l) = t
+        .get_json(rc, &format!("/api/v1/forecasts/{TARGET}?per_page=20000"))
+        .await;
     assert_eq!(edit.pick(&l)["interactive_qty"], edit.m0 + 7);
     // A post without the session's token is refused too.
     let (s, _) = t
