@@ -144,7 +144,7 @@ impl CityOut {
 }
 
 /// Generate the city of `cfg` into the app's database (migrated, empty), refresh the planner's
-/// statistics, then make its [`history`]. Progress stages are named in Chinese.
+/// statistics, then make its [`history`] and refresh them again. Progress stages are named in Chinese.
 pub async fn city(
     app: &App,
     cfg: &SimConfig,
@@ -153,10 +153,12 @@ pub async fn city(
 ) -> AppResult<CityOut> {
     let t0 = std::time::Instant::now();
     let stats = sim::generate_into(&app.db, cfg, progress).await?;
+    let history = history(app, cfg.end_month, cfg.seed, hist, progress).await?;
+    // Now that the history has filled the forecast and roll-up tables (the load analysed the
+    // rest).
     progress("更新统计信息", 0, 1);
     app.analyze().await?;
     progress("更新统计信息", 1, 1);
-    let history = history(app, cfg.end_month, cfg.seed, hist, progress).await?;
     Ok(CityOut {
         stats,
         months_of_orders: cfg.months,

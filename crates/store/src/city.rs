@@ -473,14 +473,11 @@ impl Loader {
     /// ([`crate::rollup`]) and write the default configuration rows.
     pub async fn finish(mut self, db: &Db) -> Result<()> {
         let built = self.conn.exec(ORDER_INDEXES_CREATE).await;
-        let optimized = match (&built, self.conn.backend()) {
-            (Ok(()), Backend::Sqlite) => self.conn.exec("PRAGMA optimize").await,
-            _ => Ok(()),
-        };
         self.abort().await?;
         built?;
-        optimized?;
         crate::rollup::rebuild(db).await?;
+        // The planner's statistics of what was loaded and rolled up (every row read).
+        db.analyze().await?;
         crate::repo::config::seed_defaults(db).await
     }
 

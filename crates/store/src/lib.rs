@@ -163,15 +163,57 @@ impl Db {
     /// Refresh the query planner's statistics (after a bulk load): without them SQLite scans a
     /// whole month of `sales_month` where an index on the retailer side would do.
     pub async fn analyze(&self) -> Result<()> {
-        on_db!(self, p => sqlx::query("ANALYZE").execute(p).await.map(|r| r.rows_affected()))?;
+        match self {
+            Db::Sqlite(p) => {
+                // Every row read (`analysis_limit` is the connection's): see [`Db::optimize`].
+                let mut c = p.acquire().await?;
+                sqlx::query("PRAGMA analysis_limit = 0")
+                    .execute(&mut *c)
+                    .await?;
+                sqlx::query("ANALYZE").execute(&mut *c).await?;
+            }
+            Db::Postgres(p) => {
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+        }
         Ok(())
     }
 
-    /// Cheap planner upkeep at start-up (SQLite `PRAGMA optimize`; nothing on PostgreSQL,
-    /// whose autovacuum keeps statistics).
+    /// Planner upkeep at start-up: on SQLite, statistics for every table that holds rows but
+    /// has none, or had none when last analysed (a table filled after the last `ANALYZE`, e.g.
+    /// the forecasts a demo history writes: without them SQLite walks a whole month of
+    /// forecasts to find one area's). Full statistics, not `PRAGMA optimize`'s: it analyses
+    /// with a sampling limit, and sampled statistics of `forecast` make its month look
+    /// selective, which brings the whole-month walk back. Nothing on PostgreSQL, whose autovacuum keeps statistics.
     pub async fn optimize(&self) -> Result<()> {
-        if let Db::Sqlite(p) = self {
-            sqlx::query("PRAGMA optimize").execute(p).await?;
+        let Db::Sqlite(p) = self else {
+            return Ok(());
+        };
+        // One connection: `analysis_limit` is the connection's; 0 = read every row.
+        let mut c = p.acquire().await?;
+        sqlx::query("PRAGMA analysis_limit = 0")
+            .execute(&mut *c)
+            .await?;
+        let q = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'";
+        let has_stats: i64 = sqlx::query_scalar(q).fetch_one(&mut *c).await?;
+        let q = if has_stats > 0 {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT IN (SELECT tbl FROM sqlite_stat1 WHERE CAST(stat AS INTEGER) > 0)"
+        } else {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        };
+        let tables: Vec<String> = sqlx::query_scalar(q).fetch_all(&mut *c).await?;
+        for t in tables {
+            // Names come from the schema itself; quoted all the same.
+            let t = t.replace('"', "\"\"");
+            let filled: Option<i64> = sqlx::query_scalar(&format!("SELECT 1 FROM \"{t}\" LIMIT 1"))
+                .fetch_optional(&mut *c)
+                .await?;
+            if filled.is_some() {
+                sqlx::query(&format!("ANALYZE \"{t}\""))
+                    .execute(&mut *c)
+                    .await?;
+            }
         }
         Ok(())
     }

@@ -353,8 +353,9 @@ pub async fn retailer_sums(
         "SELECT f.retailer_id, r.customer_code, r.name AS retailer_name, r.tier, COUNT(*) AS records, \
          CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, CAST(COALESCE(SUM(f.model_qty), 0) AS BIGINT) AS model, \
          COUNT(f.interactive_qty) AS interactive, COUNT(f.self_report_qty) AS self_report, MIN(f.state) AS state \
-         FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
-         WHERE {} AND f.month = $4 GROUP BY f.retailer_id, r.customer_code, r.name, r.tier ORDER BY r.customer_code",
+         FROM {} WHERE f.retailer_id = r.id AND {} AND f.month = $4 \
+         GROUP BY f.retailer_id, r.customer_code, r.name, r.tier ORDER BY r.customer_code",
+        scope.forecasts_from(),
         scope.sql()
     );
     Ok(
@@ -365,7 +366,8 @@ pub async fn retailer_sums(
 /// How many forecast records of a month lie in a scope.
 pub async fn count(db: &Db, scope: ScopeIds, month: &str) -> Result<i64> {
     let q = format!(
-        "SELECT COUNT(*) FROM forecast f JOIN retailer r ON r.id = f.retailer_id WHERE {} AND f.month = $4",
+        "SELECT COUNT(*) FROM {} WHERE f.retailer_id = r.id AND {} AND f.month = $4",
+        scope.forecasts_from(),
         scope.sql()
     );
     Ok(
@@ -381,13 +383,13 @@ pub async fn list_page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ForecastView>> {
-    let scope_sql = scope.sql();
+    let (scope_sql, from) = (scope.sql(), scope.forecasts_from());
     let q = format!(
         "SELECT f.retailer_id, r.customer_code, r.name AS retailer_name, r.tier, r.account_manager_id AS rep_id, r.area_id, r.county_id, \
          f.product_id, p.sku_code, p.brand, p.price_class, p.supply_status, f.method, f.quantity, f.state, f.model_qty, f.interactive_qty, \
          f.self_report_qty, f.self_report_reviewed_qty, f.balanced_qty \
-         FROM forecast f JOIN retailer r ON r.id = f.retailer_id JOIN product p ON p.id = f.product_id \
-         WHERE {scope_sql} AND f.month = $4 ORDER BY r.customer_code, p.sku_code LIMIT $5 OFFSET $6"
+         FROM {from} JOIN product p ON p.id = f.product_id \
+         WHERE f.retailer_id = r.id AND {scope_sql} AND f.month = $4 ORDER BY r.customer_code, p.sku_code LIMIT $5 OFFSET $6"
     );
     Ok(
         on_db!(db, p => sqlx::query_as::<_, ForecastView>(&q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month)
@@ -411,9 +413,9 @@ pub async fn rep_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<RepFo
     let q = format!(
         "SELECT r.account_manager_id AS rep_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, \
          COUNT(*) AS records, COUNT(DISTINCT f.retailer_id) AS retailers \
-         FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
-         WHERE {} AND f.month = $4 AND r.account_manager_id IS NOT NULL \
+         FROM {} WHERE f.retailer_id = r.id AND {} AND f.month = $4 AND r.account_manager_id IS NOT NULL \
          GROUP BY r.account_manager_id ORDER BY r.account_manager_id",
+        scope.forecasts_from(),
         scope.sql()
     );
     Ok(
@@ -435,7 +437,8 @@ pub struct ProductSum {
 pub async fn product_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ProductSum>> {
     let q = format!(
         "SELECT f.product_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, COUNT(*) AS records \
-         FROM forecast f JOIN retailer r ON r.id = f.retailer_id WHERE {} AND f.month = $4 GROUP BY f.product_id",
+         FROM {} WHERE f.retailer_id = r.id AND {} AND f.month = $4 GROUP BY f.product_id",
+        scope.forecasts_from(),
         scope.sql()
     );
     Ok(
@@ -482,8 +485,8 @@ pub async fn unlock_rep(tx: &mut Tx, month: &str, rep_id: i64) -> Result<u64> {
 
 /// Count and total quantity of a rep's records of a month.
 pub async fn rep_totals(tx: &mut Tx, month: &str, rep_id: i64) -> Result<(i64, i64)> {
-    let q = "SELECT COUNT(*), CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
-             WHERE f.month = $1 AND r.account_manager_id = $2";
+    let q = "SELECT COUNT(*), CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) FROM retailer r CROSS JOIN forecast f \
+             WHERE f.retailer_id = r.id AND f.month = $1 AND r.account_manager_id = $2";
     Ok(on_tx!(tx, c => sqlx::query_as(q).bind(month).bind(rep_id).fetch_one(c).await)?)
 }
 
@@ -586,14 +589,14 @@ pub struct FeedbackItem {
 }
 
 pub async fn feedback_list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<FeedbackItem>> {
-    let scope_sql = scope.sql();
+    let (scope_sql, from) = (scope.sql(), scope.forecasts_from());
     let q = format!(
         "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id AS rep_id, \
          CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS forecast_qty, CAST(COALESCE(SUM(f.balanced_qty), 0) AS BIGINT) AS balanced_qty, \
          COUNT(*) AS skus, MAX(fb.ticked_at) AS ticked_at, MAX(fb.note) AS note \
-         FROM forecast f JOIN retailer r ON r.id = f.retailer_id \
+         FROM {from} \
          LEFT JOIN forecast_feedback fb ON fb.month = f.month AND fb.retailer_id = f.retailer_id \
-         WHERE {scope_sql} AND f.month = $4 AND f.state = 'PUBLISHED' \
+         WHERE f.retailer_id = r.id AND {scope_sql} AND f.month = $4 AND f.state = 'PUBLISHED' \
          GROUP BY r.id, r.customer_code, r.name, r.account_manager_id ORDER BY r.customer_code"
     );
     Ok(
@@ -838,7 +841,8 @@ pub struct ForecastCell {
 pub async fn cells(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ForecastCell>> {
     let q = format!(
         "SELECT f.retailer_id, f.product_id, f.method, f.quantity, f.model_qty, f.interactive_qty \
-         FROM forecast f JOIN retailer r ON r.id = f.retailer_id WHERE {} AND f.month = $4",
+         FROM {} WHERE f.retailer_id = r.id AND {} AND f.month = $4",
+        scope.forecasts_from(),
         scope.sql()
     );
     Ok(

@@ -40,4 +40,18 @@ impl ScopeIds {
             part(self.county_id, 3, "county_id")
         )
     }
+
+    /// `forecast f` and `retailer r` for a query scoped by [`ScopeIds::sql`], which must add
+    /// `f.retailer_id = r.id` to its conditions: the scope's retailers first when the scope
+    /// names some (their records through `forecast_retailer`), else the month's records first.
+    /// `CROSS JOIN` keeps that order on SQLite, whose planner would otherwise walk the whole
+    /// month (its statistics make `forecast.month` look selective); PostgreSQL plans it as any
+    /// inner join.
+    pub fn forecasts_from(&self) -> &'static str {
+        if self.rep_id.is_some() || self.area_id.is_some() || self.county_id.is_some() {
+            "retailer r CROSS JOIN forecast f"
+        } else {
+            "forecast f CROSS JOIN retailer r"
+        }
+    }
 }
