@@ -410,6 +410,20 @@ pub struct RepForecastSum {
 /// Forecast records of a month in scope summed per account manager, by rep id (records of
 /// retailers without one are left out).
 pub async fn rep_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<RepForecastSum>> {
+    if scope == ScopeIds::default() {
+        // Company-wide: the month summed per retailer from `forecast_month_retailer` alone,
+        // then per rep (one retailer lookup each, not one a record).
+        let q = "SELECT r.account_manager_id AS rep_id, CAST(SUM(t.quantity) AS BIGINT) AS quantity, \
+                 CAST(SUM(t.records) AS BIGINT) AS records, COUNT(*) AS retailers \
+                 FROM (SELECT f.retailer_id, SUM(f.quantity) AS quantity, COUNT(*) AS records FROM forecast f \
+                 WHERE f.month = $4 AND CAST($1 AS BIGINT) IS NULL AND CAST($2 AS BIGINT) IS NULL AND CAST($3 AS BIGINT) IS NULL \
+                 GROUP BY f.retailer_id) t CROSS JOIN retailer r \
+                 WHERE r.id = t.retailer_id AND r.account_manager_id IS NOT NULL \
+                 GROUP BY r.account_manager_id ORDER BY r.account_manager_id";
+        return Ok(
+            on_db!(db, p => sqlx::query_as(q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+        );
+    }
     let q = format!(
         "SELECT r.account_manager_id AS rep_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, \
          COUNT(*) AS records, COUNT(DISTINCT f.retailer_id) AS retailers \
@@ -435,6 +449,15 @@ pub struct ProductSum {
 /// Forecast records of a month in scope summed per SKU in one read: the brand and price-class
 /// totals are sums of these.
 pub async fn product_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ProductSum>> {
+    if scope == ScopeIds::default() {
+        // Company-wide: every record of the month, from `forecast_month_product` alone.
+        let q = "SELECT f.product_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, COUNT(*) AS records \
+                 FROM forecast f WHERE f.month = $4 AND CAST($1 AS BIGINT) IS NULL AND CAST($2 AS BIGINT) IS NULL \
+                 AND CAST($3 AS BIGINT) IS NULL GROUP BY f.product_id";
+        return Ok(
+            on_db!(db, p => sqlx::query_as(q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_all(p).await)?,
+        );
+    }
     let q = format!(
         "SELECT f.product_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, COUNT(*) AS records \
          FROM {} WHERE f.retailer_id = r.id AND {} AND f.month = $4 GROUP BY f.product_id",

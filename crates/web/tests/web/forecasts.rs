@@ -388,6 +388,31 @@ pub async fn pages_step_manager_read_only(
             domain::money::group_thousands(qty)
         );
         assert!(page.contains(&card), "{card} not on {page}");
+        // The center's company-wide page (summed per retailer first) shows the same card, and
+        // its SKU totals (read from the month's records alone) add up to the company's.
+        let center = t.login(&t.user_of_role("marketing_center").await).await;
+        let (s, all) = t.get_html(&center, &format!("/forecasts/{TARGET}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(all.contains(&card), "{card} not on the center's page");
+        let (_, totals) = t
+            .get_json(
+                &center,
+                &format!("/api/v1/forecasts/{TARGET}/totals?by=sku"),
+            )
+            .await;
+        let by_sku: i64 = totals
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["forecast"].as_i64().unwrap())
+            .sum();
+        let company = t
+            .scalar_i64(
+                &format!("SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM forecast WHERE month = '{TARGET}'"),
+                &[],
+            )
+            .await;
+        assert_eq!(by_sku, company);
     }
     let phone = format!("/forecasts/{TARGET}/{}", edit.r0);
     let (s, page) = t.get_html(&mc, &phone).await;
