@@ -143,7 +143,12 @@ pub async fn status(
     facts.balancing_published = store::repo::supply::run(&app.db, &tm)
         .await?
         .is_some_and(|r| r.state == "PUBLISHED");
-    let fb = repo::feedback_counts(&app.db, c.id, &tm).await?;
+    // Records are PUBLISHED only by the month's publication: before it nothing is due.
+    let fb = if facts.balancing_published {
+        repo::feedback_counts(&app.db, c.id, &tm).await?
+    } else {
+        Vec::new()
+    };
     facts.feedback_due = fb.iter().map(|f| f.due).sum::<i64>() as u32;
     facts.feedback_done = fb.iter().map(|f| f.done).sum::<i64>() as u32;
     if today > cycle::feedback_due(month, cal) {

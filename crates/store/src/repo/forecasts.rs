@@ -365,6 +365,14 @@ pub async fn retailer_sums(
 
 /// How many forecast records of a month lie in a scope.
 pub async fn count(db: &Db, scope: ScopeIds, month: &str) -> Result<i64> {
+    if scope == ScopeIds::default() {
+        // Company-wide: the month's records alone (every record has its retailer).
+        let q = "SELECT COUNT(*) FROM forecast f WHERE f.month = $4 AND CAST($1 AS BIGINT) IS NULL \
+                 AND CAST($2 AS BIGINT) IS NULL AND CAST($3 AS BIGINT) IS NULL";
+        return Ok(
+            on_db!(db, p => sqlx::query_scalar::<_, i64>(q).bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(month).fetch_one(p).await)?,
+        );
+    }
     let q = format!(
         "SELECT COUNT(*) FROM {} WHERE f.retailer_id = r.id AND {} AND f.month = $4",
         scope.forecasts_from(),
@@ -383,7 +391,10 @@ pub async fn list_page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ForecastView>> {
-    let (scope_sql, from) = (scope.sql(), scope.forecasts_from());
+    let scope_sql = scope.sql();
+    // The retailers first whatever the scope: walked in customer-code order, the first page
+    // is found without sorting the whole month.
+    let from = "retailer r CROSS JOIN forecast f";
     let q = format!(
         "SELECT f.retailer_id, r.customer_code, r.name AS retailer_name, r.tier, r.account_manager_id AS rep_id, r.area_id, r.county_id, \
          f.product_id, p.sku_code, p.brand, p.price_class, p.supply_status, f.method, f.quantity, f.state, f.model_qty, f.interactive_qty, \
