@@ -106,11 +106,12 @@ pub async fn status(
     // Key customers and their interactive figures, for every rep of the county in two reads.
     let (from, to) = forecasting::key_customer_window(target);
     let mut volumes: std::collections::HashMap<i64, Vec<repo::RetailerVolume>> = Default::default();
-    for (rep, v) in repo::county_volumes(&app.db, c.id, &from, &to).await? {
+    let rep_ids: Vec<i64> = reps.iter().map(|r| r.id).collect();
+    for (rep, v) in repo::reps_volumes(&app.db, &rep_ids, &from, &to).await? {
         volumes.entry(rep).or_default().push(v);
     }
     let with: std::collections::HashSet<(i64, i64)> =
-        repo::interactive_in_county(&app.db, c.id, &tm)
+        repo::reps_interactive(&app.db, &rep_ids, &tm)
             .await?
             .into_iter()
             .collect();

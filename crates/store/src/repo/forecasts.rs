@@ -771,11 +771,19 @@ pub async fn rep_volumes(
     Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_all(p).await)?)
 }
 
-/// [`rep_volumes`] of every rep with retailers in a county ([`county_reps`]), in one read:
-/// (rep id, the retailer's volume).
-pub async fn county_volumes(
+/// The rep ids as an SQL list of numbers (`(1, 2, 3)`): integers, so written into the text; a
+/// list of values lets both planners see how few retailers it selects (a sub-select of a
+/// county's reps is estimated at every rep, and PostgreSQL then walks every retailer).
+fn id_list(ids: &[i64]) -> String {
+    let v: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("({})", v.join(", "))
+}
+
+/// [`rep_volumes`] of the given reps (a county's, [`county_reps`]) in one read: (rep id, the
+/// retailer's volume).
+pub async fn reps_volumes(
     db: &Db,
-    county_id: i64,
+    rep_ids: &[i64],
     from: &str,
     to: &str,
 ) -> Result<Vec<(i64, RetailerVolume)>> {
@@ -785,28 +793,34 @@ pub async fn county_volumes(
         #[sqlx(flatten)]
         v: RetailerVolume,
     }
-    let q = "SELECT r.account_manager_id AS rep_id, r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, \
-             r.is_sample_point, r.is_info_reporter FROM retailer r \
-             LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
-             WHERE r.account_manager_id IN (SELECT DISTINCT account_manager_id FROM retailer WHERE county_id = $1) \
-             AND r.business_status = 'OPERATING' \
-             GROUP BY r.account_manager_id, r.id, r.is_sample_point, r.is_info_reporter";
+    if rep_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = format!(
+        "SELECT r.account_manager_id AS rep_id, r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, \
+         r.is_sample_point, r.is_info_reporter FROM retailer r \
+         LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $1 AND s.month <= $2 \
+         WHERE r.account_manager_id IN {} AND r.business_status = 'OPERATING' \
+         GROUP BY r.account_manager_id, r.id, r.is_sample_point, r.is_info_reporter",
+        id_list(rep_ids)
+    );
     let rows: Vec<Row> =
-        on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(from).bind(to).fetch_all(p).await)?;
+        on_db!(db, p => sqlx::query_as(&q).bind(from).bind(to).fetch_all(p).await)?;
     Ok(rows.into_iter().map(|r| (r.rep_id, r.v)).collect())
 }
 
-/// Retailers of the county's reps ([`county_reps`]) with an interactive figure for the month:
-/// (rep id, retailer id).
-pub async fn interactive_in_county(
-    db: &Db,
-    county_id: i64,
-    month: &str,
-) -> Result<Vec<(i64, i64)>> {
-    let q = "SELECT DISTINCT r.account_manager_id, f.retailer_id FROM retailer r CROSS JOIN forecast f \
-             WHERE f.retailer_id = r.id AND r.account_manager_id IN (SELECT DISTINCT account_manager_id FROM retailer WHERE county_id = $1) \
-             AND f.month = $2 AND f.interactive_qty IS NOT NULL";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(month).fetch_all(p).await)?)
+/// Retailers of the given reps with an interactive figure for the month: (rep id, retailer id).
+pub async fn reps_interactive(db: &Db, rep_ids: &[i64], month: &str) -> Result<Vec<(i64, i64)>> {
+    if rep_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One probe a retailer (stopping at its first interactive record), not every record summed.
+    let q = format!(
+        "SELECT r.account_manager_id, r.id FROM retailer r WHERE r.account_manager_id IN {} \
+         AND EXISTS (SELECT 1 FROM forecast f WHERE f.retailer_id = r.id AND f.month = $1 AND f.interactive_qty IS NOT NULL)",
+        id_list(rep_ids)
+    );
+    Ok(on_db!(db, p => sqlx::query_as(&q).bind(month).fetch_all(p).await)?)
 }
 
 /// A rep's feedback of a published month: retailers due (with published records) and done
