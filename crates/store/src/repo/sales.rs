@@ -257,18 +257,31 @@ pub struct GroupMonth {
 }
 
 pub async fn group_months(db: &Db, scope: ScopeIds, months: &[String]) -> Result<Vec<GroupMonth>> {
-    let scope_sql = scope.sql();
+    // The counties the scope's retailers are in first, then every retailer of those counties:
+    // as a list of ids both planners see how few retailers that is (a sub-select of the
+    // scope's counties made PostgreSQL read the whole month).
+    let q = format!(
+        "SELECT DISTINCT r.county_id FROM retailer r WHERE {} ORDER BY r.county_id",
+        scope.sql()
+    );
+    let counties: Vec<i64> = on_db!(db, p => sqlx::query_scalar(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(p).await)?;
+    if counties.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = counties.iter().map(i64::to_string).collect();
+    let q = format!(
+        "SELECT g.county_id, g.business_format, g.market_type, s.month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty \
+         FROM retailer g JOIN retailer_month_total s ON s.retailer_id = g.id \
+         WHERE g.county_id IN ({}) AND s.month = $1 \
+         GROUP BY g.county_id, g.business_format, g.market_type, s.month",
+        ids.join(", ")
+    );
     let mut out = Vec::new();
     for m in months {
-        // The groups of the counties the scope's retailers are in (all retailers of those counties).
-        let q = format!(
-            "SELECT g.county_id, g.business_format, g.market_type, s.month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty \
-             FROM retailer_month_total s JOIN retailer g ON g.id = s.retailer_id \
-             WHERE g.county_id IN (SELECT DISTINCT r.county_id FROM retailer r WHERE {scope_sql}) AND s.month = $4 \
-             GROUP BY g.county_id, g.business_format, g.market_type, s.month"
+        out.extend(
+            on_db!(db, p => sqlx::query_as::<_, GroupMonth>(&q).bind(m).fetch_all(p).await)?,
         );
-        out.extend(on_db!(db, p => sqlx::query_as::<_, GroupMonth>(&q)
-            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(p).await)?);
     }
     Ok(out)
 }
