@@ -166,7 +166,8 @@ impl Db {
     }
 
     /// Refresh the query planner's statistics (after a bulk load): without them SQLite scans a
-    /// whole month of `sales_month` where an index on the retailer side would do.
+    /// whole month of `sales_month` where an index on the retailer side would do. On
+    /// PostgreSQL also `VACUUM`.
     pub async fn analyze(&self) -> Result<()> {
         match self {
             Db::Sqlite(p) => {
@@ -178,7 +179,10 @@ impl Db {
                 sqlx::query("ANALYZE").execute(&mut *c).await?;
             }
             Db::Postgres(p) => {
-                sqlx::query("ANALYZE").execute(p).await?;
+                // VACUUM too: a bulk load leaves the visibility map unset, and until it is set
+                // the covering indexes (migration 0009) still visit every row (the company's
+                // SKU sums: 116 ms, 15 ms after). Outside any transaction, as VACUUM must be.
+                sqlx::raw_sql("VACUUM ANALYZE").execute(p).await?;
             }
         }
         Ok(())
