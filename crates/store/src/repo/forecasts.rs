@@ -365,7 +365,7 @@ pub async fn retailer_sums(
 
 /// How many forecast records of a month lie in a scope.
 pub async fn count(db: &Db, scope: ScopeIds, month: &str) -> Result<i64> {
-    if scope == ScopeIds::default() {
+    if scope.is_company() {
         // Company-wide: the month's records alone (every record has its retailer).
         let q = "SELECT COUNT(*) FROM forecast f WHERE f.month = $4 AND CAST($1 AS BIGINT) IS NULL \
                  AND CAST($2 AS BIGINT) IS NULL AND CAST($3 AS BIGINT) IS NULL";
@@ -421,7 +421,7 @@ pub struct RepForecastSum {
 /// Forecast records of a month in scope summed per account manager, by rep id (records of
 /// retailers without one are left out).
 pub async fn rep_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<RepForecastSum>> {
-    if scope == ScopeIds::default() {
+    if scope.is_company() {
         // Company-wide: the month summed per retailer from `forecast_month_retailer` alone,
         // then per rep (one retailer lookup each, not one a record).
         let q = "SELECT r.account_manager_id AS rep_id, CAST(SUM(t.quantity) AS BIGINT) AS quantity, \
@@ -460,7 +460,7 @@ pub struct ProductSum {
 /// Forecast records of a month in scope summed per SKU in one read: the brand and price-class
 /// totals are sums of these.
 pub async fn product_sums(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<ProductSum>> {
-    if scope == ScopeIds::default() {
+    if scope.is_company() {
         // Company-wide: every record of the month, from `forecast_month_product` alone.
         let q = "SELECT f.product_id, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, COUNT(*) AS records \
                  FROM forecast f WHERE f.month = $4 AND CAST($1 AS BIGINT) IS NULL AND CAST($2 AS BIGINT) IS NULL \
@@ -771,14 +771,6 @@ pub async fn rep_volumes(
     Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_all(p).await)?)
 }
 
-/// The rep ids as an SQL list of numbers (`(1, 2, 3)`): integers, so written into the text; a
-/// list of values lets both planners see how few retailers it selects (a sub-select of a
-/// county's reps is estimated at every rep, and PostgreSQL then walks every retailer).
-fn id_list(ids: &[i64]) -> String {
-    let v: Vec<String> = ids.iter().map(i64::to_string).collect();
-    format!("({})", v.join(", "))
-}
-
 /// [`rep_volumes`] of the given reps (a county's, [`county_reps`]) in one read: (rep id, the
 /// retailer's volume).
 pub async fn reps_volumes(
@@ -802,7 +794,7 @@ pub async fn reps_volumes(
          LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $1 AND s.month <= $2 \
          WHERE r.account_manager_id IN {} AND r.business_status = 'OPERATING' \
          GROUP BY r.account_manager_id, r.id, r.is_sample_point, r.is_info_reporter",
-        id_list(rep_ids)
+        super::id_list(rep_ids)
     );
     let rows: Vec<Row> =
         on_db!(db, p => sqlx::query_as(&q).bind(from).bind(to).fetch_all(p).await)?;
@@ -818,7 +810,7 @@ pub async fn reps_interactive(db: &Db, rep_ids: &[i64], month: &str) -> Result<V
     let q = format!(
         "SELECT r.account_manager_id, r.id FROM retailer r WHERE r.account_manager_id IN {} \
          AND EXISTS (SELECT 1 FROM forecast f WHERE f.retailer_id = r.id AND f.month = $1 AND f.interactive_qty IS NOT NULL)",
-        id_list(rep_ids)
+        super::id_list(rep_ids)
     );
     Ok(on_db!(db, p => sqlx::query_as(&q).bind(month).fetch_all(p).await)?)
 }

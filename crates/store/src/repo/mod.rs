@@ -15,6 +15,14 @@ pub mod staff;
 pub mod supply;
 pub mod visits;
 
+/// Ids as an SQL list of numbers (`(1, 2, 3)`): integers, so written into the text. A list of
+/// values lets both planners see how few rows it selects, where a sub-select (a county's reps,
+/// a scope's counties) is estimated at every value and PostgreSQL then walks the whole table.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    let v: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("({})", v.join(", "))
+}
+
 /// The retailers a query may see.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ScopeIds {
@@ -48,10 +56,15 @@ impl ScopeIds {
     /// month (its statistics make `forecast.month` look selective); PostgreSQL plans it as any
     /// inner join.
     pub fn forecasts_from(&self) -> &'static str {
-        if self.rep_id.is_some() || self.area_id.is_some() || self.county_id.is_some() {
-            "retailer r CROSS JOIN forecast f"
-        } else {
+        if self.is_company() {
             "forecast f CROSS JOIN retailer r"
+        } else {
+            "retailer r CROSS JOIN forecast f"
         }
+    }
+
+    /// No restriction: every retailer of the company.
+    pub fn is_company(&self) -> bool {
+        *self == ScopeIds::default()
     }
 }

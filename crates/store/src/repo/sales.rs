@@ -269,13 +269,12 @@ pub async fn group_months(db: &Db, scope: ScopeIds, months: &[String]) -> Result
     if counties.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = counties.iter().map(i64::to_string).collect();
     let q = format!(
         "SELECT g.county_id, g.business_format, g.market_type, s.month, CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty \
          FROM retailer g JOIN retailer_month_total s ON s.retailer_id = g.id \
-         WHERE g.county_id IN ({}) AND s.month = $1 \
+         WHERE g.county_id IN {} AND s.month = $1 \
          GROUP BY g.county_id, g.business_format, g.market_type, s.month",
-        ids.join(", ")
+        super::id_list(&counties)
     );
     let mut out = Vec::new();
     for m in months {
