@@ -227,9 +227,7 @@ pub(crate) fn balance_unchecked(p: &BalanceProblem, cfg: &BalanceConfig) -> Bala
 /// Indices of the `left` best entries by (remainder desc, tier desc, then `by_id` asc).
 /// Numeric selection first; the id order is only consulted among the entries tied at the boundary.
 fn largest_remainders(
-    rems: &mut [(u64, u8, u32)],
-    left: usize,
-    by_id: impl Fn(u32, u32) -> std::cmp::Ordering,
+    rems: &mut [(u64, u8, u32)], left: usize, by_id: impl Fn(u32, u32) -> std::cmp::Ordering,
 ) -> Vec<u32> {
     if left == 0 {
         return Vec::new();

@@ -41,11 +41,7 @@ pub fn tier_counts(n: u64, rng: &mut Rng) -> [u64; TIERS] {
 /// `retailers / submarkets` retailers each, 20 % biweekly; planned release per SKU uniform in
 /// `[release_lo_pct, release_hi_pct]` % of the weighted retailer count (tight to balanced supply).
 pub fn quota_problems(
-    skus: usize,
-    submarkets: usize,
-    retailers: u64,
-    release_lo_pct: u64,
-    release_hi_pct: u64,
+    skus: usize, submarkets: usize, retailers: u64, release_lo_pct: u64, release_hi_pct: u64,
     seed: u64,
 ) -> Vec<QuotaProblem> {
     let mut rng = Rng::new(seed);
@@ -84,10 +80,7 @@ pub fn quota_problems(
 /// One balancing problem per SKU: each retailer forecasts the SKU with probability
 /// `density_pct` %, forecast 1..=40 条; supply uniform in 60–110 % of demand.
 pub fn balance_problems(
-    skus: usize,
-    retailers: u64,
-    density_pct: u64,
-    seed: u64,
+    skus: usize, retailers: u64, density_pct: u64, seed: u64,
 ) -> Vec<BalanceProblem> {
     let tiers: Vec<Tier> = {
         let mut rng = Rng::new(seed ^ 0x5EED);

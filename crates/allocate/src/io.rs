@@ -10,8 +10,7 @@ use serde_json::{Map, Value};
 
 /// A file holds one problem object or an array of them; the output mirrors it.
 pub fn parse_many<T>(
-    text: &str,
-    one: impl Fn(&Value, &str) -> Result<T, AllocError>,
+    text: &str, one: impl Fn(&Value, &str) -> Result<T, AllocError>,
 ) -> Result<(Vec<T>, bool), AllocError> {
     let v: Value = serde_json::from_str(text)
         .map_err(|e| AllocError::invalid("(文件)", format!("不是合法的 JSON：{e}")))?;
@@ -95,9 +94,7 @@ fn tier_key(k: &str, f: &str) -> Result<usize, AllocError> {
 }
 
 fn tier_map(
-    o: &Map<String, Value>,
-    path: &str,
-    key: &str,
+    o: &Map<String, Value>, path: &str, key: &str,
 ) -> Result<[Option<u64>; TIERS], AllocError> {
     let mut out = [None; TIERS];
     let f = field(path, key);

@@ -838,10 +838,7 @@ impl Chain {
     /// and the coverage; the flattest table uses bitsets of "exactly c levels" for c up to the
     /// (small) top quota: `O(p·30·T/64)`.
     fn solve_uncapped(
-        &self,
-        limit: u64,
-        order: &[TieBreak],
-        budget: u64,
+        &self, limit: u64, order: &[TieBreak], budget: u64,
     ) -> Result<Vec<u64>, AllocError> {
         let n = self.n();
         let items: Vec<u64> = self.suffix[..n].to_vec(); // items[k] = C_k, decreasing in k
@@ -1002,10 +999,7 @@ impl Levels {
     /// Prefix sets `P[c][k]` = totals of exactly c levels from items `lo..=k`, built for
     /// c = 0, 1, … until `target ∈ P[c][n−1]`.
     fn prefix_until(
-        items: &[u64],
-        lo: usize,
-        target: u64,
-        budget: u64,
+        items: &[u64], lo: usize, target: u64, budget: u64,
     ) -> Result<Levels, AllocError> {
         let n = items.len();
         let words = target / 64 + 1;
@@ -1085,11 +1079,7 @@ impl Levels {
 }
 
 fn finish_submarket(
-    p: &QuotaProblem,
-    s: &Submarket,
-    allotted: u64,
-    x: [u64; TIERS],
-    exact: bool,
+    p: &QuotaProblem, s: &Submarket, allotted: u64, x: [u64; TIERS], exact: bool,
 ) -> SubmarketSolution {
     let w = s.weights();
     let total: u64 = (0..TIERS).map(|j| x[j] * w[j]).sum();
@@ -1120,15 +1110,8 @@ fn finish_submarket(
 
 #[allow(clippy::too_many_arguments)]
 fn explain(
-    p: &QuotaProblem,
-    s: &Submarket,
-    allotted: u64,
-    total: u64,
-    j: usize,
-    x: &[u64; TIERS],
-    below: Option<usize>,
-    cap: Option<u64>,
-    exact: bool,
+    p: &QuotaProblem, s: &Submarket, allotted: u64, total: u64, j: usize, x: &[u64; TIERS],
+    below: Option<usize>, cap: Option<u64>, exact: bool,
 ) -> String {
     let tier = j + 1;
     if s.counts[j] == 0 {

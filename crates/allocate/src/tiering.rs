@@ -293,8 +293,7 @@ fn tier(v: u64) -> Tier {
 
 /// Tier every retailer (output in input order).
 pub fn run(
-    retailers: &[RetailerMetrics],
-    cfg: &TieringConfig,
+    retailers: &[RetailerMetrics], cfg: &TieringConfig,
 ) -> Result<Vec<TierAssignment>, AllocError> {
     validate(retailers, cfg)?;
     let ranked: Vec<usize> = (0..retailers.len())
@@ -408,8 +407,7 @@ pub fn run(
 
 /// Apply manual overrides (each needs a reason); unknown ids are an error.
 pub fn apply_overrides(
-    assignments: &mut [TierAssignment],
-    overrides: &[TierOverride],
+    assignments: &mut [TierAssignment], overrides: &[TierOverride],
 ) -> Result<(), AllocError> {
     let index: BTreeMap<&str, usize> = assignments
         .iter()

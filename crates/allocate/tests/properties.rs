@@ -17,14 +17,8 @@ fn brute(s: &Submarket, t: u64, coverage_first: bool) -> (u64, u64, u64) {
     let mut best: Option<(u64, u64, u64)> = None;
     let mut x = vec![0u64; tiers.len()];
     fn rec(
-        i: usize,
-        tiers: &[usize],
-        w: &[u64; TIERS],
-        caps: &[Option<u64>; TIERS],
-        counts: &[u64; TIERS],
-        x: &mut Vec<u64>,
-        t: u64,
-        cf: bool,
+        i: usize, tiers: &[usize], w: &[u64; TIERS], caps: &[Option<u64>; TIERS],
+        counts: &[u64; TIERS], x: &mut Vec<u64>, t: u64, cf: bool,
         best: &mut Option<(u64, u64, u64)>,
     ) {
         if i == tiers.len() {

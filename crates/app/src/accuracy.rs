@@ -91,12 +91,7 @@ pub const DEFINITIONS: [&str; 4] = [
 /// The group a cell falls in: the rep's username, the area's name, the SKU, the method, the
 /// retailer's code, or the total.
 fn group_key(
-    by: AccuracyBy,
-    names: &GroupNames,
-    rep_id: Option<i64>,
-    area_id: i64,
-    sku: &str,
-    method: &str,
+    by: AccuracyBy, names: &GroupNames, rep_id: Option<i64>, area_id: i64, sku: &str, method: &str,
     customer_code: &str,
 ) -> String {
     match by {
@@ -269,10 +264,7 @@ async fn read_cells(app: &App, scope: ScopeIds, target: Month) -> AppResult<Vec<
 
 /// Accuracy and order fill of `target` grouped by `by`.
 pub async fn accuracy(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    by: AccuracyBy,
+    app: &App, user: &CurrentUser, target: Month, by: AccuracyBy,
 ) -> AppResult<AccuracyOut> {
     let mut out = accuracy_by(app, user, target, &[by]).await?;
     Ok(out.remove(0))
@@ -281,10 +273,7 @@ pub async fn accuracy(
 /// Accuracy and order fill of `target` grouped each way of `bys`, from one read of the month's
 /// cells (the meeting page shows three groupings of the same company-wide month).
 pub async fn accuracy_by(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    bys: &[AccuracyBy],
+    app: &App, user: &CurrentUser, target: Month, bys: &[AccuracyBy],
 ) -> AppResult<Vec<AccuracyOut>> {
     if !bys.contains(&AccuracyBy::Retailer) {
         closed(app, target)?;
@@ -345,10 +334,7 @@ async fn group_names(app: &App) -> AppResult<GroupNames> {
 /// The month's roll-up in a scope summed to `dims`, written first when missing (never written,
 /// or marked out of date by a forecast write or a sales rebuild).
 async fn rolled(
-    app: &App,
-    scope: ScopeIds,
-    target: Month,
-    dims: AccDims,
+    app: &App, scope: ScopeIds, target: Month, dims: AccDims,
 ) -> AppResult<(Vec<AccCell>, PairSums)> {
     let m = target.to_string();
     if let Some(found) = store::repo::accuracy::month(&app.db, scope, &m, dims).await? {
@@ -436,10 +422,7 @@ pub async fn refresh_missing(app: &App) -> AppResult<usize> {
 
 /// [`group`] over the roll-up's rows (every grouping but by retailer).
 fn group_rolled(
-    cells: &[AccCell],
-    by: AccuracyBy,
-    names: &GroupNames,
-    skus: &HashMap<i64, String>,
+    cells: &[AccCell], by: AccuracyBy, names: &GroupNames, skus: &HashMap<i64, String>,
 ) -> Vec<AccuracyRow> {
     let mut g: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     let mut acc_sum: HashMap<String, f64> = HashMap::new();
@@ -499,10 +482,7 @@ fn compare_rolled(p: PairSums) -> MethodComparison {
 }
 
 async fn of_cells(
-    app: &App,
-    cells: &[Cell],
-    target: Month,
-    by: AccuracyBy,
+    app: &App, cells: &[Cell], target: Month, by: AccuracyBy,
 ) -> AppResult<AccuracyOut> {
     let names = group_names(app).await?;
     Ok(AccuracyOut {

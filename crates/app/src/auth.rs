@@ -54,10 +54,7 @@ const MAX_PASSWORD_BYTES: usize = 256;
 /// sign-in is refused (429, with the minutes to wait) until the window ends, even with the
 /// right password. Failed and successful sign-ins are written to the audit trail.
 pub async fn login(
-    app: &App,
-    username: &str,
-    password: &str,
-    client: Option<IpAddr>,
+    app: &App, username: &str, password: &str, client: Option<IpAddr>,
 ) -> AppResult<CurrentUser> {
     let username = username.trim();
     if username.is_empty() {
@@ -128,11 +125,7 @@ fn locked_out(what: &str, left: chrono::Duration) -> AppError {
 
 /// A sign-in in the audit trail: the user name as typed and the client's address.
 async fn trace_signin(
-    app: &App,
-    actor: &Actor,
-    action: &str,
-    username: &str,
-    address: Option<String>,
+    app: &App, actor: &Actor, action: &str, username: &str, address: Option<String>,
 ) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     store::audit::record(
@@ -155,9 +148,7 @@ pub const DEMO_PASSWORD: &str = "m135demo";
 /// A password a person may set: at least `signin.min_password_chars` characters, not the user
 /// name, not the demo city's password.
 pub fn check_new_password(
-    policy: &domain::config::SignInPolicy,
-    username: &str,
-    password: &str,
+    policy: &domain::config::SignInPolicy, username: &str, password: &str,
 ) -> AppResult<()> {
     let n = password.chars().count();
     if n < policy.min_password_chars {
@@ -182,10 +173,7 @@ pub fn check_new_password(
 /// the new one within the policy. The change clears a pending first-sign-in change and is
 /// written to the audit trail (without the passwords).
 pub async fn change_password(
-    app: &App,
-    user: &CurrentUser,
-    current: &str,
-    new: &str,
+    app: &App, user: &CurrentUser, current: &str, new: &str,
 ) -> AppResult<()> {
     let policy = app.policy().await?.signin;
     if current.is_empty() {

@@ -36,10 +36,7 @@ async fn ensure_not_published(tx: &mut store::Tx, m: &str) -> AppResult<()> {
 /// Enter supply for SKUs of `target`: every line is checked before anything is written, then all
 /// are written in one transaction (each change traced). Returns the number of SKUs changed.
 pub async fn set_supply(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    lines: &[SupplyInput],
+    app: &App, user: &CurrentUser, target: Month, lines: &[SupplyInput],
 ) -> AppResult<usize> {
     user.require(&[Role::MarketingCenter, Role::Admin])?;
     let m = target.to_string();
@@ -96,10 +93,7 @@ pub async fn set_supply(
 /// Supply from an Excel file (header 卷烟规格代码, 货源量), all rows or none: the page's upload and
 /// the API's. Returns (SKUs changed, rows read).
 pub async fn upload_supply(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    bytes: &[u8],
+    app: &App, user: &CurrentUser, target: Month, bytes: &[u8],
 ) -> AppResult<(usize, usize)> {
     user.require(&[Role::MarketingCenter, Role::Admin])?;
     let limits = app.policy().await?.limits;
@@ -376,8 +370,7 @@ async fn org_names(app: &App) -> AppResult<std::collections::HashMap<i64, String
 
 /// The sub-market of a retailer under a mode (§4.2); `None` for on-demand (C).
 fn submarket_of(
-    mode: domain::product::AllocationMode,
-    f: &repo::Submitted,
+    mode: domain::product::AllocationMode, f: &repo::Submitted,
     county_names: &std::collections::HashMap<i64, String>,
 ) -> Option<String> {
     use domain::product::AllocationMode as M;
@@ -436,9 +429,7 @@ type RetailerCaps = Vec<Option<u64>>;
 /// tightest fair ladder that places the whole supply.
 /// Returns the ladder and each forecast's cap (`None` where the forecast is 0).
 fn tight_ladder(
-    group: &[repo::Submitted],
-    supply: u64,
-    info: &SkuInfo,
+    group: &[repo::Submitted], supply: u64, info: &SkuInfo,
     county_names: &std::collections::HashMap<i64, String>,
     qpolicy: &allocate::tier_quota::QuotaPolicy,
 ) -> Result<Option<(Ladder, RetailerCaps)>, allocate::AllocError> {
@@ -568,12 +559,9 @@ fn tight_ladder(
 /// forecast. A SKU without supply keeps its forecasts. A TIGHT SKU that is cut is first held to
 /// its tier-quota ladder (see [`tight_ladder`]) when the policy says so.
 pub fn balance_lines(
-    forecasts: &[repo::Submitted],
-    supply: &BTreeMap<i64, i64>,
-    skus: &BTreeMap<i64, SkuInfo>,
+    forecasts: &[repo::Submitted], supply: &BTreeMap<i64, i64>, skus: &BTreeMap<i64, SkuInfo>,
     county_names: &std::collections::HashMap<i64, String>,
-    policy: &domain::config::AllocationPolicy,
-    cfg: &allocate::balance::BalanceConfig,
+    policy: &domain::config::AllocationPolicy, cfg: &allocate::balance::BalanceConfig,
 ) -> AppResult<Balanced> {
     use rayon::prelude::*;
     let qpolicy = allocate::tier_quota::QuotaPolicy::default();
@@ -667,9 +655,7 @@ pub fn balance_lines(
 /// A retailer's caps from the tier ladders of `target`'s balancing run (draft or published), per
 /// SKU code: the cap of its tier in its sub-market, for the phone page. Empty before balancing.
 pub async fn retailer_caps(
-    app: &App,
-    target: Month,
-    r: &store::model::Retailer,
+    app: &App, target: Month, r: &store::model::Retailer,
 ) -> AppResult<BTreeMap<String, u64>> {
     let Some(run) = repo::run(&app.db, &target.to_string()).await? else {
         return Ok(BTreeMap::new());
@@ -842,9 +828,7 @@ pub async fn publish(app: &App, user: &CurrentUser, target: Month) -> AppResult<
 
 /// The retailers whose balanced figures the person's reps feed back.
 pub async fn feedback_list(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
+    app: &App, user: &CurrentUser, target: Month,
 ) -> AppResult<Vec<frepo::FeedbackItem>> {
     let scope = Scope::of(&app.db, user).await?.ids();
     Ok(frepo::feedback_list(&app.db, scope, &target.to_string()).await?)
@@ -859,11 +843,7 @@ pub struct TickOut {
 
 /// The rep ticks a retailer off: the balanced figure was fed back and recorded in its 动销台帐.
 pub async fn tick(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    retailer_code: &domain::CustomerCode,
-    note: &str,
+    app: &App, user: &CurrentUser, target: Month, retailer_code: &domain::CustomerCode, note: &str,
 ) -> AppResult<TickOut> {
     user.require(&[Role::AccountManager])?;
     crate::limits::text(&app.policy().await?.limits, "text", note)?;

@@ -81,10 +81,7 @@ pub const PICKERS: &[Role] = &[
 /// The cycle of `county` (org code, e.g. `CTY01`) in working month `month`: any county for the
 /// [`PICKERS`], the person's own county for everyone else (403 otherwise).
 pub async fn status(
-    app: &App,
-    user: &CurrentUser,
-    county_code: &str,
-    month: Month,
+    app: &App, user: &CurrentUser, county_code: &str, month: Month,
 ) -> AppResult<CycleOut> {
     if !PICKERS.contains(&user.role) && home_county(app, user).await? != county_code {
         return Err(AppError::Forbidden("只能查看本县级营销部的月度日历".into()));
@@ -309,9 +306,7 @@ pub async fn home_county(app: &App, user: &CurrentUser) -> AppResult<String> {
 
 /// A person's 135 plan and improvement measures of a working month (§9), if written.
 pub async fn plan135(
-    app: &App,
-    user: &CurrentUser,
-    month: Month,
+    app: &App, user: &CurrentUser, month: Month,
 ) -> AppResult<Option<repo::Plan135>> {
     Ok(repo::plan135(&app.db, &month.to_string(), user.id).await?)
 }
@@ -319,11 +314,7 @@ pub async fn plan135(
 /// Write the person's own 135 plan and improvement measures of `month` (traced in the audit
 /// trail with the text before and after).
 pub async fn save_plan135(
-    app: &App,
-    user: &CurrentUser,
-    month: Month,
-    plan: &str,
-    improvement: &str,
+    app: &App, user: &CurrentUser, month: Month, plan: &str, improvement: &str,
 ) -> AppResult<repo::Plan135> {
     let limits = app.policy().await?.limits;
     crate::limits::document(&limits, "plan", plan)?;

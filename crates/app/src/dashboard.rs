@@ -165,9 +165,7 @@ pub struct RetailerWarning {
 /// §6 customer warning: month-on-month growth of a retailer's volume ÷ that of the same-category
 /// retailers (same county, format and market type) below the configured ratio.
 pub async fn retailer_warnings(
-    app: &App,
-    scope: ScopeIds,
-    m: Month,
+    app: &App, scope: ScopeIds, m: Month,
 ) -> AppResult<Vec<RetailerWarning>> {
     let policy = app.policy().await?;
     let (ms, prev) = (m.to_string(), m.prev().to_string());
@@ -235,10 +233,7 @@ pub async fn retailer_warnings(
 }
 
 async fn counts(
-    app: &App,
-    scope: ScopeIds,
-    col: GroupColumn,
-    label: impl Fn(&str) -> String,
+    app: &App, scope: ScopeIds, col: GroupColumn, label: impl Fn(&str) -> String,
 ) -> AppResult<Vec<Count>> {
     Ok(store::repo::retailer::count_by(&app.db, scope, col)
         .await?
@@ -345,9 +340,7 @@ pub async fn market_manager_home(app: &App, user: &CurrentUser) -> AppResult<Mar
 }
 
 async fn compute_market_manager_home(
-    app: &App,
-    user: &CurrentUser,
-    m: Month,
+    app: &App, user: &CurrentUser, m: Month,
 ) -> AppResult<MarketManagerHome> {
     let scope = Scope::of(&app.db, user).await?;
     let Scope::Area(area_id) = scope else {
@@ -494,9 +487,7 @@ pub async fn brand_manager_home(app: &App, user: &CurrentUser) -> AppResult<Bran
 }
 
 async fn compute_brand_manager_home(
-    app: &App,
-    user: &CurrentUser,
-    m: Month,
+    app: &App, user: &CurrentUser, m: Month,
 ) -> AppResult<BrandManagerHome> {
     let (ms, ly) = (m.to_string(), m.same_month_last_year().to_string());
     let company = ScopeIds::default();

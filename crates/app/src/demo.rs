@@ -146,10 +146,7 @@ impl CityOut {
 /// Generate the city of `cfg` into the app's database (migrated, empty), refresh the planner's
 /// statistics, then make its [`history`] and refresh them again. Progress stages are named in Chinese.
 pub async fn city(
-    app: &App,
-    cfg: &SimConfig,
-    hist: &DemoHistory,
-    progress: Progress<'_>,
+    app: &App, cfg: &SimConfig, hist: &DemoHistory, progress: Progress<'_>,
 ) -> AppResult<CityOut> {
     let t0 = std::time::Instant::now();
     let stats = sim::generate_into(&app.db, cfg, progress).await?;
@@ -171,11 +168,7 @@ pub async fn city(
 /// the platform, then run the model of `end + 2` (see the module's documentation). Runs on its
 /// own clock: the caller's `app.clock` is left as it was.
 pub async fn history(
-    app: &App,
-    end: Month,
-    seed: u64,
-    hist: &DemoHistory,
-    progress: Progress<'_>,
+    app: &App, end: Month, seed: u64, hist: &DemoHistory, progress: Progress<'_>,
 ) -> AppResult<HistoryOut> {
     let mut out = HistoryOut::default();
     if hist.months == 0 {
@@ -239,10 +232,7 @@ fn noisy(x: f64, bias: f64, error: f64, rng: &mut sim::rng::Rng) -> i64 {
 /// ① Key customers' interactive figures and POS retailers' reviewed self-reports of `target`,
 /// in one transaction with one trace. Returns (interactive records, self-report records).
 async fn enter_figures(
-    app: &App,
-    target: Month,
-    seed: u64,
-    hist: &DemoHistory,
+    app: &App, target: Month, seed: u64, hist: &DemoHistory,
 ) -> AppResult<(usize, usize)> {
     let cal = app.policy().await?.month_calendar;
     month_run::set_day(
@@ -300,11 +290,7 @@ async fn enter_figures(
 
 /// One record with the people's figures, settled by §5.1's precedence.
 fn figures_of(
-    d: &DraftRecord,
-    month: &str,
-    is_key: bool,
-    hist: &DemoHistory,
-    rng: &mut sim::rng::Rng,
+    d: &DraftRecord, month: &str, is_key: bool, hist: &DemoHistory, rng: &mut sim::rng::Rng,
 ) -> ForecastRow {
     let model = d.model_qty.unwrap_or(0) as f64;
     let rep_view = 0.55 * d.demanded_qty as f64 + 0.45 * model;

@@ -57,10 +57,7 @@ pub async fn reps(app: &App) -> AppResult<Vec<CurrentUser>> {
 /// ① The company-wide MODEL forecast of `target`, on day `forecast_from + 1` of its working
 /// month, by the system actor `actor`.
 pub async fn model(
-    app: &App,
-    actor: &str,
-    target: Month,
-    progress: SharedProgress,
+    app: &App, actor: &str, target: Month, progress: SharedProgress,
 ) -> AppResult<ModelRun> {
     let cal = app.policy().await?.month_calendar;
     set_day(

@@ -45,9 +45,7 @@ pub struct Page<T> {
 }
 
 pub async fn search(
-    app: &App,
-    user: &CurrentUser,
-    q: &RetailerQuery,
+    app: &App, user: &CurrentUser, q: &RetailerQuery,
 ) -> AppResult<Page<RetailerListItem>> {
     let scope = Scope::of(&app.db, user).await?;
     let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
@@ -158,9 +156,7 @@ pub struct RetailerLabels {
 
 /// The retailer page: 404 for an unknown code, 403 outside the person's scope.
 pub async fn detail(
-    app: &App,
-    user: &CurrentUser,
-    code: &CustomerCode,
+    app: &App, user: &CurrentUser, code: &CustomerCode,
 ) -> AppResult<RetailerDetail> {
     let r = store::repo::retailer::by_code(&app.db, code.as_str())
         .await?

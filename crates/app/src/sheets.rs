@@ -234,9 +234,7 @@ async fn monthly_goals(app: &App, m: Month) -> AppResult<HashMap<i64, (i64, i64)
 /// B1's five targets of a generated draft (see the module doc) from the rep's monthly goal
 /// (条, amount fen) and the number of active retailers on the rep's routes.
 fn draft_targets(
-    policy: &domain::config::Policy,
-    week: IsoWeek,
-    (goal, goal_amount): (i64, i64),
+    policy: &domain::config::Policy, week: IsoWeek, (goal, goal_amount): (i64, i64),
     route_size: usize,
 ) -> Vec<Target> {
     let p = &policy.one_sheet;
@@ -424,11 +422,7 @@ pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetCont
 
 /// Build the view of a sheet: the stored content (or a draft) with the figures from data.
 async fn view(
-    app: &App,
-    rep: &Staff,
-    week: IsoWeek,
-    row: Option<&SheetRow>,
-    content: SheetContent,
+    app: &App, rep: &Staff, week: IsoWeek, row: Option<&SheetRow>, content: SheetContent,
 ) -> AppResult<SheetView> {
     let policy = app.policy().await?;
     let p = &policy.one_sheet;
@@ -623,10 +617,7 @@ async fn view(
 
 /// The sheet of a rep's week: the stored one, or a generated draft (not saved until the rep saves).
 pub async fn get(
-    app: &App,
-    user: &CurrentUser,
-    username: &domain::Username,
-    week: IsoWeek,
+    app: &App, user: &CurrentUser, username: &domain::Username, week: IsoWeek,
 ) -> AppResult<SheetView> {
     let rep = rep_named(app, username).await?;
     can_read_rep(app, user, &rep).await?;
@@ -647,12 +638,8 @@ fn sheet_error(e: SheetError) -> AppError {
 
 /// Save what the rep wrote (replaces B1 targets, B2, B3, B4). Only the rep, and not once reviewed.
 pub async fn save(
-    app: &App,
-    user: &CurrentUser,
-    username: &domain::Username,
-    week: IsoWeek,
-    mut content: SheetContent,
-    expected: Option<i64>,
+    app: &App, user: &CurrentUser, username: &domain::Username, week: IsoWeek,
+    mut content: SheetContent, expected: Option<i64>,
 ) -> AppResult<SheetView> {
     let rep = rep_named(app, username).await?;
     can_read_rep(app, user, &rep).await?;
@@ -755,10 +742,7 @@ async fn stale_sheet(app: &App, rep_id: i64, week: &str, expected: Option<i64>) 
 /// Submit the week's sheet (every working day needs its tracking entry, §8.2). A draft never
 /// saved is saved as generated first.
 pub async fn submit(
-    app: &App,
-    user: &CurrentUser,
-    username: &domain::Username,
-    week: IsoWeek,
+    app: &App, user: &CurrentUser, username: &domain::Username, week: IsoWeek,
 ) -> AppResult<SheetView> {
     let rep = rep_named(app, username).await?;
     can_read_rep(app, user, &rep).await?;
@@ -814,11 +798,7 @@ pub async fn submit(
 
 /// The market manager reviews a submitted sheet and comments (never edits it).
 pub async fn review(
-    app: &App,
-    user: &CurrentUser,
-    username: &domain::Username,
-    week: IsoWeek,
-    comment: &str,
+    app: &App, user: &CurrentUser, username: &domain::Username, week: IsoWeek, comment: &str,
 ) -> AppResult<SheetView> {
     user.require(&[Role::MarketManager])?;
     let rep = rep_named(app, username).await?;
@@ -869,11 +849,7 @@ pub struct GreenInput {
 
 /// The rep sends a green-channel item; it reaches the recipient's inbox at once.
 pub async fn add_green(
-    app: &App,
-    user: &CurrentUser,
-    username: &domain::Username,
-    week: IsoWeek,
-    input: &GreenInput,
+    app: &App, user: &CurrentUser, username: &domain::Username, week: IsoWeek, input: &GreenInput,
 ) -> AppResult<GreenView> {
     let rep = rep_named(app, username).await?;
     can_read_rep(app, user, &rep).await?;
@@ -962,11 +938,7 @@ async fn green(app: &App, id: i64) -> AppResult<GreenView> {
 /// Handling of an item by its recipient: RECEIVED, ANSWERED (with the answer) or CLOSED. Items
 /// to a retailer (who has no account) are recorded by the rep.
 pub async fn handle_green(
-    app: &App,
-    user: &CurrentUser,
-    id: i64,
-    to: GreenStatus,
-    answer: Option<&str>,
+    app: &App, user: &CurrentUser, id: i64, to: GreenStatus, answer: Option<&str>,
 ) -> AppResult<GreenView> {
     let g = green(app, id).await?;
     let mine = match g.row.recipient_id {
@@ -1046,11 +1018,7 @@ async fn reps_visible(app: &App, user: &CurrentUser) -> AppResult<Vec<Staff>> {
 
 /// Stored sheets between two weeks for one rep (or all the person may see).
 pub async fn list(
-    app: &App,
-    user: &CurrentUser,
-    username: Option<&domain::Username>,
-    from: IsoWeek,
-    to: IsoWeek,
+    app: &App, user: &CurrentUser, username: Option<&domain::Username>, from: IsoWeek, to: IsoWeek,
 ) -> AppResult<Vec<SheetSummary>> {
     // At most a year of weeks in one answer.
     let days = (to.monday() - from.monday()).num_days();
@@ -1162,10 +1130,7 @@ pub struct FieldTime {
 
 /// Time in market of a person over China-time days `[from, to]` (see [`FieldTime`]).
 pub async fn field_time(
-    app: &App,
-    person: &Staff,
-    from: NaiveDate,
-    to: NaiveDate,
+    app: &App, person: &Staff, from: NaiveDate, to: NaiveDate,
 ) -> AppResult<FieldTime> {
     let policy = app.policy().await?;
     let to = to.min(app.clock.today());
@@ -1185,10 +1150,7 @@ pub async fn field_time(
 
 /// [`field_time`] from a person's closed visits (start, end) already read; `to` is at most today.
 fn field_time_of(
-    policy: &domain::config::Policy,
-    person: &Staff,
-    closed: &[visit::Interval],
-    from: NaiveDate,
+    policy: &domain::config::Policy, person: &Staff, closed: &[visit::Interval], from: NaiveDate,
     to: NaiveDate,
 ) -> FieldTime {
     let by_day = visit::field_hours_by_day(closed);
@@ -1259,10 +1221,7 @@ fn field_time_of(
 
 /// The signed-in person's own time in market over `[from, to]`.
 pub async fn own_field_time(
-    app: &App,
-    user: &CurrentUser,
-    from: NaiveDate,
-    to: NaiveDate,
+    app: &App, user: &CurrentUser, from: NaiveDate, to: NaiveDate,
 ) -> AppResult<FieldTime> {
     let me = staff_named(app, &user.username).await?;
     field_time(app, &me, from, to).await

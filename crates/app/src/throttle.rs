@@ -23,11 +23,7 @@ impl Failures {
     /// When `key` has had `max` failures within `window` of `now`: the time left until the
     /// window ends (rounded up to whole minutes by the caller's message).
     pub fn locked(
-        &self,
-        key: &str,
-        now: DateTime<Utc>,
-        max: u32,
-        window: Duration,
+        &self, key: &str, now: DateTime<Utc>, max: u32, window: Duration,
     ) -> Option<Duration> {
         self.with(|m| match m.get(key) {
             Some(&(n, since)) if now - since < window && n >= max.max(1) => {

@@ -148,10 +148,7 @@ fn time_error(e: VisitTimeError) -> AppError {
 
 /// The person's other visits that could overlap `[start, end]`.
 async fn spans_near(
-    app: &App,
-    person: i64,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    app: &App, person: i64, start: DateTime<Utc>, end: DateTime<Utc>,
 ) -> AppResult<Vec<Span>> {
     let rows = repo::of_person(
         &app.db,
@@ -236,10 +233,7 @@ pub async fn check_in(app: &App, user: &CurrentUser, input: &CheckIn) -> AppResu
 
 /// Check out of a visit (or complete its traces): only the person who made it.
 pub async fn check_out(
-    app: &App,
-    user: &CurrentUser,
-    id: i64,
-    input: &CheckOut,
+    app: &App, user: &CurrentUser, id: i64, input: &CheckOut,
 ) -> AppResult<VisitView> {
     let v = repo::by_id(&app.db, id)
         .await?
@@ -375,11 +369,7 @@ pub async fn get(app: &App, user: &CurrentUser, id: i64) -> AppResult<VisitView>
 
 /// A person's visits between two China-time days inclusive.
 pub async fn list(
-    app: &App,
-    user: &CurrentUser,
-    username: Option<&str>,
-    from: NaiveDate,
-    to: NaiveDate,
+    app: &App, user: &CurrentUser, username: Option<&str>, from: NaiveDate, to: NaiveDate,
 ) -> AppResult<Vec<VisitView>> {
     if to < from {
         return Err(AppError::invalid("to", "结束日期早于开始日期"));
@@ -432,10 +422,7 @@ pub struct VisitStats {
 }
 
 pub async fn stats(
-    app: &App,
-    user: &CurrentUser,
-    username: &str,
-    month: Month,
+    app: &App, user: &CurrentUser, username: &str, month: Month,
 ) -> AppResult<VisitStats> {
     let rep = staff_named(app, username).await?;
     can_read_rep(app, user, &rep).await?;

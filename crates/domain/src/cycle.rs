@@ -230,9 +230,7 @@ pub enum Standing {
 }
 
 pub fn standing(
-    month: Month,
-    cal: &MonthCalendar,
-    date: NaiveDate,
+    month: Month, cal: &MonthCalendar, date: NaiveDate,
 ) -> Result<Standing, ParseError> {
     if date < month.first_day() {
         return Ok(Standing::Before);
@@ -289,10 +287,7 @@ pub fn gate_met(phase: Phase, f: &GateFacts) -> bool {
 
 /// A phase whose end has passed with its gate not met: overdue.
 pub fn overdue(
-    month: Month,
-    cal: &MonthCalendar,
-    today: NaiveDate,
-    f: &GateFacts,
+    month: Month, cal: &MonthCalendar, today: NaiveDate, f: &GateFacts,
 ) -> Result<Vec<Phase>, ParseError> {
     Ok(schedule(month, cal)?
         .into_iter()

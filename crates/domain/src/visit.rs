@@ -55,10 +55,7 @@ fn hm(at: DateTime<Utc>) -> String {
 /// it starts, lies not in the future, and overlaps none of the person's other visits (an open
 /// visit runs until `now`). `exclude` is the visit being checked out itself.
 pub fn check_times(
-    start: DateTime<Utc>,
-    end: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    others: &[Span],
+    start: DateTime<Utc>, end: Option<DateTime<Utc>>, now: DateTime<Utc>, others: &[Span],
     exclude: Option<i64>,
 ) -> Result<(), VisitTimeError> {
     // One minute of tolerance for clocks of phones.
@@ -152,9 +149,7 @@ pub struct DayInMarket {
 
 /// §2.3 rep rule: each working day's hours against `min_hours`.
 pub fn rep_days_in_market(
-    hours: &BTreeMap<NaiveDate, f64>,
-    days: &[NaiveDate],
-    min_hours: f64,
+    hours: &BTreeMap<NaiveDate, f64>, days: &[NaiveDate], min_hours: f64,
 ) -> Vec<DayInMarket> {
     days.iter()
         .map(|d| {

@@ -24,9 +24,7 @@ pub struct GrowthWarning {
 /// §6: flag when `growth(unit) / growth(group) < threshold`. `None` when the unit is not judged
 /// (no previous volume, or a group with no previous volume) or is not flagged.
 pub fn growth_warning(
-    unit: (i64, i64),
-    group: (i64, i64),
-    threshold: f64,
+    unit: (i64, i64), group: (i64, i64), threshold: f64,
 ) -> Option<GrowthWarning> {
     let unit_index = growth_index(unit.0, unit.1)?;
     let group_index = growth_index(group.0, group.1)?;

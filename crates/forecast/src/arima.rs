@@ -218,12 +218,7 @@ fn css(w: &[f64], ar: &[f64], ma: &[f64], lags: &[usize], mu: f64, e: &mut Vec<f
 /// Fit ARMA(p, q) (+ a seasonal MA term at lag `sma` when non-zero, + a mean/drift) to `w`,
 /// the differenced form of `x`.
 fn fit_order(
-    x: &[f64],
-    w: &[f64],
-    p: usize,
-    q: usize,
-    sma: usize,
-    drift: bool,
+    x: &[f64], w: &[f64], p: usize, q: usize, sma: usize, drift: bool,
 ) -> Option<ArimaFit> {
     let nma = q + usize::from(sma > 0);
     let k = p + nma + usize::from(drift);

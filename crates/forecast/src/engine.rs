@@ -229,9 +229,7 @@ impl Forecast {
 /// Forecast many series in parallel; `progress` (if any) is called with the number of series
 /// finished since its last call.
 pub fn forecast_batch(
-    series: &[SeriesInput<'_>],
-    cfg: &Config,
-    progress: Option<&(dyn Fn(usize) + Sync)>,
+    series: &[SeriesInput<'_>], cfg: &Config, progress: Option<&(dyn Fn(usize) + Sync)>,
 ) -> Vec<Result<Forecast, ForecastError>> {
     series
         .par_chunks(64)
@@ -391,12 +389,7 @@ const COMBO: [Member; 5] = [
 ];
 
 fn member(
-    y: &[f64],
-    x: &[f64],
-    s: &Option<(Vec<f64>, Decomposition)>,
-    m: usize,
-    h: usize,
-    which: Member,
+    y: &[f64], x: &[f64], s: &Option<(Vec<f64>, Decomposition)>, m: usize, h: usize, which: Member,
 ) -> Option<Point> {
     let n = y.len();
     let mut p = match which {

@@ -108,12 +108,7 @@ struct Pass {
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn pass_ns<const MUL: bool, const TREND: bool>(
-    y: &[f64],
-    alpha: f64,
-    beta: f64,
-    phi: f64,
-    l0: f64,
-    b0: f64,
+    y: &[f64], alpha: f64, beta: f64, phi: f64, l0: f64, b0: f64,
 ) -> Pass {
     let (mut l, mut b) = (l0, b0);
     let mut sse = 0.0;
@@ -175,14 +170,7 @@ fn pass_ns<const MUL: bool, const TREND: bool>(
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn pass_s<const MULE: bool, const TREND: bool, const MULS: bool>(
-    y: &[f64],
-    alpha: f64,
-    beta: f64,
-    gamma: f64,
-    phi: f64,
-    l0: f64,
-    b0: f64,
-    s: &mut [f64],
+    y: &[f64], alpha: f64, beta: f64, gamma: f64, phi: f64, l0: f64, b0: f64, s: &mut [f64],
 ) -> Pass {
     let (mut l, mut b) = (l0, b0);
     let m = s.len();
@@ -269,14 +257,7 @@ fn pass_s<const MULE: bool, const TREND: bool, const MULS: bool>(
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn pass(
-    y: &[f64],
-    spec: &EtsSpec,
-    alpha: f64,
-    beta: f64,
-    gamma: f64,
-    phi: f64,
-    l0: f64,
-    b0: f64,
+    y: &[f64], spec: &EtsSpec, alpha: f64, beta: f64, gamma: f64, phi: f64, l0: f64, b0: f64,
     s: &mut [f64],
 ) -> Pass {
     if spec.season == SeasonKind::None {
@@ -551,10 +532,7 @@ impl EtsFit {
 
 /// Candidate forms for automatic selection.
 pub fn candidates(
-    period: usize,
-    seasonal: bool,
-    positive: bool,
-    damped_only: bool,
+    period: usize, seasonal: bool, positive: bool, damped_only: bool,
 ) -> Vec<EtsSpec> {
     let mut out = Vec::new();
     let errors: &[ErrorKind] = if positive {

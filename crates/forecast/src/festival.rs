@@ -82,10 +82,7 @@ pub struct FestivalEffect {
 /// adjusted series plus the effect, or `None` when the data cannot support an estimate
 /// (fewer than three festival seasons, non-positive values, no variation of the regressor).
 pub fn adjust(
-    y: &[f64],
-    year: i32,
-    month: u32,
-    horizon: usize,
+    y: &[f64], year: i32, month: u32, horizon: usize,
 ) -> Option<(Vec<f64>, FestivalEffect)> {
     let n = y.len();
     if n < 36 || y.iter().any(|v| *v <= 0.0) {

@@ -25,8 +25,7 @@ macro_rules! impl_value {
 impl_value!(f64, f32, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
 
 fn pairs<'a, A: Value, F: Value>(
-    actual: &'a [A],
-    forecast: &'a [F],
+    actual: &'a [A], forecast: &'a [F],
 ) -> impl Iterator<Item = (f64, f64)> + 'a {
     actual
         .iter()
@@ -94,10 +93,7 @@ pub fn mase_scale<T: Value>(insample: &[T], lag: usize) -> Option<f64> {
 /// Mean absolute scaled error with a seasonal-naive scale of lag `season` (1 = MASE_1).
 /// `None` when the scale is zero or undefined (the peer excludes such series and counts them).
 pub fn mase<T: Value, A: Value, F: Value>(
-    insample: &[T],
-    actual: &[A],
-    forecast: &[F],
-    season: usize,
+    insample: &[T], actual: &[A], forecast: &[F], season: usize,
 ) -> Option<f64> {
     let scale = mase_scale(insample, season)?;
     let e = mae(actual, forecast)?;
@@ -107,9 +103,7 @@ pub fn mase<T: Value, A: Value, F: Value>(
 /// Root mean squared scaled error (M5): `sqrt(MSE / mean (y_t − y_{t−1})²)`, the in-sample part
 /// starting at the first non-zero value. `None` when the scale is zero or undefined.
 pub fn rmsse<T: Value, A: Value, F: Value>(
-    insample: &[T],
-    actual: &[A],
-    forecast: &[F],
+    insample: &[T], actual: &[A], forecast: &[F],
 ) -> Option<f64> {
     let start = insample.iter().position(|v| v.to_f64() != 0.0).unwrap_or(0);
     let tr = &insample[start..];
@@ -208,10 +202,7 @@ pub struct SeriesScores {
 
 /// Score one series: `insample` is the training part, `actual` the held-out part.
 pub fn score_series<T: Value, A: Value, F: Value>(
-    insample: &[T],
-    actual: &[A],
-    forecast: &[F],
-    season: usize,
+    insample: &[T], actual: &[A], forecast: &[F], season: usize,
 ) -> SeriesScores {
     let sum_actual: f64 = actual.iter().map(|v| v.to_f64()).sum();
     let sum_forecast: f64 = forecast.iter().take(actual.len()).map(|v| v.to_f64()).sum();

@@ -18,13 +18,8 @@ pub(crate) fn tol() -> f64 {
 /// Minimise `f` from `x0` inside the box `[lo, hi]` (points are clamped into it).
 /// Returns the best point found and its value.
 pub(crate) fn nelder_mead(
-    mut f: impl FnMut(&[f64]) -> f64,
-    x0: &[f64],
-    step: &[f64],
-    lo: &[f64],
-    hi: &[f64],
-    max_eval: usize,
-    tol: f64,
+    mut f: impl FnMut(&[f64]) -> f64, x0: &[f64], step: &[f64], lo: &[f64], hi: &[f64],
+    max_eval: usize, tol: f64,
 ) -> (Vec<f64>, f64) {
     let d = x0.len();
     assert!(d <= MAXD && d > 0);

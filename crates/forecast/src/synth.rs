@@ -79,12 +79,7 @@ pub fn intermittent_series(rng: &mut Rng, len: usize, out: &mut Vec<f64>) {
 /// Monthly series with trend, mild season and a Spring Festival peak that moves with the lunar
 /// calendar: the pre-festival window of each month adds `peak` × share to the demand.
 pub fn festival_series(
-    rng: &mut Rng,
-    year: i32,
-    month: u32,
-    len: usize,
-    peak: f64,
-    noise: f64,
+    rng: &mut Rng, year: i32, month: u32, len: usize, peak: f64, noise: f64,
 ) -> Vec<f64> {
     let w = crate::festival::regressor(year, month, len);
     (0..len)

@@ -96,9 +96,7 @@ pub async fn load(db: &Db, city: &City, progress: Progress<'_>) -> store::Result
 }
 
 async fn load_with(
-    loader: &mut store::city::Loader,
-    city: &City,
-    progress: Progress<'_>,
+    loader: &mut store::city::Loader, city: &City, progress: Progress<'_>,
 ) -> store::Result<LoadStats> {
     // 1. master data, all or nothing
     let master = store::city::Master {
@@ -169,9 +167,7 @@ async fn load_with(
 
 /// Generate the city for `cfg` and load it into `db` (migrated, empty).
 pub async fn generate_into(
-    db: &Db,
-    cfg: &SimConfig,
-    progress: Progress<'_>,
+    db: &Db, cfg: &SimConfig, progress: Progress<'_>,
 ) -> store::Result<LoadStats> {
     let city = generate(cfg, progress);
     load(db, &city, progress).await

@@ -80,10 +80,7 @@ fn band_violation(per_rep: f64, (lo, hi): (u32, u32)) -> f64 {
 /// and a rural area whose sizes and rep counts keep every rep inside the §2.2 bands when possible,
 /// with the urban part close to `urban_share`; smaller ones one area of the `single` type.
 fn plan_county(
-    n: usize,
-    urban_share: f64,
-    single: MarketType,
-    staffing: &Staffing,
+    n: usize, urban_share: f64, single: MarketType, staffing: &Staffing,
 ) -> Vec<(MarketType, usize, usize)> {
     let best_reps = |n: usize, band: (u32, u32)| -> usize {
         (1..=(n / band.0 as usize + 1))

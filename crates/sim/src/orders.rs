@@ -140,10 +140,7 @@ pub(crate) fn season(d: NaiveDate) -> f64 {
 
 impl Model {
     pub fn new(
-        start_month: Month,
-        end_month: Month,
-        products: Vec<ProdModel>,
-        retailers: Vec<RetModel>,
+        start_month: Month, end_month: Month, products: Vec<ProdModel>, retailers: Vec<RetModel>,
     ) -> Model {
         let start = start_month.first_day();
         let end = end_month.last_day();

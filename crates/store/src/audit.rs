@@ -23,12 +23,7 @@ impl Actor {
 
 /// Append one entry: who, when (now), what (action on entity/key), before → after (JSON).
 pub async fn record<B: Serialize, A: Serialize>(
-    tx: &mut Tx,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_key: &str,
-    before: Option<&B>,
+    tx: &mut Tx, actor: &Actor, action: &str, entity: &str, entity_key: &str, before: Option<&B>,
     after: Option<&A>,
 ) -> Result<()> {
     let before = before.map(|b| serde_json::to_string(b).unwrap_or_default());
@@ -52,10 +47,7 @@ pub async fn record<B: Serialize, A: Serialize>(
 
 /// Entries for one entity, newest first.
 pub async fn for_entity(
-    db: &Db,
-    entity: &str,
-    entity_key: &str,
-    limit: i64,
+    db: &Db, entity: &str, entity_key: &str, limit: i64,
 ) -> Result<Vec<AuditEntry>> {
     let q =
         "SELECT * FROM audit_log WHERE entity = $1 AND entity_key = $2 ORDER BY id DESC LIMIT $3";

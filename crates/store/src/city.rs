@@ -53,8 +53,7 @@ fn run_sqlite<'a>(
 }
 
 fn run_postgres<'a>(
-    c: &'a mut sqlx::PgConnection,
-    q: sqlx::query::Query<'a, Postgres, sqlx::postgres::PgArguments>,
+    c: &'a mut sqlx::PgConnection, q: sqlx::query::Query<'a, Postgres, sqlx::postgres::PgArguments>,
 ) -> SendFuture<'a, ()> {
     Box::pin(async move {
         q.execute(c).await?;
@@ -178,11 +177,7 @@ macro_rules! row {
 
 /// Multi-row INSERT statements of at most `per` rows each, concatenated.
 fn inserts<T>(
-    out: &mut String,
-    head: &str,
-    rows: &[T],
-    per: usize,
-    mut f: impl FnMut(&T, &mut String),
+    out: &mut String, head: &str, rows: &[T], per: usize, mut f: impl FnMut(&T, &mut String),
 ) {
     for chunk in rows.chunks(per.max(1)) {
         out.push_str(head);
@@ -378,9 +373,7 @@ impl Loader {
     /// PostgreSQL's identity sequences after the explicit ids, and drop the order tables'
     /// secondary indexes until [`Loader::finish`].
     pub async fn write_master(
-        &mut self,
-        master: &Master<'_>,
-        progress: &(dyn Fn(u64, u64) + Sync),
+        &mut self, master: &Master<'_>, progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<()> {
         let sqls = master_sql(master);
         progress(0, sqls.len() as u64);
@@ -412,9 +405,7 @@ impl Loader {
     }
 
     async fn write_orders_in_tx(
-        &mut self,
-        lines: &[OrderLine],
-        months: &[SalesMonth],
+        &mut self, lines: &[OrderLine], months: &[SalesMonth],
     ) -> Result<()> {
         let backend = self.conn.backend();
         for batch in lines.chunks(LINE_ROWS) {

@@ -432,10 +432,7 @@ fn report_share(label: &str, people: &[Person]) {
 
 /// Follows a menu link's redirects (at most 3) to the page it lands on; None unless that is a 200.
 async fn land(
-    client: &Client,
-    a: &Args,
-    cookie: &str,
-    link: &str,
+    client: &Client, a: &Args, cookie: &str, link: &str,
 ) -> Result<Option<String>, BoxError> {
     let mut path = link.to_owned();
     for _ in 0..4 {
@@ -509,10 +506,7 @@ async fn sign_in(client: &Client, a: &Args, username: &str) -> Result<String, Bo
 }
 
 async fn get(
-    client: &Client,
-    a: &Args,
-    cookie: &str,
-    path: &str,
+    client: &Client, a: &Args, cookie: &str, path: &str,
 ) -> Result<reqwest::Response, reqwest::Error> {
     client
         .get(format!("{}{path}", a.url))
@@ -523,12 +517,8 @@ async fn get(
 
 /// One request of the mix, its latency counted from `scheduled`.
 async fn one(
-    client: Client,
-    base: Arc<str>,
-    people: Arc<Vec<Person>>,
-    (person, path): (u32, u32),
-    scheduled: Instant,
-    start: Instant,
+    client: Client, base: Arc<str>, people: Arc<Vec<Person>>, (person, path): (u32, u32),
+    scheduled: Instant, start: Instant,
 ) -> Rec {
     let p = &people[person as usize];
     let r = client
@@ -554,12 +544,7 @@ async fn one(
 
 /// `secs` seconds of requests at `a.rate` per second on a fixed schedule.
 async fn open_loop(
-    client: &Client,
-    a: &Args,
-    label: &str,
-    people: &Arc<Vec<Person>>,
-    rng: &mut Rng,
-    secs: f64,
+    client: &Client, a: &Args, label: &str, people: &Arc<Vec<Person>>, rng: &mut Rng, secs: f64,
 ) -> Vec<Rec> {
     let n = (secs * a.rate).round() as u64;
     let base: Arc<str> = a.url.as_str().into();
@@ -593,10 +578,7 @@ async fn open_loop(
 
 /// `a.concurrency` workers back to back for `a.capacity_secs`: the records and the elapsed seconds.
 async fn closed_loop(
-    client: &Client,
-    a: &Args,
-    people: &Arc<Vec<Person>>,
-    rng: &mut Rng,
+    client: &Client, a: &Args, people: &Arc<Vec<Person>>, rng: &mut Rng,
 ) -> (Vec<Rec>, f64) {
     let base: Arc<str> = a.url.as_str().into();
     let start = Instant::now();

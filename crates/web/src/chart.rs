@@ -37,10 +37,7 @@ fn nice_max(v: i64) -> i64 {
 
 /// Bars with a line over them, with a title, axis ticks and a legend.
 pub fn bars_with_line(
-    title: &str,
-    bar_name: &str,
-    line_name: &str,
-    points: &[Point<'_>],
+    title: &str, bar_name: &str, line_name: &str, points: &[Point<'_>],
 ) -> String {
     let (w, h) = (640.0, 260.0);
     let (left, right, top, bottom) = (56.0, 12.0, 36.0, 40.0);

@@ -69,8 +69,7 @@ fn rejected(parts: &Parts, error: AppError) -> Rejected {
 /// A body extractor's request split into its parts and body, with the session (refused as the
 /// page or the API refuses a request without one).
 async fn split_with_session(
-    req: Request,
-    state: &AppState,
+    req: Request, state: &AppState,
 ) -> Result<(Parts, axum::body::Body, Session), Rejected> {
     let (mut parts, body) = req.into_parts();
     let session = session_of(&mut parts, state)
@@ -86,8 +85,7 @@ async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppE
 }
 
 async fn session_user(
-    parts: &mut Parts,
-    state: &AppState,
+    parts: &mut Parts, state: &AppState,
 ) -> Result<(Session, CurrentUser), AppError> {
     let session = session_of(parts, state).await?;
     let id: Option<i64> = session.get(USER_KEY).await.ok().flatten();
@@ -121,9 +119,7 @@ enum Gate {
 
 /// [`session_user`], refusing a person with an issued password anywhere but the `allowed` paths.
 async fn signed_in(
-    parts: &mut Parts,
-    state: &AppState,
-    allowed: &[&str],
+    parts: &mut Parts, state: &AppState, allowed: &[&str],
 ) -> Result<(Session, CurrentUser), Gate> {
     let (session, user) = session_user(parts, state).await.map_err(Gate::Refused)?;
     if user.must_change_password && !allowed.contains(&parts.uri.path()) {
@@ -315,8 +311,7 @@ macro_rules! from_parts_edge {
             type Rejection = Rejected;
 
             async fn from_request_parts(
-                parts: &mut Parts,
-                state: &AppState,
+                parts: &mut Parts, state: &AppState,
             ) -> Result<Self, Rejected> {
                 let raw = parts.uri.path_and_query().map_or("", |p| p.as_str());
                 refuse_nul(raw.as_bytes(), "path").map_err(|e| rejected(parts, e))?;
@@ -533,9 +528,7 @@ pub fn filled(v: &Option<String>) -> Option<&str> {
 /// A filter field parsed with its domain type's `parse`, the error naming the field; blank is
 /// `None`.
 pub fn filter_field<T>(
-    field: &str,
-    v: &Option<String>,
-    parse: impl FnOnce(&str) -> Result<T, domain::ParseError>,
+    field: &str, v: &Option<String>, parse: impl FnOnce(&str) -> Result<T, domain::ParseError>,
 ) -> Result<Option<T>, AppError> {
     filled(v)
         .map(|s| parse(s).map_err(|e| AppError::invalid(field, e.message)))
@@ -544,8 +537,7 @@ pub fn filter_field<T>(
 
 /// An integer filter field; blank is `None`.
 pub fn int_field<T: std::str::FromStr>(
-    field: &str,
-    v: &Option<String>,
+    field: &str, v: &Option<String>,
 ) -> Result<Option<T>, AppError> {
     filled(v)
         .map(|s| {

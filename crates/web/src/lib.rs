@@ -170,9 +170,7 @@ pub async fn router_with(app: App, options: &Options) -> std::io::Result<Router>
 /// before then leaves the month's forecasts as they were; the marketing center starts it again
 /// (re-running the model rewrites nothing already written).
 pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: App,
-    options: &Options,
+    listener: tokio::net::TcpListener, app: App, options: &Options,
 ) -> std::io::Result<()> {
     let router = router_with(app, options).await?;
     // The client's address reaches the handlers (the sign-in's lockout per address).

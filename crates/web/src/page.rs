@@ -93,9 +93,7 @@ pub struct TextForm {
 /// After a page form: on to `to` (303); a refusal a person can act on shows the form's page again
 /// (`page` renders it with the message) under the error's status; any other error is an error page.
 pub async fn done_or_shown<T, Fut>(
-    outcome: Result<T, AppError>,
-    to: &str,
-    page: impl FnOnce(String) -> Fut,
+    outcome: Result<T, AppError>, to: &str, page: impl FnOnce(String) -> Fut,
 ) -> PageResult
 where
     Fut: Future<Output = PageResult>,

@@ -52,13 +52,8 @@ fn settle(row: &mut ForecastRow) {
 /// §2.1: supervisors have no right to change a rep's numbers — their attempt is refused (403) and
 /// traced in the audit trail (`forecast.edit_refused`).
 pub async fn put(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    retailer_code: &CustomerCode,
-    sku: &SkuCode,
-    quantity: i64,
-    method: ForecastMethod,
+    app: &App, user: &CurrentUser, target: Month, retailer_code: &CustomerCode, sku: &SkuCode,
+    quantity: i64, method: ForecastMethod,
 ) -> AppResult<ForecastOut> {
     let r = retailer(app, retailer_code).await?;
     let p = product(app, sku).await?;
@@ -155,11 +150,7 @@ pub struct SelfReportLine {
 /// A retailer's POS submits its own forecast for `target` (客户提报), authenticated by the
 /// retailer's credential. All lines or none are written; the rep reviews each afterwards.
 pub async fn self_report(
-    app: &App,
-    retailer_code: &str,
-    token: &str,
-    target: Month,
-    lines: &[SelfReportLine],
+    app: &App, retailer_code: &str, token: &str, target: Month, lines: &[SelfReportLine],
 ) -> AppResult<Vec<ForecastOut>> {
     let r = pos_retailer(app, retailer_code, token).await?;
     if lines.is_empty() {
@@ -237,8 +228,7 @@ pub fn key_customer_window(target: Month) -> (String, String) {
 
 /// [`key_customers`] from a rep's retailers' volumes over [`key_customer_window`].
 pub fn key_customers_of(
-    policy: &domain::config::Policy,
-    mut v: Vec<repo::RetailerVolume>,
+    policy: &domain::config::Policy, mut v: Vec<repo::RetailerVolume>,
 ) -> Vec<i64> {
     v.sort_by(|a, b| {
         b.demanded

@@ -34,9 +34,7 @@ pub struct ModelRun {
 /// History ends with the last complete month before the working month, so the target is two
 /// steps ahead. Returns (one figure per pair, failures).
 pub fn model_forecasts(
-    history: &[DemandPoint],
-    target: Month,
-    progress: Progress<'_>,
+    history: &[DemandPoint], target: Month, progress: Progress<'_>,
 ) -> (Vec<ModelFigure>, usize) {
     let last = working_month(target).prev();
     let first = last.plus(-23);
@@ -116,22 +114,14 @@ pub const MODEL_START: &str = "forecast.model_start";
 /// demand (not quota-cut purchases), in one transaction, reporting progress. Higher-precedence
 /// figures and submitted records are kept (§5.1). An identical re-run writes nothing.
 pub async fn run_model(
-    app: &App,
-    actor: &Actor,
-    target: Month,
-    scope: ScopeIds,
-    progress: SharedProgress,
+    app: &App, actor: &Actor, target: Month, scope: ScopeIds, progress: SharedProgress,
 ) -> AppResult<ModelRun> {
     run_model_phased(app, actor, target, scope, progress, &|_| {}).await
 }
 
 /// [`run_model`], naming each phase as it starts.
 pub async fn run_model_phased(
-    app: &App,
-    actor: &Actor,
-    target: Month,
-    scope: ScopeIds,
-    progress: SharedProgress,
+    app: &App, actor: &Actor, target: Month, scope: ScopeIds, progress: SharedProgress,
     phase: &(dyn Fn(&str) + Sync),
 ) -> AppResult<ModelRun> {
     phase("读取需求历史");
@@ -236,9 +226,7 @@ pub const MODEL_JOB: &str = "MODEL_FORECAST";
 /// progress"). Returns the job and whether it was newly started: while one runs for the month,
 /// starting again returns that one.
 pub async fn start_model_job(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
+    app: &App, user: &CurrentUser, target: Month,
 ) -> AppResult<(crate::jobs::Job, bool)> {
     user.require(&[Role::MarketingCenter, Role::Admin])?;
     let (job, new) = app.jobs.start(

@@ -17,9 +17,7 @@ use store::repo::forecasts as repo;
 /// The code stays a `&str` here (not a `CustomerCode`) on purpose: a malformed code must get
 /// the same 401 as an unknown code or a wrong token, so it is parsed nowhere before this check.
 pub(super) async fn pos_retailer(
-    app: &App,
-    code: &str,
-    token: &str,
+    app: &App, code: &str, token: &str,
 ) -> AppResult<store::model::Retailer> {
     let policy = app.policy().await?.forecast;
     let key = code.trim().to_uppercase();
@@ -74,10 +72,7 @@ pub struct PosSheet {
 /// The self-report sheet of a retailer, behind its POS credential (401 otherwise). The code is
 /// the retailer's as typed, checked by `pos_retailer` (which says why it is not a `CustomerCode`).
 pub async fn pos_sheet(
-    app: &App,
-    retailer_code: &str,
-    token: &str,
-    target: Month,
+    app: &App, retailer_code: &str, token: &str, target: Month,
 ) -> AppResult<PosSheet> {
     let r = pos_retailer(app, retailer_code, token).await?;
     let last = working_month(target).prev();
@@ -133,9 +128,7 @@ fn verify_token(token: &str, hash: &str) -> bool {
 /// Issue (or replace) a retailer's POS credential: the retailer's rep or the marketing center.
 /// The token is answered once and only its argon2 hash is kept.
 pub async fn issue_pos_token(
-    app: &App,
-    user: &CurrentUser,
-    retailer_code: &domain::CustomerCode,
+    app: &App, user: &CurrentUser, retailer_code: &domain::CustomerCode,
 ) -> AppResult<String> {
     let r = retailer(app, retailer_code).await?;
     let allowed = match user.role {

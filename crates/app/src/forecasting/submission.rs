@@ -109,11 +109,7 @@ async fn rep_by_username(app: &App, username: &str) -> AppResult<store::model::S
 
 /// A supervisor comments on a rep's forecast (§2.1 supervision).
 pub async fn comment(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    rep: &domain::Username,
-    body: &str,
+    app: &App, user: &CurrentUser, target: Month, rep: &domain::Username, body: &str,
 ) -> AppResult<i64> {
     let rep = rep_by_username(app, rep.as_str()).await?;
     supervises(app, user, &rep).await?;
@@ -149,11 +145,7 @@ pub async fn comment(
 /// A supervisor returns a rep's submission with a comment: the records reopen for the rep; the
 /// numbers stay the rep's. Not after balancing is published.
 pub async fn return_submission(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    rep: &domain::Username,
-    body: &str,
+    app: &App, user: &CurrentUser, target: Month, rep: &domain::Username, body: &str,
 ) -> AppResult<()> {
     let rep = rep_by_username(app, rep.as_str()).await?;
     supervises(app, user, &rep).await?;

@@ -30,10 +30,7 @@ pub enum TotalsBy {
 }
 
 pub async fn totals(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    by: TotalsBy,
+    app: &App, user: &CurrentUser, target: Month, by: TotalsBy,
 ) -> AppResult<Vec<TotalRow>> {
     let all = totals_all(app, user, target).await?;
     Ok(match by {
@@ -139,9 +136,7 @@ pub async fn rep_sums(app: &App, user: &CurrentUser, target: Month) -> AppResult
 
 /// The records of a month the person may see.
 pub async fn list(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
+    app: &App, user: &CurrentUser, target: Month,
 ) -> AppResult<Vec<store::repo::forecasts::ForecastView>> {
     let scope = Scope::of(&app.db, user).await?.ids();
     Ok(repo::list(&app.db, scope, &target.to_string()).await?)
@@ -149,9 +144,7 @@ pub async fn list(
 
 /// The records of a month the person may see, summed per retailer (by customer code).
 pub async fn retailer_sums(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
+    app: &App, user: &CurrentUser, target: Month,
 ) -> AppResult<Vec<store::repo::forecasts::RetailerForecastSum>> {
     let scope = Scope::of(&app.db, user).await?.ids();
     Ok(repo::retailer_sums(&app.db, scope, &target.to_string()).await?)
@@ -166,11 +159,7 @@ pub const MAX_PER_PAGE: i64 = 20_000;
 /// One page (from 1) of [`list`], with the number of records in all: the API's answer, so a
 /// company-wide list (200,000 records in the default city) never goes out in one body.
 pub async fn list_page(
-    app: &App,
-    user: &CurrentUser,
-    target: Month,
-    page: i64,
-    per_page: i64,
+    app: &App, user: &CurrentUser, target: Month, page: i64, per_page: i64,
 ) -> AppResult<(Vec<store::repo::forecasts::ForecastView>, i64)> {
     if page < 1 {
         return Err(AppError::invalid("page", "页码从 1 开始"));

@@ -12,10 +12,7 @@ pub struct CycleView {
 }
 
 pub async fn page(
-    app: &App,
-    user: &CurrentUser,
-    county: &str,
-    month: Month,
+    app: &App, user: &CurrentUser, county: &str, month: Month,
 ) -> AppResult<CycleView> {
     let can_pick = crate::cycle::PICKERS.contains(&user.role);
     let c = crate::cycle::status(app, user, county, month).await?;

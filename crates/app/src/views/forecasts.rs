@@ -80,9 +80,7 @@ pub async fn sku_labels(app: &App) -> AppResult<HashMap<String, String>> {
 
 /// Supervisors' comments of a month per rep: (author's name, body), oldest first.
 async fn comments_by_rep(
-    app: &App,
-    month: &str,
-    names: &HashMap<i64, (String, String)>,
+    app: &App, month: &str, names: &HashMap<i64, (String, String)>,
 ) -> AppResult<HashMap<i64, Vec<(String, String)>>> {
     let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     for c in repo::forecasts::comments_of_month(&app.db, month).await? {
@@ -93,8 +91,7 @@ async fn comments_by_rep(
 
 /// A comment as (author's name, body).
 fn authored(
-    c: repo::forecasts::Comment,
-    names: &HashMap<i64, (String, String)>,
+    c: repo::forecasts::Comment, names: &HashMap<i64, (String, String)>,
 ) -> (String, String) {
     let who = names.get(&c.author_id).map(|n| n.1.clone());
     (who.unwrap_or_default(), c.body)
@@ -244,10 +241,7 @@ pub struct RetailerSheet {
 }
 
 pub async fn retailer_sheet(
-    app: &App,
-    u: &CurrentUser,
-    target: Month,
-    code: &domain::CustomerCode,
+    app: &App, u: &CurrentUser, target: Month, code: &domain::CustomerCode,
 ) -> AppResult<RetailerSheet> {
     // Row-level access: the retailer's detail refuses what the person may not see.
     let d = crate::retailers::detail(app, u, code).await?;

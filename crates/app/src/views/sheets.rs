@@ -8,12 +8,8 @@ use domain::one_sheet::SheetContent;
 /// it is (the form keeps what it does not show: proposals, the service focus of planned
 /// customers). Reading checks the person may see the sheet; saving that it is their own.
 pub async fn save_edit(
-    app: &App,
-    user: &CurrentUser,
-    username: &domain::Username,
-    week: IsoWeek,
-    expected: Option<i64>,
-    edit: impl FnOnce(&SheetView) -> AppResult<SheetContent>,
+    app: &App, user: &CurrentUser, username: &domain::Username, week: IsoWeek,
+    expected: Option<i64>, edit: impl FnOnce(&SheetView) -> AppResult<SheetContent>,
 ) -> AppResult<SheetView> {
     let current = sheets::get(app, user, username, week).await?;
     let content = edit(&current)?;

@@ -310,8 +310,7 @@ fn progress_bar(len: usize) -> ProgressBar {
 }
 
 fn run_batch(
-    inputs: &[SeriesInput<'_>],
-    cfg: &Config,
+    inputs: &[SeriesInput<'_>], cfg: &Config,
 ) -> (Vec<Result<Forecast, forecast::ForecastError>>, f64) {
     let pb = progress_bar(inputs.len());
     let inc = |k: usize| pb.inc(k as u64);
@@ -361,11 +360,8 @@ fn fmt_num(v: f64) -> String {
 }
 
 fn write_forecasts(
-    path: &Path,
-    series: &[Series],
-    offsets: &[usize],
-    results: &[Result<Forecast, forecast::ForecastError>],
-    cfg: &Config,
+    path: &Path, series: &[Series], offsets: &[usize],
+    results: &[Result<Forecast, forecast::ForecastError>], cfg: &Config,
 ) -> Result<usize> {
     let file = std::fs::File::create(path)
         .with_context(|| format!("无法写入输出文件 {}", path.display()))?;

@@ -37,11 +37,7 @@ const PAIR_COLS: usize = 8;
 
 /// Replace a month's roll-up in one transaction (readers see the old or the new).
 pub async fn replace_month(
-    db: &Db,
-    month: &str,
-    cells: &[AccCell],
-    pairs: &[AccPair],
-    at: DateTime<Utc>,
+    db: &Db, month: &str, cells: &[AccCell], pairs: &[AccPair], at: DateTime<Utc>,
 ) -> Result<()> {
     let backend = db.backend();
     let mut tx = db.begin().await?;
@@ -129,10 +125,7 @@ pub struct PairSums {
 /// columns summed over read 0, `NULL` or `''`), with the retailers' comparison summed; `None`
 /// when the month's roll-up is not written.
 pub async fn month(
-    db: &Db,
-    scope: ScopeIds,
-    month: &str,
-    dims: AccDims,
+    db: &Db, scope: ScopeIds, month: &str, dims: AccDims,
 ) -> Result<Option<(Vec<AccCell>, PairSums)>> {
     let q = "SELECT COUNT(*) FROM accuracy_month WHERE month = $1";
     let n: i64 = on_db!(db, p => sqlx::query_scalar(q).bind(month).fetch_one(p).await)?;

@@ -29,10 +29,7 @@ pub async fn seed_defaults(db: &Db) -> Result<()> {
 
 /// Replace one section, with its trace.
 pub async fn set_section(
-    db: &Db,
-    actor: &Actor,
-    key: &str,
-    value: &serde_json::Value,
+    db: &Db, actor: &Actor, key: &str, value: &serde_json::Value,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
     let before: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT value FROM config WHERE key = $1").bind(key).fetch_optional(c).await)?;

@@ -78,10 +78,7 @@ pub async fn list(db: &Db, created_by: Option<i64>, limit: i64) -> Result<Vec<Ta
 
 /// Open tasks applying in a week to a rep in `area_id` of `county_id` (company-wide tasks too).
 pub async fn applying(
-    db: &Db,
-    week: &str,
-    area_id: Option<i64>,
-    county_id: Option<i64>,
+    db: &Db, week: &str, area_id: Option<i64>, county_id: Option<i64>,
 ) -> Result<Vec<TaskRow>> {
     let q = format!(
         "{SELECT} WHERE t.status = 'OPEN' AND t.from_week <= $1 AND t.to_week >= $1 \
@@ -102,10 +99,7 @@ pub async fn close(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<u64> {
 
 /// How many of a rep's retailers meet a task's criteria (tier ≥ `min_tier`, format).
 pub async fn target_count(
-    db: &Db,
-    rep_id: i64,
-    min_tier: Option<i64>,
-    business_format: Option<&str>,
+    db: &Db, rep_id: i64, min_tier: Option<i64>, business_format: Option<&str>,
 ) -> Result<i64> {
     let q = "SELECT COUNT(*) FROM retailer r WHERE r.account_manager_id = $1 AND ($2 IS NULL OR r.tier >= $2) \
              AND ($3 IS NULL OR r.business_format = $3)";

@@ -29,10 +29,7 @@ const ROW_COLS: &str = "f.month, f.retailer_id, f.product_id, f.method, f.quanti
      f.self_report_qty, f.self_report_reviewed_qty, f.self_report_reviewed_by, f.balanced_qty, f.updated_by";
 
 pub async fn get(
-    tx: &mut Tx,
-    month: &str,
-    retailer_id: i64,
-    product_id: i64,
+    tx: &mut Tx, month: &str, retailer_id: i64, product_id: i64,
 ) -> Result<Option<ForecastRow>> {
     let q = format!(
         "SELECT {ROW_COLS} FROM forecast f WHERE f.month = $1 AND f.retailer_id = $2 AND f.product_id = $3"
@@ -104,10 +101,7 @@ pub struct ModelFigure {
 /// the new figure; a pair with a higher-precedence figure keeps it; an unreviewed self-report
 /// gives way to the model. Submitted or published records are never touched. Returns rows written.
 pub async fn put_model_batch(
-    tx: &mut Tx,
-    month: &str,
-    rows: &[ModelFigure],
-    now: DateTime<Utc>,
+    tx: &mut Tx, month: &str, rows: &[ModelFigure], now: DateTime<Utc>,
 ) -> Result<u64> {
     let backend = tx.backend();
     super::accuracy::invalidate(tx, month).await?;
@@ -173,10 +167,7 @@ pub struct DemandPoint {
 /// products outermost and searches every retailer's months once per product — 40 s instead of
 /// 2 s on the default city. PostgreSQL (which has no `CROSS JOIN … ON`) gets plain joins.
 pub async fn demand_history(
-    db: &Db,
-    scope: ScopeIds,
-    from: &str,
-    to: &str,
+    db: &Db, scope: ScopeIds, from: &str, to: &str,
 ) -> Result<Vec<DemandPoint>> {
     let scope_sql = scope.sql();
     let agg = |f: &str, join: &str| {
@@ -249,10 +240,7 @@ pub struct SkuMonthDemand {
 
 /// One retailer's monthly demand per SKU over `from..=to`, by SKU and month.
 pub async fn retailer_demand(
-    db: &Db,
-    retailer_id: i64,
-    from: &str,
-    to: &str,
+    db: &Db, retailer_id: i64, from: &str, to: &str,
 ) -> Result<Vec<SkuMonthDemand>> {
     let q = "SELECT p.sku_code, p.brand, p.spec_name, s.month, s.demanded_qty AS demanded FROM sales_month s JOIN product p ON p.id = s.product_id \
              WHERE s.retailer_id = $1 AND s.month >= $2 AND s.month <= $3 AND p.status <> 'DELISTED' ORDER BY p.sku_code, s.month";
@@ -262,10 +250,7 @@ pub async fn retailer_demand(
 /// One retailer's tier quota per SKU over `from..=to` (§4.3): Σ of the quota of its order lines
 /// (条) as `(product_id, quota)`; SKUs released on demand carry no quota and are absent.
 pub async fn retailer_quota(
-    db: &Db,
-    retailer_id: i64,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
+    db: &Db, retailer_id: i64, from: chrono::NaiveDate, to: chrono::NaiveDate,
 ) -> Result<Vec<(i64, i64)>> {
     let q = "SELECT product_id, CAST(SUM(quota_qty) AS BIGINT) FROM order_line \
              WHERE retailer_id = $1 AND order_date >= $2 AND order_date <= $3 AND quota_qty IS NOT NULL GROUP BY product_id";
@@ -283,9 +268,7 @@ pub struct SelfReportRecord {
 
 /// One retailer's forecast records of a month, by SKU.
 pub async fn retailer_records(
-    db: &Db,
-    retailer_id: i64,
-    month: &str,
+    db: &Db, retailer_id: i64, month: &str,
 ) -> Result<Vec<SelfReportRecord>> {
     let q = "SELECT p.sku_code, p.brand, p.spec_name, f.self_report_qty FROM forecast f JOIN product p ON p.id = f.product_id \
              WHERE f.retailer_id = $1 AND f.month = $2 ORDER BY p.sku_code";
@@ -345,9 +328,7 @@ pub struct RetailerForecastSum {
 /// [`list`] summed per retailer in the database, by customer code: a rep's 2,000 records
 /// become 150 lines without leaving the database.
 pub async fn retailer_sums(
-    db: &Db,
-    scope: ScopeIds,
-    month: &str,
+    db: &Db, scope: ScopeIds, month: &str,
 ) -> Result<Vec<RetailerForecastSum>> {
     let q = format!(
         "SELECT f.retailer_id, r.customer_code, r.name AS retailer_name, r.tier, COUNT(*) AS records, \
@@ -385,11 +366,7 @@ pub async fn count(db: &Db, scope: ScopeIds, month: &str) -> Result<i64> {
 
 /// One page of [`list`]: `limit` records after the first `offset`, in the same order.
 pub async fn list_page(
-    db: &Db,
-    scope: ScopeIds,
-    month: &str,
-    limit: i64,
-    offset: i64,
+    db: &Db, scope: ScopeIds, month: &str, limit: i64, offset: i64,
 ) -> Result<Vec<ForecastView>> {
     let scope_sql = scope.sql();
     // The retailers first whatever the scope: walked in customer-code order, the first page
@@ -569,12 +546,7 @@ pub struct Comment {
 }
 
 pub async fn add_comment(
-    tx: &mut Tx,
-    month: &str,
-    rep_id: i64,
-    author_id: i64,
-    body: &str,
-    now: DateTime<Utc>,
+    tx: &mut Tx, month: &str, rep_id: i64, author_id: i64, body: &str, now: DateTime<Utc>,
 ) -> Result<i64> {
     let q = "INSERT INTO forecast_comment (month, rep_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
     Ok(
@@ -591,11 +563,7 @@ pub async fn comments(db: &Db, month: &str, rep_id: i64) -> Result<Vec<Comment>>
 
 /// Store (replace) a retailer's POS credential hash.
 pub async fn set_credential(
-    tx: &mut Tx,
-    retailer_id: i64,
-    hash: &str,
-    by: i64,
-    now: DateTime<Utc>,
+    tx: &mut Tx, retailer_id: i64, hash: &str, by: i64, now: DateTime<Utc>,
 ) -> Result<()> {
     let q = "INSERT INTO retailer_credential (retailer_id, token_hash, issued_by, issued_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (retailer_id) DO UPDATE SET token_hash = excluded.token_hash, issued_by = excluded.issued_by, issued_at = excluded.issued_at";
@@ -640,12 +608,7 @@ pub async fn feedback_list(db: &Db, scope: ScopeIds, month: &str) -> Result<Vec<
 
 /// Tick a retailer off; returns false when it was already ticked (nothing changes twice).
 pub async fn tick_feedback(
-    tx: &mut Tx,
-    month: &str,
-    retailer_id: i64,
-    rep_id: i64,
-    ledger_qty: i64,
-    note: &str,
+    tx: &mut Tx, month: &str, retailer_id: i64, rep_id: i64, ledger_qty: i64, note: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let q = "INSERT INTO forecast_feedback (month, retailer_id, rep_id, ledger_qty, note, ticked_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -665,15 +628,8 @@ pub async fn published_total(tx: &mut Tx, month: &str, retailer_id: i64) -> Resu
 /// as finished exactly when its results are there).
 #[allow(clippy::too_many_arguments)]
 pub async fn record_job(
-    tx: &mut Tx,
-    kind: &str,
-    month: &str,
-    scope: &str,
-    total: i64,
-    written: i64,
-    started: DateTime<Utc>,
-    finished: DateTime<Utc>,
-    actor: &str,
+    tx: &mut Tx, kind: &str, month: &str, scope: &str, total: i64, written: i64,
+    started: DateTime<Utc>, finished: DateTime<Utc>, actor: &str,
 ) -> Result<()> {
     let q = "INSERT INTO month_job (kind, month, scope, total, written, started_at, finished_at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     on_tx!(tx, c => sqlx::query(q).bind(kind).bind(month).bind(scope).bind(total).bind(written).bind(started).bind(finished).bind(actor)
@@ -759,10 +715,7 @@ pub struct RetailerVolume {
 
 /// A rep's operating retailers with their demand over `from..=to` (§5.1 key customers).
 pub async fn rep_volumes(
-    db: &Db,
-    rep_id: i64,
-    from: &str,
-    to: &str,
+    db: &Db, rep_id: i64, from: &str, to: &str,
 ) -> Result<Vec<RetailerVolume>> {
     let q = "SELECT r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, r.is_sample_point, r.is_info_reporter FROM retailer r \
              LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
@@ -774,10 +727,7 @@ pub async fn rep_volumes(
 /// [`rep_volumes`] of the given reps (a county's, [`county_reps`]) in one read: (rep id, the
 /// retailer's volume).
 pub async fn reps_volumes(
-    db: &Db,
-    rep_ids: &[i64],
-    from: &str,
-    to: &str,
+    db: &Db, rep_ids: &[i64], from: &str, to: &str,
 ) -> Result<Vec<(i64, RetailerVolume)>> {
     #[derive(sqlx::FromRow)]
     struct Row {

@@ -47,11 +47,7 @@ const FILTER_SQL: &str = "($4 IS NULL OR r.customer_code LIKE $4 OR r.license_no
 
 /// One page of retailers (ordered by tier desc, then code) and the total count.
 pub async fn search(
-    db: &Db,
-    scope: ScopeIds,
-    f: &RetailerFilter,
-    limit: i64,
-    offset: i64,
+    db: &Db, scope: ScopeIds, f: &RetailerFilter, limit: i64, offset: i64,
 ) -> Result<(Vec<RetailerListRow>, i64)> {
     let scope_sql = scope.sql();
     let like = f.q.as_ref().map(|s| format!("%{}%", s.trim()));
@@ -147,9 +143,7 @@ impl GroupColumn {
 
 /// Names of a retailer's territory and route.
 pub async fn place_names(
-    db: &Db,
-    territory_id: i64,
-    route_id: Option<i64>,
+    db: &Db, territory_id: i64, route_id: Option<i64>,
 ) -> Result<(String, Option<String>)> {
     let t: Option<String> = on_db!(db, p => sqlx::query_scalar("SELECT name FROM territory WHERE id = $1").bind(territory_id).fetch_optional(p).await)?;
     let r: Option<String> = match route_id {
@@ -173,10 +167,7 @@ pub struct TwoKeyCount {
 
 /// Active retailers per (grouping value, key column) in scope, e.g. per rep and market type.
 pub async fn count_by_two(
-    db: &Db,
-    scope: ScopeIds,
-    first: GroupColumn,
-    second: GroupColumn,
+    db: &Db, scope: ScopeIds, first: GroupColumn, second: GroupColumn,
 ) -> Result<Vec<TwoKeyCount>> {
     let scope_sql = scope.sql();
     let (a, b) = (first.sql(), second.sql());

@@ -72,11 +72,7 @@ impl SalesKey {
 /// Distinct buying retailers of one month by a key (and a place key first, for two keys), from
 /// `sales_reach`: ((place key, key), retailers).
 async fn reach(
-    db: &Db,
-    scope: ScopeIds,
-    place: Option<SalesKey>,
-    key: SalesKey,
-    month: &str,
+    db: &Db, scope: ScopeIds, place: Option<SalesKey>, key: SalesKey, month: &str,
     key_brands_only: bool,
 ) -> Result<HashMap<(String, String), i64>> {
     let Some((dim, k)) = key.reach() else {
@@ -115,11 +111,7 @@ async fn reach(
 /// roll-ups (`sales_cell`, `sales_reach`): the same answer as [`by_key_scan`] without reading
 /// the city's purchases line by line.
 pub async fn by_key(
-    db: &Db,
-    scope: ScopeIds,
-    key: SalesKey,
-    months: &[String],
-    key_brands_only: bool,
+    db: &Db, scope: ScopeIds, key: SalesKey, months: &[String], key_brands_only: bool,
 ) -> Result<Vec<KeyMonth>> {
     let mut out = Vec::new();
     for m in months {
@@ -141,11 +133,7 @@ pub async fn by_key(
 /// [`by_key`] computed from `sales_month` row by row: the reference the roll-ups are tested
 /// against.
 pub async fn by_key_scan(
-    db: &Db,
-    scope: ScopeIds,
-    key: SalesKey,
-    months: &[String],
-    key_brands_only: bool,
+    db: &Db, scope: ScopeIds, key: SalesKey, months: &[String], key_brands_only: bool,
 ) -> Result<Vec<KeyMonth>> {
     let mut out = Vec::new();
     for m in months {
@@ -164,12 +152,7 @@ enum Source {
 
 /// One month of [`by_key`] from a source; the roll-up leaves `retailers` to [`reach`] but for SKUs.
 async fn key_month(
-    db: &Db,
-    scope: ScopeIds,
-    key: SalesKey,
-    month: &str,
-    key_brands_only: bool,
-    src: Source,
+    db: &Db, scope: ScopeIds, key: SalesKey, month: &str, key_brands_only: bool, src: Source,
 ) -> Result<Vec<KeyMonth>> {
     let k = key.sql();
     // PostgreSQL refuses a constant in GROUP BY: the total groups by month alone.
@@ -226,9 +209,7 @@ pub struct RetailerMonth {
 }
 
 pub async fn retailer_months(
-    db: &Db,
-    scope: ScopeIds,
-    months: &[String],
+    db: &Db, scope: ScopeIds, months: &[String],
 ) -> Result<Vec<RetailerMonth>> {
     let scope_sql = scope.sql();
     let mut out = Vec::new();
@@ -300,11 +281,7 @@ pub struct TwoKeyMonth {
 /// first key is a place (rep, area, county, total) and the second a product key, else from
 /// `sales_month`.
 pub async fn by_two_keys(
-    db: &Db,
-    scope: ScopeIds,
-    k1: SalesKey,
-    k2: SalesKey,
-    months: &[String],
+    db: &Db, scope: ScopeIds, k1: SalesKey, k2: SalesKey, months: &[String],
 ) -> Result<Vec<TwoKeyMonth>> {
     if !k1.is_place() || k2.is_place() {
         return by_two_keys_scan(db, scope, k1, k2, months).await;
@@ -348,11 +325,7 @@ pub async fn by_two_keys(
 /// [`by_two_keys`] computed from `sales_month` row by row (any pair of keys; the reference the
 /// roll-ups are tested against).
 pub async fn by_two_keys_scan(
-    db: &Db,
-    scope: ScopeIds,
-    k1: SalesKey,
-    k2: SalesKey,
-    months: &[String],
+    db: &Db, scope: ScopeIds, k1: SalesKey, k2: SalesKey, months: &[String],
 ) -> Result<Vec<TwoKeyMonth>> {
     let scope_sql = scope.sql();
     let (a, b) = (k1.sql(), k2.sql());
@@ -412,10 +385,7 @@ pub struct RetailerMonthTotals {
 
 /// One retailer's months over `from..=to`, by month.
 pub async fn retailer_history(
-    db: &Db,
-    retailer_id: i64,
-    from: &str,
-    to: &str,
+    db: &Db, retailer_id: i64, from: &str, to: &str,
 ) -> Result<Vec<RetailerMonthTotals>> {
     let q = "SELECT month, CAST(SUM(demanded_qty) AS BIGINT) AS demanded, CAST(SUM(supplied_qty) AS BIGINT) AS supplied, \
              CAST(SUM(amount_fen) AS BIGINT) AS amount_fen \
@@ -439,11 +409,7 @@ pub struct RetailerSkuTotals {
 
 /// A retailer's `limit` largest SKUs (by supplied) over a month range.
 pub async fn retailer_skus(
-    db: &Db,
-    retailer_id: i64,
-    from: &str,
-    to: &str,
-    limit: i64,
+    db: &Db, retailer_id: i64, from: &str, to: &str, limit: i64,
 ) -> Result<Vec<RetailerSkuTotals>> {
     let q = "SELECT p.sku_code, p.brand, p.spec_name, p.price_class, CAST(SUM(s.demanded_qty) AS BIGINT) AS demanded, \
              CAST(SUM(s.supplied_qty) AS BIGINT) AS supplied, CAST(SUM(s.amount_fen) AS BIGINT) AS amount_fen \
@@ -456,10 +422,7 @@ pub async fn retailer_skus(
 
 /// Distinct retailers in scope that bought each brand over a month range (上柜 / listing).
 pub async fn brand_listing(
-    db: &Db,
-    scope: ScopeIds,
-    from: &str,
-    to: &str,
+    db: &Db, scope: ScopeIds, from: &str, to: &str,
 ) -> Result<Vec<(String, i64)>> {
     let scope_sql = scope.sql();
     let q = format!(

@@ -39,11 +39,7 @@ pub async fn get(db: &Db, rep_id: i64, week: &str) -> Result<Option<SheetRow>> {
 
 /// Sheets of a rep (or of the reps of an area) between two weeks inclusive, by week then rep.
 pub async fn list(
-    db: &Db,
-    rep_id: Option<i64>,
-    area_id: Option<i64>,
-    from_week: &str,
-    to_week: &str,
+    db: &Db, rep_id: Option<i64>, area_id: Option<i64>, from_week: &str, to_week: &str,
 ) -> Result<Vec<SheetRow>> {
     let q = format!(
         "{SELECT} WHERE ($1 IS NULL OR s.rep_id = $1) AND ($2 IS NULL OR st.org_unit_id = $2) AND s.iso_week >= $3 AND s.iso_week <= $4 \
@@ -58,14 +54,8 @@ pub async fn list(
 /// the week was inserted by another request meanwhile.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
-    tx: &mut Tx,
-    rep_id: i64,
-    week: &str,
-    month: &str,
-    status: &str,
-    top_priority: &str,
-    content: &str,
-    at: DateTime<Utc>,
+    tx: &mut Tx, rep_id: i64, week: &str, month: &str, status: &str, top_priority: &str,
+    content: &str, at: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let q = "INSERT INTO one_sheet (rep_id, iso_week, month, status, top_priority, content, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (rep_id, iso_week) DO NOTHING RETURNING id";
@@ -77,11 +67,7 @@ pub async fn insert(
 /// Write a sheet's content unless it was reviewed meanwhile or, when `expected` is given, its
 /// version is no longer `expected`: 1 row written, or 0 (the caller says why).
 pub async fn update_content(
-    tx: &mut Tx,
-    id: i64,
-    top_priority: &str,
-    content: &str,
-    at: DateTime<Utc>,
+    tx: &mut Tx, id: i64, top_priority: &str, content: &str, at: DateTime<Utc>,
     expected: Option<i64>,
 ) -> Result<u64> {
     let q = "UPDATE one_sheet SET top_priority = $1, content = $2, updated_at = $3, version = version + 1 \
@@ -101,11 +87,7 @@ pub async fn set_submitted(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<u6
 }
 
 pub async fn set_reviewed(
-    tx: &mut Tx,
-    id: i64,
-    reviewer_id: i64,
-    comment: &str,
-    at: DateTime<Utc>,
+    tx: &mut Tx, id: i64, reviewer_id: i64, comment: &str, at: DateTime<Utc>,
 ) -> Result<u64> {
     let q = "UPDATE one_sheet SET status = 'REVIEWED', reviewer_id = $1, review_comment = $2, reviewed_at = $3, updated_at = $3, \
              version = version + 1 WHERE id = $4 AND status = 'SUBMITTED'";
@@ -192,11 +174,7 @@ pub async fn inbox(db: &Db, recipient_id: i64, limit: i64) -> Result<Vec<GreenRo
 
 /// Set the handling status with its time (and the answer when answering).
 pub async fn set_green_status(
-    tx: &mut Tx,
-    id: i64,
-    status: &str,
-    answer: Option<&str>,
-    at: DateTime<Utc>,
+    tx: &mut Tx, id: i64, status: &str, answer: Option<&str>, at: DateTime<Utc>,
 ) -> Result<u64> {
     let col = match status {
         "RECEIVED" => "received_at",
@@ -231,10 +209,7 @@ pub struct RepSales {
 
 /// A rep's purchases over days `[from, to]` from the daily roll-up (`sales_day`).
 pub async fn rep_sales_between(
-    db: &Db,
-    rep_id: i64,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
+    db: &Db, rep_id: i64, from: chrono::NaiveDate, to: chrono::NaiveDate,
 ) -> Result<RepSales> {
     let q = "SELECT CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
              CAST(COALESCE(SUM(key_brand_qty), 0) AS BIGINT) AS key_brand, \
@@ -260,9 +235,7 @@ pub struct RepSalesOf {
 
 /// Every rep's purchases over days `[from, to]` in one grouped read (reps without any are absent).
 pub async fn sales_between_by_rep(
-    db: &Db,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
+    db: &Db, from: chrono::NaiveDate, to: chrono::NaiveDate,
 ) -> Result<Vec<RepSalesOf>> {
     let q = "SELECT account_manager_id AS rep_id, CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
              CAST(COALESCE(SUM(key_brand_qty), 0) AS BIGINT) AS key_brand, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen \

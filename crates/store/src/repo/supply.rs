@@ -25,12 +25,7 @@ pub async fn get(tx: &mut Tx, month: &str, product_id: i64) -> Result<Option<i64
 }
 
 pub async fn put(
-    tx: &mut Tx,
-    month: &str,
-    product_id: i64,
-    quantity: i64,
-    by: i64,
-    now: DateTime<Utc>,
+    tx: &mut Tx, month: &str, product_id: i64, quantity: i64, by: i64, now: DateTime<Utc>,
 ) -> Result<()> {
     let q = "INSERT INTO supply_plan (month, product_id, quantity, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (month, product_id) DO UPDATE SET quantity = excluded.quantity, updated_by = excluded.updated_by, updated_at = excluded.updated_at";
@@ -116,12 +111,7 @@ pub struct Line {
 
 /// Replace the draft run of a month with these lines.
 pub async fn replace_run(
-    tx: &mut Tx,
-    month: &str,
-    lines: &[Line],
-    ladders: Option<&str>,
-    by: i64,
-    now: DateTime<Utc>,
+    tx: &mut Tx, month: &str, lines: &[Line], ladders: Option<&str>, by: i64, now: DateTime<Utc>,
 ) -> Result<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM balance_line WHERE month = $1").bind(month).execute(c).await.map(|r| r.rows_affected()))?;
     let backend = tx.backend();

@@ -82,11 +82,7 @@ pub async fn update_traces(tx: &mut Tx, id: i64, t: &Traces, at: DateTime<Utc>) 
 }
 
 pub async fn observe(
-    tx: &mut Tx,
-    visit_id: i64,
-    product_id: i64,
-    stock: i64,
-    price_fen: i64,
+    tx: &mut Tx, visit_id: i64, product_id: i64, stock: i64, price_fen: i64,
 ) -> Result<u64> {
     let q = "INSERT INTO visit_observation (visit_id, product_id, stock_qty, retail_price_fen) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (visit_id, product_id) DO UPDATE SET stock_qty = $3, retail_price_fen = $4";
@@ -162,10 +158,7 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<VisitRow>> {
 
 /// A person's visits started in `[from, to)`, plus any still open, by start time.
 pub async fn of_person(
-    db: &Db,
-    rep_id: i64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    db: &Db, rep_id: i64, from: DateTime<Utc>, to: DateTime<Utc>,
 ) -> Result<Vec<VisitRow>> {
     let q = format!(
         "{SELECT} WHERE v.rep_id = $1 AND ((v.started_at >= $2 AND v.started_at < $3) OR v.ended_at IS NULL) ORDER BY v.started_at, v.id"
@@ -203,9 +196,7 @@ pub async fn active_by_rep(db: &Db) -> Result<Vec<(i64, i64)>> {
 
 /// The visit before `before` (a start time) of a retailer: its advice is followed up next time.
 pub async fn previous_of_retailer(
-    db: &Db,
-    retailer_id: i64,
-    before: DateTime<Utc>,
+    db: &Db, retailer_id: i64, before: DateTime<Utc>,
 ) -> Result<Option<VisitRow>> {
     let q = format!(
         "{SELECT} WHERE v.retailer_id = $1 AND v.started_at < $2 ORDER BY v.started_at DESC LIMIT 1"
@@ -217,9 +208,7 @@ pub async fn previous_of_retailer(
 
 /// Start times of a person's visits since `from`, by retailer: (retailer_id, started_at).
 pub async fn starts_since(
-    db: &Db,
-    rep_id: i64,
-    from: DateTime<Utc>,
+    db: &Db, rep_id: i64, from: DateTime<Utc>,
 ) -> Result<Vec<(i64, DateTime<Utc>)>> {
     let q = "SELECT retailer_id, started_at FROM visit WHERE rep_id = $1 AND started_at >= $2 ORDER BY started_at";
     Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).fetch_all(p).await)?)

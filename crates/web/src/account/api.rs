@@ -16,8 +16,7 @@ pub struct PasswordChange {
 #[utoipa::path(put, path = "/api/v1/me/password", request_body = PasswordChange,
     responses((status = 204, description = "已修改"), (status = 400, body = Problem), (status = 429, body = Problem)))]
 pub async fn change_password(
-    Api(app, u): Api,
-    Json(b): Json<PasswordChange>,
+    Api(app, u): Api, Json(b): Json<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     app::auth::change_password(&app, &u, &b.current_password, &b.new_password).await?;
     Ok(StatusCode::NO_CONTENT)

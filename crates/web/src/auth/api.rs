@@ -50,9 +50,7 @@ impl From<app::CurrentUser> for Me {
 #[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn login(
-    State(s): State<AppState>,
-    ClientAddr(client): ClientAddr,
-    session: Session,
+    State(s): State<AppState>, ClientAddr(client): ClientAddr, session: Session,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Me> {
     let user = app::auth::login(&s.app, &req.username, &req.password, client).await?;

@@ -49,9 +49,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 pub async fn login_form(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<NextQuery>,
+    State(s): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>,
 ) -> Response {
     let token = LoginToken::current_or_new(&headers);
     let page = LoginPage {
@@ -79,11 +77,8 @@ pub(crate) struct LoginForm {
 
 /// Sign in from the form; a wrong password or a stale page shows the form again (401).
 pub async fn login(
-    State(s): State<AppState>,
-    ClientAddr(client): ClientAddr,
-    session: Session,
-    headers: HeaderMap,
-    body: Bytes,
+    State(s): State<AppState>, ClientAddr(client): ClientAddr, session: Session,
+    headers: HeaderMap, body: Bytes,
 ) -> Response {
     if let Err(e) = crate::extract::refuse_nul(&body, "form") {
         return PageError(e).into_response();

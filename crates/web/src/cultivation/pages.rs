@@ -94,9 +94,7 @@ pub async fn create(ctx: PageCtx, CsrfForm(f): CsrfForm<TaskForm>) -> PageResult
 }
 
 pub async fn close(
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+    ctx: PageCtx, Path(id): Path<i64>, CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> PageResult {
     let outcome = app::cultivation::close(&ctx.app, &ctx.user, id).await;
     done_or_shown(outcome, "/cultivation", |m| render(&ctx, Some(m))).await

@@ -8,8 +8,7 @@ use domain::Month;
     params(("county" = String, Path, description = "县级营销部机构代码（如 CTY01）"), ("month" = String, Path, description = "工作月 YYYY-MM")),
     responses((status = 200, description = "阶段、日期、负责人、逾期"), (status = 404, body = Problem)))]
 pub async fn cycle(
-    Api(app, u): Api,
-    Path((county, month)): Path<(String, Month)>,
+    Api(app, u): Api, Path((county, month)): Path<(String, Month)>,
 ) -> ApiResult<app::cycle::CycleOut> {
     Ok(Json(app::cycle::status(&app, &u, &county, month).await?))
 }

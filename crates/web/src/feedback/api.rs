@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 /// Retailers with published balanced figures to feed back, with their ticks.
 #[utoipa::path(get, path = "/api/v1/feedback/{month}", params(("month" = String, Path)), responses((status = 200, description = "反馈清单")))]
 pub async fn feedback_list(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
+    Api(app, u): Api, Path(month): Path<Month>,
 ) -> ApiResult<Vec<app::views::forecasts::FeedbackItem>> {
     Ok(axum::Json(
         app::balancing::feedback_list(&app, &u, month).await?,
@@ -26,9 +25,7 @@ pub struct TickIn {
 #[utoipa::path(post, path = "/api/v1/feedback/{month}/{retailer}", request_body = TickIn, params(("month" = String, Path), ("retailer" = String, Path)),
     responses((status = 200, description = "{retailer, ledger_qty, newly_ticked}"), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn feedback_tick(
-    Api(app, u): Api,
-    Path((month, retailer)): Path<(Month, CustomerCode)>,
-    Json(b): Json<TickIn>,
+    Api(app, u): Api, Path((month, retailer)): Path<(Month, CustomerCode)>, Json(b): Json<TickIn>,
 ) -> ApiResult<app::balancing::TickOut> {
     Ok(axum::Json(
         app::balancing::tick(&app, &u, month, &retailer, &b.note).await?,

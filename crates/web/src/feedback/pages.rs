@@ -33,8 +33,7 @@ pub async fn page(ctx: PageCtx, Path(target): Path<Month>) -> PageResult {
 }
 
 pub async fn tick(
-    ctx: PageCtx,
-    Path((target, code)): Path<(Month, CustomerCode)>,
+    ctx: PageCtx, Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> PageResult {
     let res = app::balancing::tick(&ctx.app, &ctx.user, target, &code, &f.text)

@@ -24,8 +24,7 @@ pub struct ForecastPut {
     params(("month" = String, Path, description = "预测月 YYYY-MM"), ("retailer" = String, Path), ("sku" = String, Path)),
     responses((status = 200, description = "预测记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn forecast_put(
-    Api(app, u): Api,
-    Path((month, retailer, sku)): Path<(Month, CustomerCode, SkuCode)>,
+    Api(app, u): Api, Path((month, retailer, sku)): Path<(Month, CustomerCode, SkuCode)>,
     Json(b): Json<ForecastPut>,
 ) -> Result<Response, ApiError> {
     let out = app::forecasting::put(&app, &u, month, &retailer, &sku, b.quantity, b.method).await?;
@@ -45,9 +44,7 @@ pub struct PageParams {
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}", params(("month" = String, Path), PageParams),
     responses((status = 200, description = "预测记录（X-Total-Count: 总条数）"), (status = 400, body = Problem)))]
 pub async fn forecast_list(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
-    Query(q): Query<PageParams>,
+    Api(app, u): Api, Path(month): Path<Month>, Query(q): Query<PageParams>,
 ) -> Result<Response, ApiError> {
     let (page, per_page) = (
         q.page.unwrap_or(1),
@@ -61,8 +58,7 @@ pub async fn forecast_list(
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/submit", params(("month" = String, Path)),
     responses((status = 200, description = "提交结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn forecast_submit(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
+    Api(app, u): Api, Path(month): Path<Month>,
 ) -> Result<Response, ApiError> {
     Ok(axum::Json(app::forecasting::submit(&app, &u, month).await?).into_response())
 }
@@ -77,9 +73,7 @@ pub struct TotalsParams {
 /// Territory totals by SKU, brand or price class against last month's and last year's demand.
 #[utoipa::path(get, path = "/api/v1/forecasts/{month}/totals", params(("month" = String, Path), TotalsParams), responses((status = 200, description = "汇总")))]
 pub async fn forecast_totals(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
-    Query(q): Query<TotalsParams>,
+    Api(app, u): Api, Path(month): Path<Month>, Query(q): Query<TotalsParams>,
 ) -> Result<Response, ApiError> {
     let by = q.by.unwrap_or(TotalsBy::Sku);
     Ok(axum::Json(app::forecasting::totals(&app, &u, month, by).await?).into_response())
@@ -97,9 +91,7 @@ pub struct ModelParams {
 /// answered again. With `?wait=true` it runs in the request (409 while a job runs).
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/model", params(("month" = String, Path), ModelParams), responses((status = 202, description = "后台任务已启动（或正在运行）"), (status = 200, description = "wait=true 时的运行结果"), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn forecast_model(
-    Api(app, u): Api,
-    Path(target): Path<Month>,
-    Query(q): Query<ModelParams>,
+    Api(app, u): Api, Path(target): Path<Month>, Query(q): Query<ModelParams>,
 ) -> Result<Response, ApiError> {
     if q.wait == Some(true) {
         return Ok(
@@ -133,9 +125,7 @@ pub struct CommentIn {
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/comments", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path, description = "客户经理用户名")), responses((status = 200), (status = 403, body = Problem)))]
 pub async fn forecast_comment(
-    Api(app, u): Api,
-    Path((month, rep)): Path<(Month, Username)>,
-    Json(b): Json<CommentIn>,
+    Api(app, u): Api, Path((month, rep)): Path<(Month, Username)>, Json(b): Json<CommentIn>,
 ) -> ApiResult<Value> {
     let id = app::forecasting::comment(&app, &u, month, &rep, &b.comment).await?;
     Ok(axum::Json(json!({"id": id})))
@@ -145,9 +135,7 @@ pub async fn forecast_comment(
 #[utoipa::path(post, path = "/api/v1/forecasts/{month}/reps/{rep}/return", request_body = CommentIn,
     params(("month" = String, Path), ("rep" = String, Path)), responses((status = 200), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn forecast_return(
-    Api(app, u): Api,
-    Path((month, rep)): Path<(Month, Username)>,
-    Json(b): Json<CommentIn>,
+    Api(app, u): Api, Path((month, rep)): Path<(Month, Username)>, Json(b): Json<CommentIn>,
 ) -> ApiResult<Value> {
     app::forecasting::return_submission(&app, &u, month, &rep, &b.comment).await?;
     Ok(axum::Json(json!({"returned": true})))

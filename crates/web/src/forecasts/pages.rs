@@ -102,8 +102,7 @@ pub(crate) enum Supervise {
 
 /// `/forecasts/{month}/reps/{rep}/comment` and `…/return`.
 pub async fn supervise(
-    ctx: PageCtx,
-    Path((target, rep, act)): Path<(Month, Username, Supervise)>,
+    ctx: PageCtx, Path((target, rep, act)): Path<(Month, Username, Supervise)>,
     CsrfForm(f): CsrfForm<TextForm>,
 ) -> PageResult {
     let (app, u) = (&ctx.app, &ctx.user);
@@ -138,10 +137,7 @@ impl std::ops::Deref for RetailerForecastPage {
 }
 
 async fn render_retailer(
-    ctx: &PageCtx,
-    target: Month,
-    code: &CustomerCode,
-    messages: Vec<String>,
+    ctx: &PageCtx, target: Month, code: &CustomerCode, messages: Vec<String>,
 ) -> Result<RetailerForecastPage, PageError> {
     Ok(RetailerForecastPage {
         chrome: ctx.chrome("forecasts"),
@@ -153,8 +149,7 @@ async fn render_retailer(
 }
 
 pub async fn retailer(
-    ctx: PageCtx,
-    Path((target, code)): Path<(Month, CustomerCode)>,
+    ctx: PageCtx, Path((target, code)): Path<(Month, CustomerCode)>,
 ) -> PageResult {
     Ok(render_retailer(&ctx, target, &code, Vec::new())
         .await?
@@ -165,9 +160,7 @@ pub async fn retailer(
 /// as `PUT /api/v1/forecasts/{month}/{retailer}/{sku}` (双向互动). A supervisor's post is refused
 /// there (403, traced).
 pub async fn retailer_save(
-    ctx: PageCtx,
-    Path((target, code)): Path<(Month, CustomerCode)>,
-    CsrfForm(f): CsrfForm<Fields>,
+    ctx: PageCtx, Path((target, code)): Path<(Month, CustomerCode)>, CsrfForm(f): CsrfForm<Fields>,
 ) -> PageResult {
     let current: HashMap<String, Option<i64>> = app::forecasting::list(&ctx.app, &ctx.user, target)
         .await?
@@ -236,8 +229,7 @@ pub(crate) struct AcceptForm {
 }
 
 pub async fn accept(
-    ctx: PageCtx,
-    Path((target, code)): Path<(Month, CustomerCode)>,
+    ctx: PageCtx, Path((target, code)): Path<(Month, CustomerCode)>,
     CsrfForm(f): CsrfForm<AcceptForm>,
 ) -> PageResult {
     let sku = SkuCode::parse(&f.accept)?;

@@ -26,9 +26,7 @@ pub struct HandleRequest {
 #[utoipa::path(post, path = "/api/v1/green/{id}", params(("id" = i64, Path)), request_body = HandleRequest,
     responses((status = 200, description = "处理后的事项"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn handle(
-    Api(app, u): Api,
-    Path(id): Path<i64>,
-    Json(r): Json<HandleRequest>,
+    Api(app, u): Api, Path(id): Path<i64>, Json(r): Json<HandleRequest>,
 ) -> ApiResult<GreenView> {
     let to = GreenStatus::parse(&r.status).map_err(|e| AppError::invalid("status", e.message))?;
     Ok(axum::Json(

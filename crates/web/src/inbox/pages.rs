@@ -46,9 +46,7 @@ pub(crate) struct HandleForm {
 }
 
 pub async fn handle(
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<HandleForm>,
+    ctx: PageCtx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<HandleForm>,
 ) -> PageResult {
     let status =
         GreenStatus::parse(&f.status).map_err(|e| AppError::invalid("status", e.message))?;

@@ -17,9 +17,7 @@ pub struct AccuracyParams {
 #[utoipa::path(get, path = "/api/v1/accuracy/{month}", params(("month" = String, Path), AccuracyParams),
     responses((status = 200, description = "准确率"), (status = 409, body = Problem)))]
 pub async fn accuracy(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
-    Query(q): Query<AccuracyParams>,
+    Api(app, u): Api, Path(month): Path<Month>, Query(q): Query<AccuracyParams>,
 ) -> ApiResult<AccuracyOut> {
     let by = q.by.unwrap_or(AccuracyBy::Rep);
     Ok(Json(app::accuracy::accuracy(&app, &u, month, by).await?))

@@ -60,9 +60,7 @@ pub(crate) struct PlanForm {
 }
 
 pub async fn save(
-    ctx: PageCtx,
-    Path(month): Path<Month>,
-    CsrfForm(f): CsrfForm<PlanForm>,
+    ctx: PageCtx, Path(month): Path<Month>, CsrfForm(f): CsrfForm<PlanForm>,
 ) -> PageResult {
     let res = app::cycle::save_plan135(&ctx.app, &ctx.user, month, &f.plan, &f.improvement)
         .await

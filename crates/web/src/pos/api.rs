@@ -34,9 +34,7 @@ pub struct SelfReport {
 #[utoipa::path(post, path = "/api/v1/pos/forecasts/{month}", request_body = SelfReport, params(("month" = String, Path)),
     responses((status = 200, description = "写入的预测记录"), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn pos_forecast(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Path(month): Path<Month>,
+    State(s): State<AppState>, headers: HeaderMap, Path(month): Path<Month>,
     Json(b): Json<SelfReport>,
 ) -> ApiResult<Vec<app::forecasting::ForecastOut>> {
     let header = |name: &str| {

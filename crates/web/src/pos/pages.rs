@@ -50,9 +50,7 @@ pub async fn page(session: Session, Path(target): Path<Month>) -> Response {
 /// Without `q_<sku>` fields: check the credential and show the sheet. With them: submit the
 /// self-report (all lines or none), then show the sheet as stored.
 pub async fn post(
-    State(s): State<AppState>,
-    session: Session,
-    Path(target): Path<Month>,
+    State(s): State<AppState>, session: Session, Path(target): Path<Month>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> PageResult {
     let (code, token) = (f.get("code").to_string(), f.get("token").to_string());

@@ -9,8 +9,7 @@ use axum::Json;
 #[utoipa::path(get, path = "/api/v1/products", params(ProductParams),
     responses((status = 200, description = "卷烟规格列表"), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn products(
-    Api(app, _user): Api,
-    Query(p): Query<ProductParams>,
+    Api(app, _user): Api, Query(p): Query<ProductParams>,
 ) -> ApiResult<Vec<ProductView>> {
     Ok(Json(app::products::list(&app, &p.parse()?).await?))
 }

@@ -32,9 +32,7 @@ struct RetailersResults {
 }
 
 pub async fn retailers(
-    ctx: PageCtx,
-    headers: HeaderMap,
-    Query(p): Query<RetailerParams>,
+    ctx: PageCtx, headers: HeaderMap, Query(p): Query<RetailerParams>,
 ) -> PageResult {
     let result = app::retailers::search(&ctx.app, &ctx.user, &p.parse()?).await?;
     let base_query = p.without_page();

@@ -15,8 +15,7 @@ use serde::Deserialize;
     responses((status = 200, description = "一张纸（营销目标、工作任务、执行跟踪、改进措施、沟通绿色通道、信息系统链接区）"),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_sheet(
-    Api(app, u): Api,
-    Path((username, week)): Path<(Username, IsoWeek)>,
+    Api(app, u): Api, Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> Result<Response, ApiError> {
     let v = app::sheets::get(&app, &u, &username, week).await?;
     Ok(([(header::ETAG, etag(v.version))], axum::Json(v)).into_response())
@@ -53,9 +52,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     responses((status = 200, description = "保存后的一张纸"), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_sheet(
-    Api(app, u): Api,
-    Path((username, week)): Path<(Username, IsoWeek)>,
-    headers: HeaderMap,
+    Api(app, u): Api, Path((username, week)): Path<(Username, IsoWeek)>, headers: HeaderMap,
     Json(content): Json<SheetContent>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
@@ -68,8 +65,7 @@ pub async fn put_sheet(
     params(("username" = String, Path), ("week" = String, Path)),
     responses((status = 200, description = "已提交"), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit(
-    Api(app, u): Api,
-    Path((username, week)): Path<(Username, IsoWeek)>,
+    Api(app, u): Api, Path((username, week)): Path<(Username, IsoWeek)>,
 ) -> ApiResult<SheetView> {
     Ok(axum::Json(
         app::sheets::submit(&app, &u, &username, week).await?,
@@ -87,8 +83,7 @@ pub struct ReviewRequest {
     params(("username" = String, Path), ("week" = String, Path)), request_body = ReviewRequest,
     responses((status = 200, description = "已审阅"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn review(
-    Api(app, u): Api,
-    Path((username, week)): Path<(Username, IsoWeek)>,
+    Api(app, u): Api, Path((username, week)): Path<(Username, IsoWeek)>,
     Json(r): Json<ReviewRequest>,
 ) -> ApiResult<SheetView> {
     Ok(axum::Json(
@@ -102,9 +97,7 @@ pub async fn review(
     request_body(description = "{counterpart: MARKETING_DIRECTOR|MONOPOLY_OFFICER|RETAILER, kind: MARKET_STATUS|SUGGESTION|ANOMALY|NOTICE, content, channel?: PLATFORM|PHONE|WECHAT|IN_PERSON, retailer_code?}", content_type = "application/json"),
     responses((status = 201, description = "已送达接收人待办"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn green(
-    Api(app, u): Api,
-    Path((username, week)): Path<(Username, IsoWeek)>,
-    Json(g): Json<GreenInput>,
+    Api(app, u): Api, Path((username, week)): Path<(Username, IsoWeek)>, Json(g): Json<GreenInput>,
 ) -> Result<Response, ApiError> {
     let v = app::sheets::add_green(&app, &u, &username, week, &g).await?;
     Ok((StatusCode::CREATED, axum::Json(v)).into_response())

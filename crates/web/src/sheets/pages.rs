@@ -2,7 +2,7 @@
 //! the A4 print view and the Excel download.
 use crate::export;
 use crate::extract::{CsrfForm, Fields, NoFields, PageCtx, PageResult, Path};
-use crate::page::{Chrome, done_or_shown, see_other};
+use crate::page::{Chrome, TextForm, done_or_shown, see_other};
 use app::AppError;
 use app::sheets::{GreenInput, SheetView};
 use askama::Template;
@@ -75,10 +75,7 @@ pub async fn home(ctx: PageCtx) -> Response {
 }
 
 async fn render_sheet(
-    ctx: &PageCtx,
-    username: &Username,
-    week: IsoWeek,
-    message: Option<String>,
+    ctx: &PageCtx, username: &Username, week: IsoWeek, message: Option<String>,
 ) -> PageResult {
     let v = app::sheets::get(&ctx.app, &ctx.user, username, week).await?;
     let can_edit = ctx.user.username == v.username && v.status != SheetStatus::Reviewed;
@@ -232,11 +229,7 @@ fn content_from_form(v: &SheetView, f: &Fields) -> Result<SheetContent, AppError
 /// After a sheet's form: on to the sheet (`then`: its query or anchor), or the sheet again with
 /// the refusal a person can act on.
 async fn on_sheet<T>(
-    ctx: &PageCtx,
-    username: &Username,
-    week: IsoWeek,
-    outcome: Result<T, AppError>,
-    then: &str,
+    ctx: &PageCtx, username: &Username, week: IsoWeek, outcome: Result<T, AppError>, then: &str,
 ) -> PageResult {
     let to = format!("/sheets/{username}/{week}{then}");
     done_or_shown(outcome, &to, |m| render_sheet(ctx, username, week, Some(m))).await
@@ -244,9 +237,7 @@ async fn on_sheet<T>(
 
 /// The edit form (its field names carry the target code, the tick row and the day).
 pub async fn save(
-    ctx: PageCtx,
-    Path((username, week)): Path<(Username, IsoWeek)>,
-    CsrfForm(f): CsrfForm<Fields>,
+    ctx: PageCtx, Path((username, week)): Path<(Username, IsoWeek)>, CsrfForm(f): CsrfForm<Fields>,
 ) -> PageResult {
     // The version the page was showing: a save over a newer one (another device) is refused.
     let expected = f.get("version").parse::<i64>().ok();
@@ -259,26 +250,18 @@ pub async fn save(
 }
 
 pub async fn submit(
-    ctx: PageCtx,
-    Path((username, week)): Path<(Username, IsoWeek)>,
+    ctx: PageCtx, Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> PageResult {
     let outcome = app::sheets::submit(&ctx.app, &ctx.user, &username, week).await;
     on_sheet(&ctx, &username, week, outcome, "").await
 }
 
-#[derive(Deserialize)]
-pub(crate) struct ReviewForm {
-    #[serde(default)]
-    comment: String,
-}
-
 pub async fn review(
-    ctx: PageCtx,
-    Path((username, week)): Path<(Username, IsoWeek)>,
-    CsrfForm(f): CsrfForm<ReviewForm>,
+    ctx: PageCtx, Path((username, week)): Path<(Username, IsoWeek)>,
+    CsrfForm(f): CsrfForm<TextForm>,
 ) -> PageResult {
-    let outcome = app::sheets::review(&ctx.app, &ctx.user, &username, week, &f.comment).await;
+    let outcome = app::sheets::review(&ctx.app, &ctx.user, &username, week, &f.text).await;
     on_sheet(&ctx, &username, week, outcome, "").await
 }
 
@@ -315,8 +298,7 @@ impl GreenForm {
 }
 
 pub async fn green(
-    ctx: PageCtx,
-    Path((username, week)): Path<(Username, IsoWeek)>,
+    ctx: PageCtx, Path((username, week)): Path<(Username, IsoWeek)>,
     CsrfForm(f): CsrfForm<GreenForm>,
 ) -> PageResult {
     let outcome = match f.input() {

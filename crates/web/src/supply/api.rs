@@ -21,9 +21,7 @@ pub struct SupplyPut {
 #[utoipa::path(put, path = "/api/v1/supply/{month}", request_body = SupplyPut, params(("month" = String, Path)),
     responses((status = 200, description = "{changed}"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn supply_put(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
-    Json(b): Json<SupplyPut>,
+    Api(app, u): Api, Path(month): Path<Month>, Json(b): Json<SupplyPut>,
 ) -> ApiResult<Value> {
     let lines: Vec<app::balancing::SupplyInput> = b
         .lines
@@ -45,9 +43,7 @@ pub async fn supply_put(
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, description = "{changed, rows}"), (status = 400, body = Problem)))]
 pub async fn supply_upload(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
-    body: Bytes,
+    Api(app, u): Api, Path(month): Path<Month>, body: Bytes,
 ) -> ApiResult<Value> {
     let (changed, rows) = app::balancing::upload_supply(&app, &u, month, &body).await?;
     Ok(axum::Json(json!({"changed": changed, "rows": rows})))
@@ -56,8 +52,7 @@ pub async fn supply_upload(
 /// Next month's supply (the marketing center's).
 #[utoipa::path(get, path = "/api/v1/supply/{month}", params(("month" = String, Path)), responses((status = 200, description = "货源"), (status = 403, body = Problem)))]
 pub async fn supply_list(
-    Api(app, u): Api,
-    Path(month): Path<Month>,
+    Api(app, u): Api, Path(month): Path<Month>,
 ) -> ApiResult<Vec<app::views::supply::SupplyLine>> {
     Ok(axum::Json(app::views::supply::list(&app, &u, month).await?))
 }

@@ -26,9 +26,7 @@ pub async fn home(ctx: PageCtx) -> PageResult {
 }
 
 async fn render(
-    ctx: &PageCtx,
-    target: Month,
-    error: Option<String>,
+    ctx: &PageCtx, target: Month, error: Option<String>,
 ) -> Result<SupplyPage, PageError> {
     let v = app::views::supply::sheet(&ctx.app, &ctx.user, target).await?;
     Ok(SupplyPage {
@@ -58,9 +56,7 @@ async fn done(ctx: &PageCtx, target: Month, res: Result<String, AppError>) -> Pa
 
 /// The form: one input `q_<sku>` per SKU; empty inputs leave the SKU as it is.
 pub async fn save(
-    ctx: PageCtx,
-    Path(target): Path<Month>,
-    CsrfForm(f): CsrfForm<Fields>,
+    ctx: PageCtx, Path(target): Path<Month>, CsrfForm(f): CsrfForm<Fields>,
 ) -> PageResult {
     let mut lines = Vec::new();
     let mut bad = None;

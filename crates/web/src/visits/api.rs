@@ -23,9 +23,7 @@ pub async fn create(Api(app, u): Api, Json(c): Json<CheckIn>) -> Result<Response
     request_body(description = "{ended_at?, service_items[{category,item}], findings, demand_notes, brand_notes, consumer_feedback, anomalies, advice, follow_up, observations[{sku_code, stock_qty, retail_price_fen}], lat?, lng?}", content_type = "application/json"),
     responses((status = 200, description = "拜访记录"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn checkout(
-    Api(app, u): Api,
-    Path(id): Path<i64>,
-    Json(c): Json<CheckOut>,
+    Api(app, u): Api, Path(id): Path<i64>, Json(c): Json<CheckOut>,
 ) -> ApiResult<VisitView> {
     Ok(axum::Json(app::visits::check_out(&app, &u, id, &c).await?))
 }

@@ -169,13 +169,7 @@ impl Sample {
 /// The request of one route as `c` (signed in as `me`, with the session's form token when there
 /// is a session) sends it.
 async fn send(
-    t: &TestApp,
-    c: &Client,
-    token: &str,
-    s: &Sample,
-    m: &str,
-    p: &str,
-    me: &str,
+    t: &TestApp, c: &Client, token: &str, s: &Sample, m: &str, p: &str, me: &str,
 ) -> Response {
     let (method, url) = (m, t.url(&s.path(p)));
     let req = match method {

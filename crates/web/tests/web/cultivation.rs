@@ -46,12 +46,7 @@ both_backends!(cultivation_task_lands_on_rep_draft, async |t: TestApp| {
 /// A task created through the API lands on the rep's draft for its weeks, with its source;
 /// nothing is ticked for the rep; not in a week outside the task's weeks.
 async fn step_task_lands_on_draft(
-    t: &TestApp,
-    c: &Client,
-    rc: &Client,
-    bm: &str,
-    rep: &str,
-    brand: &str,
+    t: &TestApp, c: &Client, rc: &Client, bm: &str, rep: &str, brand: &str,
 ) -> Value {
     let _s = step("cultivation: a task lands on the rep's draft");
     let (s, task) = t
@@ -146,13 +141,7 @@ async fn step_who_may_create(t: &TestApp, c: &Client, rc: &Client, bm: &str, bra
 /// The list, the page with its menu item and form, a task created and closed through the page;
 /// the draft follows; closing twice is refused; every write traced.
 async fn step_page_create_and_close(
-    t: &TestApp,
-    c: &Client,
-    rc: &Client,
-    bm: &str,
-    rep: &str,
-    brand: &str,
-    task: &Value,
+    t: &TestApp, c: &Client, rc: &Client, bm: &str, rep: &str, brand: &str, task: &Value,
 ) {
     let _s = step("cultivation: the page creates and closes tasks");
     let (s, l) = t.get_json(c, TASKS).await;

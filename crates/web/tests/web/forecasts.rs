@@ -216,10 +216,7 @@ pub async fn api_step_submit_all(t: &TestApp, rep: &RepRecords) {
 
 /// The phone page shows a retailer its tier's cap for the month once balanced (mode A).
 pub async fn api_step_phone_page_shows_cap(
-    t: &TestApp,
-    center: &Client,
-    supply: &SupplyPlan,
-    balanced: &Balanced,
+    t: &TestApp, center: &Client, supply: &SupplyPlan, balanced: &Balanced,
 ) {
     let _s = step("forecasts: the phone page shows the tier's cap once balanced");
     if supply.tight_mode != "A" {
@@ -349,10 +346,7 @@ pub async fn pages_step_phone_form(t: &TestApp, rc: &Client) -> PhoneEdit {
 /// The market manager of the rep: read only, comment form, the rep's card summing the rep's
 /// records, a forged post refused; a rep's post without the session's token refused too.
 pub async fn pages_step_manager_read_only(
-    t: &TestApp,
-    rep: &str,
-    rc: &Client,
-    edit: &PhoneEdit,
+    t: &TestApp, rep: &str, rc: &Client, edit: &PhoneEdit,
 ) -> Manager {
     let _s = step("forecasts: the market manager's read-only view");
     let mm_id = t
@@ -440,11 +434,7 @@ pub async fn pages_step_manager_read_only(
 
 /// Submit: locked; a second submit says so; the manager's comment reaches the rep's page.
 pub async fn pages_step_submit_and_comment(
-    t: &TestApp,
-    rep: &str,
-    rc: &Client,
-    mc: &Manager,
-    edit: &PhoneEdit,
+    t: &TestApp, rep: &str, rc: &Client, mc: &Manager, edit: &PhoneEdit,
 ) {
     let _s = step("forecasts: submit from the page, then the manager's comment");
     let submit = format!("/forecasts/{TARGET}/submit");

@@ -86,11 +86,7 @@ fn hostile_bodies(valid: &Value) -> Vec<Value> {
 }
 
 async fn check(
-    t: &TestApp,
-    c: &Client,
-    method: &str,
-    url: String,
-    body: Option<&Value>,
+    t: &TestApp, c: &Client, method: &str, url: String, body: Option<&Value>,
     failures: &mut Vec<String>,
 ) {
     let req = match method {

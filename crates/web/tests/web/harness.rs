@@ -575,10 +575,7 @@ impl TestApp {
 
     /// A form POST with the fields as given (the caller supplies `csrf`): status and body.
     pub async fn post_form(
-        &self,
-        c: &Client,
-        path: &str,
-        form: &[(&str, &str)],
+        &self, c: &Client, path: &str, form: &[(&str, &str)],
     ) -> (StatusCode, String) {
         let r = self.post_form_raw(c, path, form).await;
         let s = r.status();
@@ -587,10 +584,7 @@ impl TestApp {
 
     /// A form POST whose response the caller reads (the redirect's location).
     pub async fn post_form_raw<T: serde::Serialize + ?Sized>(
-        &self,
-        c: &Client,
-        path: &str,
-        form: &T,
+        &self, c: &Client, path: &str, form: &T,
     ) -> Response {
         c.post(self.url(path))
             .form(form)
@@ -614,11 +608,7 @@ impl TestApp {
     /// Submit a form as a person does: read the CSRF token from the page `page`, then POST the
     /// fields with it to `action`. The response is returned unread (status, location, body).
     pub async fn submit_form(
-        &self,
-        c: &Client,
-        page: &str,
-        action: &str,
-        fields: &[(&str, &str)],
+        &self, c: &Client, page: &str, action: &str, fields: &[(&str, &str)],
     ) -> Response {
         let token = self.csrf_of(c, page).await;
         let mut form = vec![("csrf", token.as_str())];

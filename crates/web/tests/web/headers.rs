@@ -351,10 +351,7 @@ both_backends!(secure_cookies_when_configured, async |t: TestApp| {
 /// Send a raw HTTP/1.1 request whose body arrives late: the head and `first` now, the rest of the
 /// body after `delay` (never when `None`); the answer as text, read until the server closes.
 async fn slow_request(
-    base: &str,
-    head: &str,
-    first: &str,
-    rest: Option<(&str, Duration)>,
+    base: &str, head: &str, first: &str, rest: Option<(&str, Duration)>,
 ) -> String {
     let addr = base.trim_start_matches("http://");
     let mut s = TcpStream::connect(addr).await.expect("connect");

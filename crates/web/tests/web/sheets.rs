@@ -129,13 +129,24 @@ async fn step_review(t: &TestApp, c: &Client, mm: &str, w1: &str, body: &Value) 
     let (s, e) = t.put_json(&mc, w1, &mv).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert!(e["detail"].as_str().unwrap().contains("不能修改"));
-    let (s, v) = t
-        .post_json(
+    // The manager reviews on the sheet's page, as a person does: its form's one text field.
+    let page = w1.trim_start_matches("/api/v1");
+    let (s, html) = t.get_html(&mc, page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(r#"<textarea name="text" rows="2" required>"#),
+        "the review form"
+    );
+    let r = t
+        .submit_form(
             &mc,
-            &format!("{w1}/review"),
-            &json!({"comment": "断货客户要跟到底"}),
+            page,
+            &format!("{page}/review"),
+            &[("text", "断货客户要跟到底")],
         )
         .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let (s, v) = t.get_json(&mc, w1).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "REVIEWED");
     assert_eq!(v["review_comment"], "断货客户要跟到底");

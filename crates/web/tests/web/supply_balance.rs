@@ -374,10 +374,7 @@ pub async fn api_step_publish(t: &TestApp, center: &Client, plan: &SupplyPlan, b
 /// ③ Supply: the rep is refused; a bad upload names the row and writes nothing; the upload and
 /// the form write. Returns the center's CSRF token.
 pub async fn pages_step_supply(
-    t: &TestApp,
-    rc: &Client,
-    center: &Client,
-    edit: &PhoneEdit,
+    t: &TestApp, rc: &Client, center: &Client, edit: &PhoneEdit,
 ) -> String {
     let _s = step("supply: the page, a bad upload, the upload and the form");
     let k0 = edit.k0.as_str();
@@ -431,11 +428,7 @@ pub async fn pages_step_supply(
 /// Balancing: run, review (a cut tight SKU shows its ladder), publish — refused to a rep, and the
 /// second publish changes nothing.
 pub async fn pages_step_balance(
-    t: &TestApp,
-    rc: &Client,
-    center: &Client,
-    edit: &PhoneEdit,
-    ctoken: &str,
+    t: &TestApp, rc: &Client, center: &Client, edit: &PhoneEdit, ctoken: &str,
 ) {
     let _s = step("balance: run, review and publish from the page");
     let (s, page) = t.get_html(center, &format!("/balance/{TARGET}")).await;

@@ -6,10 +6,7 @@ use crate::harness::*;
 /// D (the one-sheet walk): a whole visit recorded afterwards (09:00–09:40 China) and a check-in
 /// now (10:00) with a check-out at 10:30 with traces fill the tracking block. Returns the sheet.
 pub async fn step_visits_fill_tracking(
-    t: &TestApp,
-    c: &Client,
-    w1: &str,
-    day1: &[String],
+    t: &TestApp, c: &Client, w1: &str, day1: &[String],
 ) -> Value {
     let _s = step("visits: D — two visits fill Monday's tracking");
     let (s, a) = t.post_json(c, "/api/v1/visits", &json!({"retailer_code": day1[0], "started_at": "2026-11-16T01:00:00Z", "ended_at": "2026-11-16T01:40:00Z", "purpose": "线路拜访"})).await;
