@@ -201,20 +201,22 @@ fn goal_of(last_year: (i64, i64), recent: (i64, i64)) -> (i64, i64) {
     }
 }
 
-/// [`monthly_goal`] of every rep at once: four grouped reads whatever the number of reps.
-async fn monthly_goals(app: &App, m: Month) -> AppResult<HashMap<i64, (i64, i64)>> {
+/// [`monthly_goal`] of the reps `reps` at once: four grouped reads whatever their number.
+async fn monthly_goals(app: &App, m: Month, reps: &[Staff]) -> AppResult<HashMap<i64, (i64, i64)>> {
+    let ids: Vec<i64> = reps.iter().map(|r| r.id).collect();
     let by_rep = |rows: Vec<repo::RepMonthSales>| -> HashMap<i64, (i64, i64)> {
         rows.into_iter()
             .map(|r| (r.rep_id, (r.supplied, r.amount_fen)))
             .collect()
     };
-    let ly =
-        by_rep(repo::month_sales_by_rep(&app.db, &m.same_month_last_year().to_string()).await?);
+    let ly = by_rep(
+        repo::month_sales_by_rep(&app.db, &m.same_month_last_year().to_string(), &ids).await?,
+    );
     let last = crate::retailers::last_complete_month(app).await?;
     let mut recent: HashMap<i64, (i64, i64)> = HashMap::new();
     for i in 0..3 {
         for (rep, (q, a)) in
-            by_rep(repo::month_sales_by_rep(&app.db, &last.plus(-i).to_string()).await?)
+            by_rep(repo::month_sales_by_rep(&app.db, &last.plus(-i).to_string(), &ids).await?)
         {
             let e = recent.entry(rep).or_default();
             e.0 += q;
@@ -1234,10 +1236,11 @@ struct SpanVisits {
     retailers: HashMap<i64, HashSet<i64>>,
 }
 
-/// Every rep's active retailers (ids), by rep.
-async fn active_by_rep(app: &App) -> AppResult<HashMap<i64, Vec<i64>>> {
+/// The active retailers (ids) of `reps`, by rep.
+async fn active_by_rep(app: &App, reps: &[Staff]) -> AppResult<HashMap<i64, Vec<i64>>> {
+    let ids: Vec<i64> = reps.iter().map(|r| r.id).collect();
     let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (rep, r) in vrepo::active_by_rep(&app.db).await? {
+    for (rep, r) in vrepo::active_by_rep(&app.db, &ids).await? {
         out.entry(rep).or_default().push(r);
     }
     Ok(out)
@@ -1293,8 +1296,8 @@ pub async fn rollup(app: &App, user: &CurrentUser, week: IsoWeek) -> AppResult<R
     let missing = reps.iter().any(|r| !stored.contains_key(&r.id));
     let (goals, routes) = if missing {
         (
-            monthly_goals(app, week.month()).await?,
-            active_by_rep(app).await?,
+            monthly_goals(app, week.month(), &reps).await?,
+            active_by_rep(app, &reps).await?,
         )
     } else {
         (HashMap::new(), HashMap::new())
@@ -1433,7 +1436,7 @@ pub async fn month_close(app: &App, user: &CurrentUser, month: Month) -> AppResu
         weeks.first().copied().unwrap_or(w),
         weeks.last().copied().unwrap_or(w),
     );
-    let goals = monthly_goals(app, month).await?;
+    let goals = monthly_goals(app, month, &reps).await?;
     let mut sheets: HashMap<i64, Vec<SheetRow>> = HashMap::new();
     for s in repo::list(&app.db, None, None, &from.to_string(), &to.to_string()).await? {
         sheets.entry(s.rep_id).or_default().push(s);
@@ -1446,7 +1449,7 @@ pub async fn month_close(app: &App, user: &CurrentUser, month: Month) -> AppResu
             .collect();
     // Visit coverage (§7): active retailers visited in the month ÷ active retailers.
     let visited = span_visits(app, month.first_day(), month.last_day()).await?;
-    let active = active_by_rep(app).await?;
+    let active = active_by_rep(app, &reps).await?;
     let mut rows = Vec::new();
     for rep in &reps {
         let goal = goals.get(&rep.id).map_or(0, |g| g.0);

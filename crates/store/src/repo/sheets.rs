@@ -252,12 +252,22 @@ pub struct RepMonthSales {
     pub amount_fen: i64,
 }
 
-/// Every rep's purchases in a month (`YYYY-MM`) in one grouped read of the roll-up.
-pub async fn month_sales_by_rep(db: &Db, month: &str) -> Result<Vec<RepMonthSales>> {
-    let q = "SELECT account_manager_id AS rep_id, CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
-             CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen \
-             FROM sales_cell WHERE month = $1 AND account_manager_id IS NOT NULL GROUP BY account_manager_id";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(month).fetch_all(p).await)?)
+/// The purchases of the reps `rep_ids` in a month (`YYYY-MM`) in one grouped read of the
+/// roll-up (by its index on (month, account_manager_id): a market manager's few reps, not the
+/// whole company's cells).
+pub async fn month_sales_by_rep(
+    db: &Db, month: &str, rep_ids: &[i64],
+) -> Result<Vec<RepMonthSales>> {
+    if rep_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = format!(
+        "SELECT account_manager_id AS rep_id, CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
+         CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen \
+         FROM sales_cell WHERE month = $1 AND account_manager_id IN {} GROUP BY account_manager_id",
+        super::id_list(rep_ids)
+    );
+    Ok(on_db!(db, p => sqlx::query_as(&q).bind(month).fetch_all(p).await)?)
 }
 
 /// Open (not closed) green-channel items per rep for one week: (rep_id, count).

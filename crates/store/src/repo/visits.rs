@@ -187,11 +187,18 @@ pub async fn spans(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Ve
     Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).fetch_all(p).await)?)
 }
 
-/// Every rep's active retailers: (rep_id, retailer_id), the routes of all reps in one read.
-pub async fn active_by_rep(db: &Db) -> Result<Vec<(i64, i64)>> {
-    let q = "SELECT account_manager_id, id FROM retailer \
-             WHERE account_manager_id IS NOT NULL AND business_status <> 'CLOSED'";
-    Ok(on_db!(db, p => sqlx::query_as(q).fetch_all(p).await)?)
+/// The active retailers of the reps `rep_ids`: (rep_id, retailer_id), their routes in one read
+/// (from the index `retailer_rep` alone).
+pub async fn active_by_rep(db: &Db, rep_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if rep_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = format!(
+        "SELECT account_manager_id, id FROM retailer \
+         WHERE account_manager_id IN {} AND business_status <> 'CLOSED'",
+        super::id_list(rep_ids)
+    );
+    Ok(on_db!(db, p => sqlx::query_as(&q).fetch_all(p).await)?)
 }
 
 /// The visit before `before` (a start time) of a retailer: its advice is followed up next time.
