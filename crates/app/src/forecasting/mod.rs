@@ -32,7 +32,7 @@ pub use pos::{PosSheet, PosSheetLine, issue_pos_token, pos_sheet};
 pub use submission::{SubmitOut, comment, return_submission, submit};
 pub use totals::{
     AllTotals, DEFAULT_PER_PAGE, MAX_PER_PAGE, RepSum, TotalRow, TotalsBy, list, list_page,
-    rep_sums, retailer_sums, totals, totals_all,
+    rep_sums, retailer_sums, totals, totals_all, totals_of,
 };
 
 /// The forecast of `target` is entered and submitted in the month before it.

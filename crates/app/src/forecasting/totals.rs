@@ -51,8 +51,16 @@ pub struct AllTotals {
 /// [`totals`] by SKU, brand and price class from one read of the month's forecast per SKU and
 /// one of the demand per SKU (the brand and class rows are sums of their SKUs').
 pub async fn totals_all(app: &App, user: &CurrentUser, target: Month) -> AppResult<AllTotals> {
-    let scope = Scope::of(&app.db, user).await?.ids();
     let products = store::repo::product::names(&app.db).await?;
+    totals_of(app, user, target, &products).await
+}
+
+/// [`totals_all`] over the SKU list `products` the caller has already read (the forecast page
+/// labels its rows from the same list).
+pub async fn totals_of(
+    app: &App, user: &CurrentUser, target: Month, products: &[ProductName],
+) -> AppResult<AllTotals> {
+    let scope = Scope::of(&app.db, user).await?.ids();
     let by_id: HashMap<i64, &ProductName> = products.iter().map(|p| (p.id, p)).collect();
     let by_code: HashMap<&str, &ProductName> =
         products.iter().map(|p| (p.sku_code.as_str(), p)).collect();

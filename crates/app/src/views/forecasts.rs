@@ -68,14 +68,18 @@ const DRAFT: &str = "DRAFT";
 
 /// `code brand(spec)` per SKU code, for people to read.
 pub async fn sku_labels(app: &App) -> AppResult<HashMap<String, String>> {
-    Ok(repo::product::names(&app.db)
-        .await?
-        .into_iter()
+    Ok(labels_of(&repo::product::names(&app.db).await?))
+}
+
+/// [`sku_labels`] of a SKU list already read.
+fn labels_of(products: &[repo::product::ProductName]) -> HashMap<String, String> {
+    products
+        .iter()
         .map(|p| {
             let label = format!("{} {}({})", p.sku_code, p.brand, p.spec_name);
-            (p.sku_code, label)
+            (p.sku_code.clone(), label)
         })
-        .collect())
+        .collect()
 }
 
 /// Supervisors' comments of a month per rep: (author's name, body), oldest first.
@@ -99,13 +103,14 @@ fn authored(
 
 pub async fn page(app: &App, u: &CurrentUser, target: Month) -> AppResult<ForecastsView> {
     let tm = target.to_string();
+    let products = repo::product::names(&app.db).await?;
     // Sums are computed in the database: on the whole city the month has 140 000 records.
     let crate::forecasting::AllTotals {
         mut by_sku,
         by_brand,
         by_class,
-    } = crate::forecasting::totals_all(app, u, target).await?;
-    let labels = sku_labels(app).await?;
+    } = crate::forecasting::totals_of(app, u, target, &products).await?;
+    let labels = labels_of(&products);
     for r in &mut by_sku {
         if let Some(l) = labels.get(&r.key) {
             r.key = l.clone();

@@ -717,11 +717,11 @@ pub struct RetailerVolume {
 pub async fn rep_volumes(
     db: &Db, rep_id: i64, from: &str, to: &str,
 ) -> Result<Vec<RetailerVolume>> {
-    let q = "SELECT r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, r.is_sample_point, r.is_info_reporter FROM retailer r \
-             LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $2 AND s.month <= $3 \
-             WHERE r.account_manager_id = $1 AND r.business_status = 'OPERATING' \
-             GROUP BY r.id, r.is_sample_point, r.is_info_reporter";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(rep_id).bind(from).bind(to).fetch_all(p).await)?)
+    Ok(reps_volumes(db, &[rep_id], from, to)
+        .await?
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect())
 }
 
 /// [`rep_volumes`] of the given reps (a county's, [`county_reps`]) in one read: (rep id, the
@@ -738,12 +738,14 @@ pub async fn reps_volumes(
     if rep_ids.is_empty() {
         return Ok(Vec::new());
     }
+    // Each retailer's few months probed by `retailer_month_total_cover`, not the whole window's
+    // months of every retailer joined by hash (what PostgreSQL chose for the join: 25 ms → 6 ms).
     let q = format!(
-        "SELECT r.account_manager_id AS rep_id, r.id AS retailer_id, CAST(COALESCE(SUM(s.demanded_qty), 0) AS BIGINT) AS demanded, \
+        "SELECT r.account_manager_id AS rep_id, r.id AS retailer_id, \
+         CAST(COALESCE((SELECT SUM(s.demanded_qty) FROM retailer_month_total s \
+         WHERE s.retailer_id = r.id AND s.month >= $1 AND s.month <= $2), 0) AS BIGINT) AS demanded, \
          r.is_sample_point, r.is_info_reporter FROM retailer r \
-         LEFT JOIN retailer_month_total s ON s.retailer_id = r.id AND s.month >= $1 AND s.month <= $2 \
-         WHERE r.account_manager_id IN {} AND r.business_status = 'OPERATING' \
-         GROUP BY r.account_manager_id, r.id, r.is_sample_point, r.is_info_reporter",
+         WHERE r.account_manager_id IN {} AND r.business_status = 'OPERATING'",
         super::id_list(rep_ids)
     );
     let rows: Vec<Row> =
