@@ -51,7 +51,27 @@ both_backends!(rep_home_figures, async |t: TestApp| {
             (ratio - w["unit_index"].as_f64().unwrap() / w["group_index"].as_f64().unwrap()).abs()
                 < 1e-9
         );
+        // The category's index (same county, format and market type) from the monthly lines.
+        let code = w["customer_code"].as_str().unwrap();
+        let group_qty = |month: &str| {
+            format!(
+                "SELECT CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) FROM sales_month s \
+                 JOIN retailer g ON g.id = s.retailer_id JOIN retailer r ON r.customer_code = '{code}' \
+                 WHERE g.county_id = r.county_id AND g.business_format = r.business_format \
+                 AND g.market_type = r.market_type AND s.month = '{month}'"
+            )
+        };
+        let cur = t.scalar_i64(&group_qty(END_MONTH), &[]).await as f64;
+        let prev = t.scalar_i64(&group_qty("2026-09"), &[]).await as f64;
+        assert!(
+            (w["group_index"].as_f64().unwrap() - cur / prev).abs() < 1e-9,
+            "{w}: the category's {cur} / {prev}"
+        );
     }
+    assert!(
+        !h["warnings"].as_array().unwrap().is_empty(),
+        "the rep's customer warnings of the demo city"
+    );
     // The page shows the same total, in Chinese.
     let page = t.get_html(&c, "/").await.1;
     assert!(page.contains("我的辖区") && page.contains("预警客户") && page.contains("按价类"));
