@@ -735,9 +735,6 @@ pub async fn reps_volumes(
         #[sqlx(flatten)]
         v: RetailerVolume,
     }
-    if rep_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     // Each retailer's few months probed by `retailer_month_total_cover`, not the whole window's
     // months of every retailer joined by hash (what PostgreSQL chose for the join: 25 ms → 6 ms).
     let q = format!(
@@ -755,9 +752,6 @@ pub async fn reps_volumes(
 
 /// Retailers of the given reps with an interactive figure for the month: (rep id, retailer id).
 pub async fn reps_interactive(db: &Db, rep_ids: &[i64], month: &str) -> Result<Vec<(i64, i64)>> {
-    if rep_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     // One probe a retailer (stopping at its first interactive record), not every record summed.
     let q = format!(
         "SELECT r.account_manager_id, r.id FROM retailer r WHERE r.account_manager_id IN {} \

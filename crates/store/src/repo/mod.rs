@@ -18,7 +18,11 @@ pub mod visits;
 /// Ids as an SQL list of numbers (`(1, 2, 3)`): integers, so written into the text. A list of
 /// values lets both planners see how few rows it selects, where a sub-select (a county's reps,
 /// a scope's counties) is estimated at every value and PostgreSQL then walks the whole table.
+/// No ids is `(NULL)`, which `IN` matches with no row, so callers need no case of their own.
 pub(crate) fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "(NULL)".into();
+    }
     let v: Vec<String> = ids.iter().map(i64::to_string).collect();
     format!("({})", v.join(", "))
 }
@@ -66,5 +70,16 @@ impl ScopeIds {
     /// No restriction: every retailer of the company.
     pub fn is_company(&self) -> bool {
         *self == ScopeIds::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_list;
+
+    #[test]
+    fn id_list_is_a_literal_list_and_no_ids_match_nothing() {
+        assert_eq!(id_list(&[3, 14, 15]), "(3, 14, 15)");
+        assert_eq!(id_list(&[]), "(NULL)");
     }
 }

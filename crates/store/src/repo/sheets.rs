@@ -258,9 +258,6 @@ pub struct RepMonthSales {
 pub async fn month_sales_by_rep(
     db: &Db, month: &str, rep_ids: &[i64],
 ) -> Result<Vec<RepMonthSales>> {
-    if rep_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let q = format!(
         "SELECT account_manager_id AS rep_id, CAST(COALESCE(SUM(supplied_qty), 0) AS BIGINT) AS supplied, \
          CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount_fen \

@@ -190,9 +190,6 @@ pub async fn spans(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Ve
 /// The active retailers of the reps `rep_ids`: (rep_id, retailer_id), their routes in one read
 /// (from the index `retailer_rep` alone).
 pub async fn active_by_rep(db: &Db, rep_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
-    if rep_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let q = format!(
         "SELECT account_manager_id, id FROM retailer \
          WHERE account_manager_id IN {} AND business_status <> 'CLOSED'",
