@@ -1,8 +1,9 @@
 //! The roll-up tables (migration 0008) that company-wide pages read instead of scanning the
 //! city's purchases: `sales_cell` (owner cell × SKU × month), `sales_reach` (distinct buying
 //! retailers per owner cell × product dimension × month), `retailer_month_total` (retailer ×
-//! month), `sales_day` (owner cell × order day) and `sales_listing` (owner cell × brand, bought
-//! in the three months to a month). An owner cell is a retailer's
+//! month), `sales_day` (owner cell × order day), `sales_listing` (owner cell × brand, bought
+//! in the three months to a month) and `sales_group_month` (the customer warning's groups ×
+//! month, migration 0012). An owner cell is a retailer's
 //! (county, area, account manager): every retailer has exactly one, so sums and distinct counts
 //! of cells add up to any scope above them, and [`crate::repo::ScopeIds::sql`] filters a roll-up
 //! aliased `r` as it filters the retailer table.
@@ -32,6 +33,7 @@ pub async fn rebuild(db: &Db) -> Result<()> {
         "DELETE FROM retailer_month_total".into(),
         "DELETE FROM sales_day".into(),
         "DELETE FROM sales_listing".into(),
+        "DELETE FROM sales_group_month".into(),
         // Accuracy reads the months' demand: every month's accuracy roll-up is written anew.
         "DELETE FROM accuracy_month".into(),
         "INSERT INTO sales_cell (month, county_id, area_id, account_manager_id, product_id, demanded_qty, ordered_qty, \
@@ -43,6 +45,12 @@ pub async fn rebuild(db: &Db) -> Result<()> {
             .into(),
         "INSERT INTO retailer_month_total (month, retailer_id, demanded_qty, supplied_qty, amount_fen) \
          SELECT month, retailer_id, SUM(demanded_qty), SUM(supplied_qty), SUM(amount_fen) FROM sales_month GROUP BY month, retailer_id"
+            .into(),
+        // After retailer_month_total, which it sums per warning group.
+        "INSERT INTO sales_group_month (month, county_id, business_format, market_type, supplied_qty) \
+         SELECT t.month, r.county_id, r.business_format, r.market_type, SUM(t.supplied_qty) \
+         FROM retailer_month_total t JOIN retailer r ON r.id = t.retailer_id \
+         GROUP BY t.month, r.county_id, r.business_format, r.market_type"
             .into(),
         "INSERT INTO sales_day (order_date, county_id, area_id, account_manager_id, supplied_qty, key_brand_qty, amount_fen) \
          SELECT o.order_date, r.county_id, r.area_id, r.account_manager_id, SUM(o.supplied_qty), \
@@ -92,10 +100,10 @@ pub async fn rebuild(db: &Db) -> Result<()> {
 pub const LISTING_MONTHS: usize = 13;
 
 /// Fill the roll-ups when they are empty while purchases exist (a database loaded before
-/// migration 0008); a no-op otherwise.
+/// migration 0008, or before 0012 added `sales_group_month`); a no-op otherwise.
 pub async fn ensure(db: &Db) -> Result<()> {
-    let q = "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM sales_month) AND NOT EXISTS (SELECT 1 FROM sales_cell) \
-             THEN 1 ELSE 0 END AS BIGINT)";
+    let q = "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM sales_month) AND (NOT EXISTS (SELECT 1 FROM sales_cell) \
+             OR NOT EXISTS (SELECT 1 FROM sales_group_month)) THEN 1 ELSE 0 END AS BIGINT)";
     let stale: i64 = on_db!(db, p => sqlx::query_scalar(q).fetch_one(p).await)?;
     if stale == 1 {
         rebuild(db).await?;

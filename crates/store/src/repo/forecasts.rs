@@ -752,11 +752,15 @@ pub async fn reps_volumes(
 
 /// Retailers of the given reps with an interactive figure for the month: (rep id, retailer id).
 pub async fn reps_interactive(db: &Db, rep_ids: &[i64], month: &str) -> Result<Vec<(i64, i64)>> {
-    // One probe a retailer (stopping at its first interactive record), not every record summed.
+    // One probe a retailer of the partial index `forecast_interactive` (its entries are the
+    // interactive records: nothing else to read), not every record of the retailer's month
+    // visited for its `interactive_qty` (SQLite's choice by itself: a county's 2 000 retailers
+    // in 21 ms, 1–2 ms by the partial index).
     let q = format!(
         "SELECT r.account_manager_id, r.id FROM retailer r WHERE r.account_manager_id IN {} \
-         AND EXISTS (SELECT 1 FROM forecast f WHERE f.retailer_id = r.id AND f.month = $1 AND f.interactive_qty IS NOT NULL)",
-        super::id_list(rep_ids)
+         AND EXISTS (SELECT 1 FROM forecast f {} WHERE f.retailer_id = r.id AND f.month = $1 AND f.interactive_qty IS NOT NULL)",
+        super::id_list(rep_ids),
+        super::sqlite_index(db, "forecast_interactive")
     );
     Ok(on_db!(db, p => sqlx::query_as(&q).bind(month).fetch_all(p).await)?)
 }
