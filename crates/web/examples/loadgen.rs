@@ -167,6 +167,20 @@ async fn main() -> Result<(), BoxError> {
         report_pages(&costs);
         return Ok(());
     }
+    // A person whose every page failed at discovery (their home answered 500, say) has no
+    // mix to draw from: listed, and left out of the load.
+    let everyone: Vec<Person> = everyone
+        .into_iter()
+        .filter(|p| {
+            if p.paths.is_empty() {
+                eprintln!("[{}] left out: {} has no page answering 200", a.label, p.username);
+            }
+            !p.paths.is_empty()
+        })
+        .collect();
+    if everyone.is_empty() {
+        return Err("no one has a page answering 200".into());
+    }
     let mut mixes = vec![("menu", everyone.clone())];
     if !a.skip.is_empty() {
         let light: Vec<Person> = everyone

@@ -12,7 +12,7 @@ CREATE INDEX forecast_retailer ON forecast(retailer_id, month, model_qty, self_r
 -- month has no row (read as 0).
 CREATE TABLE sales_group_month (
     month           TEXT NOT NULL,
-    county_id       INTEGER NOT NULL,
+    county_id       BIGINT NOT NULL,
     business_format TEXT NOT NULL,
     market_type     TEXT NOT NULL,
     supplied_qty    BIGINT NOT NULL,
