@@ -173,7 +173,10 @@ async fn main() -> Result<(), BoxError> {
         .into_iter()
         .filter(|p| {
             if p.paths.is_empty() {
-                eprintln!("[{}] left out: {} has no page answering 200", a.label, p.username);
+                eprintln!(
+                    "[{}] left out: {} has no page answering 200",
+                    a.label, p.username
+                );
             }
             !p.paths.is_empty()
         })
