@@ -16,6 +16,7 @@ pub async fn open(url: &str) -> AppResult<App> {
     store::repo::config::seed_defaults(&db).await?;
     let app = App::new(db);
     crate::accuracy::refresh_missing(&app).await?;
+    crate::warnings::refresh_missing(&app).await?;
     Ok(app)
 }
 

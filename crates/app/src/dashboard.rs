@@ -153,6 +153,12 @@ async fn top_brands(app: &App, scope: ScopeIds, m: Month, limit: usize) -> AppRe
 pub struct RetailerWarning {
     pub customer_code: String,
     #[serde(skip)]
+    pub retailer_id: i64,
+    #[serde(skip)]
+    pub area_id: i64,
+    #[serde(skip)]
+    pub county_id: i64,
+    #[serde(skip)]
     pub rep_id: Option<i64>,
     pub name: String,
     pub group: String,
@@ -206,6 +212,9 @@ pub async fn retailer_warnings(
             let w = growth_warning((*cur, *prev), *g, policy.warnings.growth_ratio)?;
             Some(RetailerWarning {
                 customer_code: r.customer_code.clone(),
+                retailer_id: r.retailer_id,
+                area_id: r.area_id,
+                county_id: r.county_id,
                 rep_id: r.account_manager_id,
                 name: r.name.clone(),
                 group: format!(

@@ -151,6 +151,13 @@ pub async fn city(
     let t0 = std::time::Instant::now();
     let stats = sim::generate_into(&app.db, cfg, progress).await?;
     let history = history(app, cfg.end_month, cfg.seed, hist, progress).await?;
+    // The warnings of the complete months (§6) and how people handled them.
+    progress("预警检测", 0, 1);
+    crate::warnings::refresh_missing(app).await?;
+    if hist.months > 0 {
+        crate::warnings::demo_handling(app, &Actor::system(ACTOR)).await?;
+    }
+    progress("预警检测", 1, 1);
     // Now that the history has filled the forecast and roll-up tables (the load analysed the
     // rest).
     progress("更新统计信息", 0, 1);

@@ -26,6 +26,7 @@ pub mod staff;
 pub mod throttle;
 pub mod views;
 pub mod visits;
+pub mod warnings;
 pub mod xlsx_in;
 
 pub use access::{CurrentUser, Scope};

@@ -19,11 +19,11 @@ use domain::one_sheet::{
 };
 use domain::org::Role;
 use domain::visit;
+use domain::warning::WarningKind;
 use domain::{IsoWeek, Month};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use store::model::Staff;
-use store::repo::ScopeIds;
 use store::repo::sheets::{self as repo, GreenRow, NewGreen, SheetRow};
 use store::repo::visits as vrepo;
 
@@ -326,14 +326,23 @@ pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetCont
         Some(row) => one_sheet::carry_over(&parse_content(row)?),
         None => Vec::new(),
     };
-    // Warnings of the last complete month (§6) and overdue visit cycles.
+    // Open warnings of the rep's retailers (§6: customer and 千条户, the last month detected) and
+    // overdue visit cycles.
     let last = crate::retailers::last_complete_month(app).await?;
-    let scope = ScopeIds {
-        rep_id: Some(rep.id),
-        ..ScopeIds::default()
-    };
-    let warnings = crate::dashboard::retailer_warnings(app, scope, last).await?;
-    let warned: HashSet<&str> = warnings.iter().map(|w| w.customer_code.as_str()).collect();
+    let mut warnings = crate::warnings::open_for(
+        app,
+        crate::access::Scope::Rep(rep.id),
+        last,
+        &[WarningKind::Customer, WarningKind::LargeAccount],
+    )
+    .await?;
+    // 千条户 first: rare, and what they buy is checked before the month's orders.
+    warnings.sort_by_key(|w| w.row.kind != WarningKind::LargeAccount.code());
+    let warned: HashSet<&str> = warnings
+        .iter()
+        .filter(|w| w.row.kind == WarningKind::Customer.code())
+        .filter_map(|w| w.row.customer_code.as_deref())
+        .collect();
     let today = app.clock.today();
     let starts = vrepo::starts_since(
         &app.db,
@@ -359,11 +368,15 @@ pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetCont
     let mut proposed: Vec<String> = warnings
         .iter()
         .take(3)
-        .map(|w| {
-            format!(
-                "预警客户 {}（{}）上月销量环比低于同类客户，上门查明原因并指导订货",
-                w.name, w.customer_code
-            )
+        .map(|w| match w.row.kind.as_str() {
+            "LARGE_ACCOUNT" => format!(
+                "千条户预警 {}：{} 月购进 {} 条，核实需求真实性与货源去向",
+                w.unit, w.row.month, w.row.qty
+            ),
+            _ => format!(
+                "预警客户 {}上月销量环比低于同类客户，上门查明原因并指导订货",
+                w.unit
+            ),
         })
         .collect();
     if overdue > 0 {

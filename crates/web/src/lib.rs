@@ -34,6 +34,7 @@ mod sheets;
 mod staff;
 mod supply;
 mod visits;
+mod warnings;
 
 pub use docs::ApiDoc;
 

@@ -50,6 +50,9 @@ impl Chrome {
             Role::BrandManager => m.push(("/cultivation", "品牌培育", "cultivation")),
             Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
         }
+        if self.role != Role::MonopolyOfficer {
+            m.push(("/warnings", "预警", "warnings"));
+        }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {
             m.push(("/api/docs/", "接口文档", "api"));
         }

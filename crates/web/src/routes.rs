@@ -3,7 +3,9 @@
 //! so its path and method are written once and the served OpenAPI document cannot drift from the
 //! router. Handlers live in `<area>/pages.rs` and `<area>/api.rs`.
 use crate::{AppState, account, assets, auth, docs, page};
-use crate::{balance, cultivation, cycle, feedback, forecasts, home, inbox, meeting, method135};
+use crate::{
+    balance, cultivation, cycle, feedback, forecasts, home, inbox, meeting, method135, warnings,
+};
 use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
 use axum::routing::{get, post};
@@ -217,6 +219,18 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .route("/cultivation/{id}/close", post(cultivation::pages::close))
                 .routes(routes!(cultivation::api::list, cultivation::api::create))
                 .routes(routes!(cultivation::api::close)),
+        ))
+        .merge(area(
+            "warnings",
+            OpenApiRouter::new()
+                .route("/warnings", get(warnings::pages::list))
+                .route("/warnings/detect", post(warnings::pages::detect))
+                .route("/warnings/{id}", get(warnings::pages::detail))
+                .route("/warnings/{id}/steps", post(warnings::pages::step))
+                .routes(routes!(warnings::api::list))
+                .routes(routes!(warnings::api::detail))
+                .routes(routes!(warnings::api::step))
+                .routes(routes!(warnings::api::detect)),
         ))
         .route("/static/{*path}", get(assets::asset))
         .split_for_parts()

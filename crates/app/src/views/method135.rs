@@ -64,23 +64,11 @@ fn versus_line(v: &crate::dashboard::Versus) -> String {
 
 /// 分析: the person's figures from their home page, as lines under headings.
 async fn analysis_of(app: &App, u: &CurrentUser) -> AppResult<Vec<(&'static str, Vec<String>)>> {
-    let warn = |w: &[crate::dashboard::RetailerWarning]| -> Vec<String> {
-        let mut v: Vec<String> = w
-            .iter()
-            .take(10)
-            .map(|w| {
-                format!(
-                    "{}（{}）：{} 条，上月 {} 条",
-                    w.name, w.customer_code, w.qty, w.prev_qty
-                )
-            })
-            .collect();
-        if w.len() > 10 {
-            v.push(format!("……共 {} 户预警", w.len()));
-        }
-        v
-    };
-    Ok(match u.role {
+    // Open warnings of the person's part (§6), by kind: the last month detected.
+    let warned =
+        crate::warnings::open_lines(app, u, crate::retailers::last_complete_month(app).await?)
+            .await?;
+    let mut out = match u.role {
         Role::AccountManager => {
             let h = crate::dashboard::rep_home(app, u).await?;
             vec![
@@ -99,7 +87,6 @@ async fn analysis_of(app: &App, u: &CurrentUser) -> AppResult<Vec<(&'static str,
                     "市场分析（按价类）",
                     h.by_class.iter().map(versus_line).collect(),
                 ),
-                ("预警客户", warn(&h.warnings)),
             ]
         }
         Role::MarketManager => {
@@ -136,7 +123,6 @@ async fn analysis_of(app: &App, u: &CurrentUser) -> AppResult<Vec<(&'static str,
                         .collect(),
                 ),
                 ("品牌", h.top_brands.iter().map(versus_line).collect()),
-                ("预警客户", warn(&h.warnings)),
             ]
         }
         Role::BrandManager => {
@@ -181,5 +167,7 @@ async fn analysis_of(app: &App, u: &CurrentUser) -> AppResult<Vec<(&'static str,
                 ("品牌", h.top_brands.iter().map(versus_line).collect()),
             ]
         }
-    })
+    };
+    out.extend(warned);
+    Ok(out)
 }

@@ -14,6 +14,7 @@ pub mod sheets;
 pub mod staff;
 pub mod supply;
 pub mod visits;
+pub mod warnings;
 
 /// Ids as an SQL list of numbers (`(1, 2, 3)`): integers, so written into the text. A list of
 /// values lets both planners see how few rows it selects, where a sub-select (a county's reps,

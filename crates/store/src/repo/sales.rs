@@ -200,6 +200,7 @@ pub struct RetailerMonth {
     pub customer_code: String,
     pub name: String,
     pub account_manager_id: Option<i64>,
+    pub area_id: i64,
     pub county_id: i64,
     pub business_format: String,
     pub market_type: String,
@@ -215,11 +216,11 @@ pub async fn retailer_months(
     let mut out = Vec::new();
     for m in months {
         let q = format!(
-            "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month, \
+            "SELECT r.id AS retailer_id, r.customer_code, r.name, r.account_manager_id, r.area_id, r.county_id, r.business_format, r.market_type, s.month, \
              CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(s.amount_fen), 0) AS BIGINT) AS amount_fen \
              FROM retailer_month_total s JOIN retailer r ON r.id = s.retailer_id \
              WHERE {scope_sql} AND s.month = $4 \
-             GROUP BY r.id, r.customer_code, r.name, r.account_manager_id, r.county_id, r.business_format, r.market_type, s.month"
+             GROUP BY r.id, r.customer_code, r.name, r.account_manager_id, r.area_id, r.county_id, r.business_format, r.market_type, s.month"
         );
         out.extend(on_db!(db, p => sqlx::query_as::<_, RetailerMonth>(&q)
             .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(p).await)?);

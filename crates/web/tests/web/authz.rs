@@ -103,6 +103,11 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/cultivation-tasks", "yyyyyyy"),
     row("POST", "/api/v1/cultivation-tasks", "nnyynny"),
     row("POST", "/api/v1/cultivation-tasks/{id}/close", "nnyynny"),
+    // Warning 1 of the test city: someone's; a person who does not see it gets 404 (taken up).
+    row("GET", "/api/v1/warnings", "yyyyyny"),
+    row("GET", "/api/v1/warnings/{id}", "yyyyyny"),
+    row("POST", "/api/v1/warnings/{id}/steps", "yyyyyny"),
+    row("POST", "/api/v1/warning-runs/{month}", "nnnynny"),
 ];
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
@@ -157,6 +162,7 @@ impl Sample {
             ("POST", "/api/v1/green/{id}") => json!({"status": "RECEIVED"}),
             ("POST", "/api/v1/visits") => json!({"retailer_code": self.retailer}),
             ("POST", "/api/v1/visits/{id}/checkout") => json!({}),
+            ("POST", "/api/v1/warnings/{id}/steps") => json!({"action": "ACKNOWLEDGE"}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})
             }

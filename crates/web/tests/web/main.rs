@@ -30,3 +30,4 @@ mod sheets;
 mod staff;
 mod supply_balance;
 mod visits;
+mod warnings;
