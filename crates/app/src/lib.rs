@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod forecasting;
 pub mod jobs;
+pub mod kpi;
 pub mod limits;
 pub mod month_run;
 pub mod products;

@@ -9,6 +9,7 @@ mod code_enum;
 pub mod config;
 pub mod cycle;
 pub mod ids;
+pub mod kpi;
 pub mod money;
 pub mod one_sheet;
 pub mod org;

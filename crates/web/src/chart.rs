@@ -122,9 +122,104 @@ pub fn bars_with_line(
     s
 }
 
+/// A small trend line of monthly values (gaps where a month has none) with an optional target
+/// line, for the KPI page: 13 months on a 320 × 120 phone-width chart.
+pub fn trend(title: &str, points: &[(String, Option<f64>)], target: Option<f64>) -> String {
+    let (w, h) = (320.0, 120.0);
+    let (left, right, top, bottom) = (44.0, 8.0, 10.0, 22.0);
+    let (pw, ph) = (w - left - right, h - top - bottom);
+    let vals: Vec<f64> = points
+        .iter()
+        .filter_map(|(_, v)| *v)
+        .chain(target)
+        .collect();
+    let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if (hi - lo).abs() < 1e-9 {
+        (lo - 1.0, hi + 1.0)
+    } else {
+        let pad = (hi - lo) * 0.1;
+        (lo - pad, hi + pad)
+    };
+    let n = points.len().max(2) as f64;
+    let x = |i: usize| left + pw * i as f64 / (n - 1.0);
+    let y = |v: f64| top + ph - (v - lo) / (hi - lo) * ph;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" class="chart trend">"#,
+        t = esc(title)
+    );
+    for v in [lo, hi] {
+        s.push_str(&format!(
+            r#"<text x="{tx}" y="{ty:.1}" class="tick" text-anchor="end">{v:.1}</text>"#,
+            tx = left - 4.0,
+            ty = y(v) + 4.0
+        ));
+    }
+    if let Some(t) = target {
+        s.push_str(&format!(
+            r#"<line x1="{left}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}" class="target"><title>目标 {t}</title></line>"#,
+            x2 = w - right,
+            yy = y(t)
+        ));
+    }
+    let mut seg: Vec<String> = Vec::new();
+    let flush = |seg: &mut Vec<String>, s: &mut String| {
+        if seg.len() > 1 {
+            s.push_str(&format!(
+                r#"<polyline points="{}" class="line"/>"#,
+                seg.join(" ")
+            ));
+        }
+        seg.clear();
+    };
+    for (i, (label, v)) in points.iter().enumerate() {
+        match v {
+            Some(v) => {
+                seg.push(format!("{:.1},{:.1}", x(i), y(*v)));
+                s.push_str(&format!(
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" class="dot"><title>{}: {v:.2}</title></circle>"#,
+                    x(i),
+                    y(*v),
+                    esc(label)
+                ));
+            }
+            None => flush(&mut seg, &mut s),
+        }
+    }
+    flush(&mut seg, &mut s);
+    if let (Some((first, _)), Some((last, _))) = (points.first(), points.last()) {
+        s.push_str(&format!(
+            r#"<text x="{left}" y="{ly}" class="tick">{}</text><text x="{x2}" y="{ly}" class="tick" text-anchor="end">{}</text>"#,
+            esc(first),
+            esc(last),
+            ly = h - 6.0,
+            x2 = w - right
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trend_breaks_at_a_missing_month_and_draws_the_target() {
+        let pts = vec![
+            ("2026-01".to_string(), Some(88.0)),
+            ("2026-02".to_string(), Some(90.0)),
+            ("2026-03".to_string(), None),
+            ("2026-04".to_string(), Some(91.0)),
+            ("2026-05".to_string(), Some(92.0)),
+        ];
+        let svg = trend("重点品牌销售比重", &pts, Some(89.5));
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert!(svg.contains("class=\"target\""));
+    }
     #[test]
     fn draws_every_point_and_escapes() {
         let pts = [

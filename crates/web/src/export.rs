@@ -29,6 +29,75 @@ pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
         .into_response()
 }
 
+/// The KPI page as a workbook: the scope's KPIs (value, last year, target, trend) and the
+/// drill-down's places with every KPI.
+pub fn kpi_workbook(v: &app::kpi::KpiView) -> Result<Vec<u8>, AppError> {
+    let mut wb = Workbook::new();
+    write_kpis(wb.add_worksheet(), v).map_err(xlsx_err)?;
+    write_kpi_children(wb.add_worksheet(), v).map_err(xlsx_err)?;
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+fn write_kpis(ws: &mut Worksheet, v: &app::kpi::KpiView) -> Result<(), XlsxError> {
+    ws.set_name("指标")?;
+    ws.write(0, 0, format!("{} · {}", v.label, v.month))?;
+    let mut heads = vec![
+        "指标".to_string(),
+        "单位".into(),
+        "本月".into(),
+        "去年同期".into(),
+        "目标".into(),
+        "达标".into(),
+    ];
+    if let Some(k) = v.kpis.first() {
+        heads.extend(k.trend.iter().map(|(m, _)| m.clone()));
+    }
+    heads.push("公式".into());
+    for (c, h) in heads.iter().enumerate() {
+        ws.write(1, c as u16, h)?;
+    }
+    for (r, k) in v.kpis.iter().enumerate() {
+        let row = r as u32 + 2;
+        ws.write(row, 0, k.name)?;
+        ws.write(row, 1, k.unit)?;
+        let num = |ws: &mut Worksheet, c: u16, x: Option<f64>| -> Result<(), XlsxError> {
+            if let Some(x) = x {
+                ws.write(row, c, (x * 100.0).round() / 100.0)?;
+            }
+            Ok(())
+        };
+        num(ws, 2, k.value)?;
+        num(ws, 3, k.last_year)?;
+        num(ws, 4, k.target)?;
+        if let Some(g) = k.good {
+            ws.write(row, 5, if g { "是" } else { "否" })?;
+        }
+        for (i, (_, x)) in k.trend.iter().enumerate() {
+            num(ws, 6 + i as u16, *x)?;
+        }
+        ws.write(row, 6 + k.trend.len() as u16, k.formula)?;
+    }
+    Ok(())
+}
+
+fn write_kpi_children(ws: &mut Worksheet, v: &app::kpi::KpiView) -> Result<(), XlsxError> {
+    ws.set_name(v.child_level.unwrap_or("下级"))?;
+    ws.write(0, 0, v.child_level.unwrap_or("—"))?;
+    for (c, (_, name)) in v.columns.iter().enumerate() {
+        ws.write(0, c as u16 + 1, *name)?;
+    }
+    for (r, ch) in v.children.iter().enumerate() {
+        let row = r as u32 + 1;
+        ws.write(row, 0, &ch.label)?;
+        for (c, x) in ch.values.iter().enumerate() {
+            if let Some(x) = x {
+                ws.write(row, c as u16 + 1, (x * 100.0).round() / 100.0)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One rep's sheet of a week as a workbook of one worksheet named after the week.
 pub fn sheet_workbook(week: IsoWeek, v: &SheetView) -> Result<Vec<u8>, AppError> {
     let mut wb = Workbook::new();

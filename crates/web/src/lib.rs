@@ -20,6 +20,7 @@ mod filters;
 mod forecasts;
 mod home;
 mod inbox;
+mod kpi;
 mod layers;
 mod meeting;
 mod method135;

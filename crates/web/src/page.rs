@@ -50,6 +50,7 @@ impl Chrome {
             Role::BrandManager => m.push(("/cultivation", "品牌培育", "cultivation")),
             Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
         }
+        m.push(("/kpi", "指标", "kpi"));
         if self.role != Role::MonopolyOfficer {
             m.push(("/warnings", "预警", "warnings"));
         }

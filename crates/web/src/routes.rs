@@ -4,7 +4,8 @@
 //! router. Handlers live in `<area>/pages.rs` and `<area>/api.rs`.
 use crate::{AppState, account, assets, auth, docs, page};
 use crate::{
-    balance, cultivation, cycle, feedback, forecasts, home, inbox, meeting, method135, warnings,
+    balance, cultivation, cycle, feedback, forecasts, home, inbox, kpi, meeting, method135,
+    warnings,
 };
 use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
@@ -219,6 +220,13 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .route("/cultivation/{id}/close", post(cultivation::pages::close))
                 .routes(routes!(cultivation::api::list, cultivation::api::create))
                 .routes(routes!(cultivation::api::close)),
+        ))
+        .merge(area(
+            "kpi",
+            OpenApiRouter::new()
+                .route("/kpi", get(kpi::pages::page))
+                .route("/kpi/xlsx", get(kpi::pages::xlsx))
+                .routes(routes!(kpi::api::kpi)),
         ))
         .merge(area(
             "warnings",

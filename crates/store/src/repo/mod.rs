@@ -7,6 +7,7 @@ pub mod accuracy;
 pub mod config;
 pub mod cultivation;
 pub mod forecasts;
+pub mod kpi;
 pub mod product;
 pub mod retailer;
 pub mod sales;

@@ -87,6 +87,26 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Retailer>> {
 }
 
 /// Whether the retailer with this id lies inside the scope.
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Retailer>> {
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, Retailer>("SELECT * FROM retailer WHERE id = $1").bind(id).fetch_optional(p).await)?,
+    )
+}
+
+/// A rep's retailers in business, by code (id, code, name).
+pub async fn of_rep(db: &Db, rep_id: i64) -> Result<Vec<RetailerName>> {
+    let q = "SELECT id, customer_code, name FROM retailer WHERE account_manager_id = $1 AND business_status <> 'CLOSED' ORDER BY customer_code";
+    Ok(on_db!(db, p => sqlx::query_as::<_, RetailerName>(q).bind(rep_id).fetch_all(p).await)?)
+}
+
+/// A retailer's id, code and name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct RetailerName {
+    pub id: i64,
+    pub customer_code: String,
+    pub name: String,
+}
+
 pub async fn in_scope(db: &Db, scope: ScopeIds, retailer_id: i64) -> Result<bool> {
     let scope_sql = scope.sql();
     let q = format!("SELECT COUNT(*) FROM retailer r WHERE {scope_sql} AND r.id = $4");

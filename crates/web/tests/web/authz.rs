@@ -103,6 +103,7 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/cultivation-tasks", "yyyyyyy"),
     row("POST", "/api/v1/cultivation-tasks", "nnyynny"),
     row("POST", "/api/v1/cultivation-tasks/{id}/close", "nnyynny"),
+    row("GET", "/api/v1/kpi", "yyyyyyy"),
     // Warning 1 of the test city: someone's; a person who does not see it gets 404 (taken up).
     row("GET", "/api/v1/warnings", "yyyyyny"),
     row("GET", "/api/v1/warnings/{id}", "yyyyyny"),

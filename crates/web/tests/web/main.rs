@@ -18,6 +18,7 @@ mod hardening;
 mod headers;
 mod home;
 mod inbox;
+mod kpi;
 mod meeting;
 mod method135;
 mod platform;

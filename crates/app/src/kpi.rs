@@ -1,0 +1,406 @@
+//! 精益营销 KPIs per role (domain.md §6, §10): each KPI of a scope and month against its target
+//! (or the same month last year where §6 sets none), its 13-month trend, and the drill-down
+//! company → county department → market area → account manager → retailer. Figures come from
+//! the roll-ups (`store::repo::kpi`: `sales_cell`, `sales_reach`; the accuracy roll-up), the
+//! formulas from `domain::kpi`.
+//!
+//! Who sees what: a rep their own figures and their retailers; a market manager their area and
+//! each of its reps; a county director (and monopoly officer) their county; the marketing center,
+//! brand managers and the administrator everything.
+use crate::access::{CurrentUser, Scope};
+use crate::{App, AppError, AppResult};
+use domain::Month;
+use domain::kpi::{Kpi, KpiSums};
+use domain::org::OrgKind;
+use serde::Serialize;
+use std::collections::HashMap;
+use store::repo::ScopeIds;
+use store::repo::kpi::{self as repo, Place, PlaceMonth};
+
+/// A place of the drill-down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum KpiScope {
+    Company,
+    County(i64),
+    Area(i64),
+    Rep(i64),
+    Retailer(i64),
+}
+
+impl KpiScope {
+    /// `company`, `county:ID`, `area:ID`, `rep:ID`, `retailer:ID`.
+    pub fn parse(s: &str) -> AppResult<KpiScope> {
+        let bad = || AppError::invalid("scope", format!("「{s}」不是有效的范围（如 county:3）"));
+        if s.trim() == "company" {
+            return Ok(KpiScope::Company);
+        }
+        let (kind, id) = s.trim().split_once(':').ok_or_else(bad)?;
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        Ok(match kind {
+            "county" => KpiScope::County(id),
+            "area" => KpiScope::Area(id),
+            "rep" => KpiScope::Rep(id),
+            "retailer" => KpiScope::Retailer(id),
+            _ => return Err(bad()),
+        })
+    }
+
+    pub fn key(self) -> String {
+        match self {
+            KpiScope::Company => "company".into(),
+            KpiScope::County(i) => format!("county:{i}"),
+            KpiScope::Area(i) => format!("area:{i}"),
+            KpiScope::Rep(i) => format!("rep:{i}"),
+            KpiScope::Retailer(i) => format!("retailer:{i}"),
+        }
+    }
+
+    fn of(s: Scope) -> KpiScope {
+        match s {
+            Scope::Rep(i) => KpiScope::Rep(i),
+            Scope::Area(i) => KpiScope::Area(i),
+            Scope::County(i) => KpiScope::County(i),
+            Scope::Company => KpiScope::Company,
+        }
+    }
+
+    fn ids(self) -> ScopeIds {
+        match self {
+            KpiScope::Company | KpiScope::Retailer(_) => ScopeIds::default(),
+            KpiScope::County(i) => ScopeIds {
+                county_id: Some(i),
+                ..ScopeIds::default()
+            },
+            KpiScope::Area(i) => ScopeIds {
+                area_id: Some(i),
+                ..ScopeIds::default()
+            },
+            KpiScope::Rep(i) => ScopeIds {
+                rep_id: Some(i),
+                ..ScopeIds::default()
+            },
+        }
+    }
+
+    /// The level below, for the drill-down.
+    fn child_place(self) -> Option<Place> {
+        match self {
+            KpiScope::Company => Some(Place::County),
+            KpiScope::County(_) => Some(Place::Area),
+            KpiScope::Area(_) => Some(Place::Rep),
+            KpiScope::Rep(_) | KpiScope::Retailer(_) => None,
+        }
+    }
+}
+
+/// Where a scope sits: its (county, area, rep) as far as they apply.
+async fn lineage(app: &App, s: KpiScope) -> AppResult<(Option<i64>, Option<i64>, Option<i64>)> {
+    let not_found = || AppError::NotFound("该范围不存在".into());
+    Ok(match s {
+        KpiScope::Company => (None, None, None),
+        KpiScope::County(c) => {
+            let u = store::repo::staff::org_unit(&app.db, c)
+                .await?
+                .filter(|u| u.kind == OrgKind::County.code())
+                .ok_or_else(not_found)?;
+            (Some(u.id), None, None)
+        }
+        KpiScope::Area(a) => {
+            let u = store::repo::staff::org_unit(&app.db, a)
+                .await?
+                .filter(|u| u.kind == OrgKind::Area.code())
+                .ok_or_else(not_found)?;
+            (u.parent_id, Some(u.id), None)
+        }
+        KpiScope::Rep(r) => {
+            let s = store::repo::staff::by_id(&app.db, r)
+                .await?
+                .filter(|s| s.role == domain::org::Role::AccountManager.code())
+                .ok_or_else(not_found)?;
+            let area = s.org_unit_id;
+            let county = match area {
+                Some(a) => store::repo::staff::org_unit(&app.db, a)
+                    .await?
+                    .and_then(|u| u.parent_id),
+                None => None,
+            };
+            (county, area, Some(s.id))
+        }
+        KpiScope::Retailer(id) => {
+            let r = store::repo::retailer::by_id(&app.db, id)
+                .await?
+                .ok_or_else(not_found)?;
+            (Some(r.county_id), Some(r.area_id), r.account_manager_id)
+        }
+    })
+}
+
+/// The scope asked for, if inside the person's own (else 403 naming it).
+async fn allowed(app: &App, user: &CurrentUser, asked: Option<&str>) -> AppResult<KpiScope> {
+    let own = KpiScope::of(Scope::of(&app.db, user).await?);
+    let Some(asked) = asked.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(own);
+    };
+    let s = KpiScope::parse(asked)?;
+    let (county, area, rep) = lineage(app, s).await?;
+    let ok = match own {
+        KpiScope::Company => true,
+        KpiScope::County(c) => county == Some(c),
+        KpiScope::Area(a) => area == Some(a),
+        KpiScope::Rep(r) => rep == Some(r) && !matches!(s, KpiScope::Area(_) | KpiScope::County(_)),
+        KpiScope::Retailer(_) => false,
+    };
+    if ok {
+        Ok(s)
+    } else {
+        Err(AppError::Forbidden("该范围不在您的辖区内".into()))
+    }
+}
+
+/// A place's label.
+async fn label(app: &App, s: KpiScope) -> AppResult<String> {
+    Ok(match s {
+        KpiScope::Company => "全公司".into(),
+        KpiScope::County(i) | KpiScope::Area(i) => store::repo::staff::org_unit(&app.db, i)
+            .await?
+            .map_or_else(|| i.to_string(), |u| u.name),
+        KpiScope::Rep(i) => store::repo::staff::by_id(&app.db, i).await?.map_or_else(
+            || i.to_string(),
+            |s| format!("{}（{}）", s.name, s.username),
+        ),
+        KpiScope::Retailer(i) => store::repo::retailer::by_id(&app.db, i).await?.map_or_else(
+            || i.to_string(),
+            |r| format!("{}（{}）", r.name, r.customer_code),
+        ),
+    })
+}
+
+fn sums_of(row: Option<&PlaceMonth>, active: i64, accuracy: Option<f64>) -> KpiSums {
+    let r = row.cloned().unwrap_or_default();
+    KpiSums {
+        qty: r.qty,
+        amount_fen: r.amount_fen,
+        demanded: r.demanded,
+        key_qty: r.key_qty,
+        class12_qty: r.class12_qty,
+        buyers: r.buyers,
+        active,
+        accuracy,
+    }
+}
+
+/// The weighted forecast accuracy of a scope's month from the accuracy roll-up, when the month
+/// was closed with forecasts (§5.2).
+async fn accuracy_of(app: &App, s: KpiScope, m: Month) -> AppResult<Option<f64>> {
+    if matches!(s, KpiScope::Retailer(_)) {
+        return Ok(None);
+    }
+    crate::accuracy::weighted_of(app, s.ids(), m).await
+}
+
+/// One scope's months.
+async fn months_of(app: &App, s: KpiScope, months: &[Month]) -> AppResult<Vec<KpiSums>> {
+    let ms: Vec<String> = months.iter().map(Month::to_string).collect();
+    let (rows, active) = match s {
+        KpiScope::Retailer(id) => {
+            let rows = repo::retailer_months(&app.db, None, Some(id), &ms).await?;
+            (rows, 1)
+        }
+        _ => {
+            let rows = repo::place_months(&app.db, s.ids(), Place::Company, &ms).await?;
+            let active = repo::active_by_place(&app.db, s.ids(), Place::Company)
+                .await?
+                .first()
+                .map_or(0, |(_, n)| *n);
+            (rows, active)
+        }
+    };
+    let mut out = Vec::with_capacity(months.len());
+    for (m, ms) in months.iter().zip(&ms) {
+        let acc = accuracy_of(app, s, *m).await?;
+        out.push(sums_of(rows.iter().find(|r| &r.month == ms), active, acc));
+    }
+    Ok(out)
+}
+
+/// A KPI of the scope's month: value, last year's, the target and the verdict, the trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiLine {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub formula: &'static str,
+    pub value: Option<f64>,
+    pub last_year: Option<f64>,
+    pub target: Option<f64>,
+    /// At or above the target (or last year's where there is no target).
+    pub good: Option<bool>,
+    /// The last 13 months, oldest first: (YYYY-MM, value).
+    pub trend: Vec<(String, Option<f64>)>,
+}
+
+/// A place one level down with its KPIs of the month (in the order of [`Kpi::ALL`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiChild {
+    pub scope: String,
+    pub label: String,
+    pub values: Vec<Option<f64>>,
+    pub sums: KpiSums,
+}
+
+/// The KPI page of a scope and month.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiView {
+    pub month: String,
+    pub scope: String,
+    pub label: String,
+    /// The path from the person's own scope down to this one: (scope, label).
+    pub path: Vec<(String, String)>,
+    pub kpis: Vec<KpiLine>,
+    pub sums: KpiSums,
+    /// One level down (none below a retailer).
+    pub child_level: Option<&'static str>,
+    pub children: Vec<KpiChild>,
+    /// The KPI names in column order.
+    pub columns: Vec<(&'static str, &'static str)>,
+}
+
+/// The KPIs of `scope` (default: the person's own) in month `m` (default: the last complete).
+pub async fn page(
+    app: &App, user: &CurrentUser, scope: Option<&str>, m: Option<Month>,
+) -> AppResult<KpiView> {
+    let s = allowed(app, user, scope).await?;
+    let last = crate::retailers::last_complete_month(app).await?;
+    let m = m.unwrap_or(last);
+    if m > last {
+        return Err(AppError::invalid(
+            "month",
+            format!("{m} 尚未结束，最近的完整月份是 {last}"),
+        ));
+    }
+    let policy = app.policy().await?;
+    let trend_months: Vec<Month> = (0..13).rev().map(|k| m.plus(-k)).collect();
+    let ly = m.same_month_last_year();
+    let mut all = trend_months.clone();
+    if !all.contains(&ly) {
+        all.insert(0, ly);
+    }
+    let sums = months_of(app, s, &all).await?;
+    let at = |month: Month| all.iter().position(|x| *x == month).map(|i| sums[i]);
+    let cur = at(m).unwrap_or_default();
+    let prev_year = at(ly).unwrap_or_default();
+    let kpis = Kpi::ALL
+        .iter()
+        .map(|k| {
+            let value = k.value(&cur);
+            let last_year = k.value(&prev_year);
+            KpiLine {
+                code: k.code(),
+                name: k.zh(),
+                unit: k.unit(),
+                formula: k.formula(),
+                value,
+                last_year,
+                target: k.target(&policy.kpi_targets),
+                good: k.good(value, last_year, &policy.kpi_targets),
+                trend: trend_months
+                    .iter()
+                    .map(|t| (t.to_string(), at(*t).and_then(|x| k.value(&x))))
+                    .collect(),
+            }
+        })
+        .collect();
+    let children = children(app, s, m).await?;
+    // The path from the person's own scope down.
+    let own = KpiScope::of(Scope::of(&app.db, user).await?);
+    let (county, area, rep) = lineage(app, s).await?;
+    let mut chain = vec![KpiScope::Company];
+    chain.extend(county.map(KpiScope::County));
+    chain.extend(area.map(KpiScope::Area));
+    chain.extend(rep.map(KpiScope::Rep));
+    if let KpiScope::Retailer(_) = s {
+        chain.push(s);
+    }
+    let from = chain.iter().position(|c| *c == own).unwrap_or(0);
+    let mut path = Vec::new();
+    for c in &chain[from..] {
+        path.push((c.key(), label(app, *c).await?));
+    }
+    Ok(KpiView {
+        month: m.to_string(),
+        scope: s.key(),
+        label: label(app, s).await?,
+        path,
+        kpis,
+        sums: cur,
+        child_level: match s {
+            KpiScope::Company => Some("县级营销部"),
+            KpiScope::County(_) => Some("市场部"),
+            KpiScope::Area(_) => Some("客户经理"),
+            KpiScope::Rep(_) => Some("零售客户"),
+            KpiScope::Retailer(_) => None,
+        },
+        children,
+        columns: Kpi::ALL.iter().map(|k| (k.code(), k.zh())).collect(),
+    })
+}
+
+/// The places one level down with their month.
+async fn children(app: &App, s: KpiScope, m: Month) -> AppResult<Vec<KpiChild>> {
+    let ms = [m.to_string()];
+    let values = |x: &KpiSums| Kpi::ALL.iter().map(|k| k.value(x)).collect();
+    if let KpiScope::Rep(rep) = s {
+        let rows = repo::retailer_months(&app.db, Some(rep), None, &ms).await?;
+        let retailers = store::repo::retailer::of_rep(&app.db, rep).await?;
+        let mut out: Vec<KpiChild> = retailers
+            .into_iter()
+            .map(|r| {
+                let sums = sums_of(rows.iter().find(|x| x.place == r.id), 1, None);
+                KpiChild {
+                    scope: KpiScope::Retailer(r.id).key(),
+                    label: format!("{}（{}）", r.name, r.customer_code),
+                    values: values(&sums),
+                    sums,
+                }
+            })
+            .collect();
+        out.sort_by_key(|c| std::cmp::Reverse(c.sums.qty));
+        return Ok(out);
+    }
+    let Some(place) = s.child_place() else {
+        return Ok(Vec::new());
+    };
+    let rows = repo::place_months(&app.db, s.ids(), place, &ms).await?;
+    let active: HashMap<i64, i64> = repo::active_by_place(&app.db, s.ids(), place)
+        .await?
+        .into_iter()
+        .collect();
+    let mut ids: Vec<i64> = active.keys().copied().collect();
+    for r in &rows {
+        if !ids.contains(&r.place) {
+            ids.push(r.place);
+        }
+    }
+    ids.sort_unstable();
+    let mut out = Vec::new();
+    for id in ids.into_iter().filter(|i| *i != 0) {
+        let child = match place {
+            Place::County => KpiScope::County(id),
+            Place::Area => KpiScope::Area(id),
+            _ => KpiScope::Rep(id),
+        };
+        let acc = accuracy_of(app, child, m).await?;
+        let sums = sums_of(
+            rows.iter().find(|r| r.place == id),
+            active.get(&id).copied().unwrap_or(0),
+            acc,
+        );
+        out.push(KpiChild {
+            scope: child.key(),
+            label: label(app, child).await?,
+            values: values(&sums),
+            sums,
+        });
+    }
+    Ok(out)
+}

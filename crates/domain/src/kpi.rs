@@ -1,0 +1,147 @@
+//! 精益营销 KPIs of a scope and month (domain.md §6, targets §10), computed from additive monthly
+//! sums ([`KpiSums`]) that the roll-ups hold for any scope: the KPI page, its drill-down, its
+//! export and the tests read the same formulas from here.
+use crate::code_enum;
+use crate::config::KpiTargets;
+use crate::money::CARTONS_PER_CASE;
+use serde::Serialize;
+
+code_enum!(
+    /// The KPIs shown against their targets (§6).
+    Kpi, "指标" {
+        KeyBrandShare => ("KEY_BRAND_SHARE", "重点品牌销售比重"),
+        ForecastAccuracy => ("FORECAST_ACCURACY", "需求预测准确率"),
+        OrderFill => ("ORDER_FILL", "订单满足率"),
+        Coverage => ("COVERAGE", "市场覆盖率"),
+        Class12Share => ("CLASS12_SHARE", "一二类烟占比"),
+        AvgPrice => ("AVG_PRICE", "条均价"),
+        RevenuePerCase => ("REVENUE_PER_CASE", "单箱批发销售额"),
+        Volume => ("VOLUME", "销量"),
+    }
+);
+
+/// The additive figures of a scope's month the KPIs are ratios of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct KpiSums {
+    /// Σ supplied (actual purchases), 条.
+    pub qty: i64,
+    /// Σ amount, fen.
+    pub amount_fen: i64,
+    /// Σ demanded (需求量), 条.
+    pub demanded: i64,
+    /// Σ supplied of key-brand SKUs, 条.
+    pub key_qty: i64,
+    /// Σ supplied of price classes 1 and 2, 条.
+    pub class12_qty: i64,
+    /// Retailers that bought in the month.
+    pub buyers: i64,
+    /// Active retailers of the scope.
+    pub active: i64,
+    /// Weighted forecast accuracy of the month (§5.2), when its forecasts were closed.
+    pub accuracy: Option<f64>,
+}
+
+impl Kpi {
+    /// The formula in words (shown on demand).
+    pub fn formula(self) -> &'static str {
+        match self {
+            Kpi::KeyBrandShare => "重点品牌购进量 ÷ 全部购进量（条）× 100%",
+            Kpi::ForecastAccuracy => "1 − Σ|实际需求 − 预测| ÷ Σ实际需求（加权，§5.2）",
+            Kpi::OrderFill => "Σ实际购进量 ÷ Σ需求量 × 100%",
+            Kpi::Coverage => "本月有购进的客户数 ÷ 在册客户数 × 100%",
+            Kpi::Class12Share => "一类、二类烟购进量 ÷ 全部购进量（条）× 100%",
+            Kpi::AvgPrice => "批发金额（元）÷ 购进量（条）",
+            Kpi::RevenuePerCase => "批发金额（元）÷ 购进量（箱，1 箱 = 250 条）",
+            Kpi::Volume => "Σ实际购进量（条）",
+        }
+    }
+
+    /// The unit of the value.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Kpi::AvgPrice => "元/条",
+            Kpi::RevenuePerCase => "元/箱",
+            Kpi::Volume => "条",
+            _ => "%",
+        }
+    }
+
+    /// The policy's target (a floor), where §6/§10 set one; the others are judged against the
+    /// same month last year.
+    pub fn target(self, t: &KpiTargets) -> Option<f64> {
+        match self {
+            Kpi::KeyBrandShare => Some(t.key_brand_share_pct),
+            Kpi::ForecastAccuracy => Some(t.forecast_accuracy_pct),
+            _ => None,
+        }
+    }
+
+    /// The value of a month's sums; `None` where the month has nothing to divide by.
+    pub fn value(self, s: &KpiSums) -> Option<f64> {
+        let pct = |n: i64, d: i64| (d > 0).then(|| n as f64 * 100.0 / d as f64);
+        match self {
+            Kpi::KeyBrandShare => pct(s.key_qty, s.qty),
+            Kpi::ForecastAccuracy => s.accuracy.map(|a| a * 100.0),
+            Kpi::OrderFill => pct(s.qty, s.demanded),
+            Kpi::Coverage => pct(s.buyers, s.active),
+            Kpi::Class12Share => pct(s.class12_qty, s.qty),
+            Kpi::AvgPrice => (s.qty > 0).then(|| s.amount_fen as f64 / 100.0 / s.qty as f64),
+            Kpi::RevenuePerCase => (s.qty > 0)
+                .then(|| s.amount_fen as f64 / 100.0 / (s.qty as f64 / CARTONS_PER_CASE as f64)),
+            Kpi::Volume => (s.qty > 0 || s.active > 0).then_some(s.qty as f64),
+        }
+    }
+
+    /// Whether a value is good: at or above the target where there is one, else not below the
+    /// same month last year (`None` when neither can be judged).
+    pub fn good(self, value: Option<f64>, last_year: Option<f64>, t: &KpiTargets) -> Option<bool> {
+        let v = value?;
+        match self.target(t) {
+            Some(target) => Some(v >= target),
+            None => last_year.map(|ly| v >= ly),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_on_one_month() {
+        // 1,000 条 for 120,000 元 (12,000,000 fen), 900 of key brands, 300 of classes 1–2,
+        // demand 1,250, 80 of 100 retailers bought, accuracy 0.93.
+        let s = KpiSums {
+            qty: 1_000,
+            amount_fen: 12_000_000,
+            demanded: 1_250,
+            key_qty: 900,
+            class12_qty: 300,
+            buyers: 80,
+            active: 100,
+            accuracy: Some(0.93),
+        };
+        assert_eq!(Kpi::KeyBrandShare.value(&s), Some(90.0));
+        assert_eq!(Kpi::OrderFill.value(&s), Some(80.0));
+        assert_eq!(Kpi::Coverage.value(&s), Some(80.0));
+        assert_eq!(Kpi::Class12Share.value(&s), Some(30.0));
+        assert_eq!(Kpi::AvgPrice.value(&s), Some(120.0));
+        // 条均价 = 单箱 / 250 (§6).
+        assert_eq!(Kpi::RevenuePerCase.value(&s), Some(30_000.0));
+        assert!((Kpi::ForecastAccuracy.value(&s).unwrap() - 93.0).abs() < 1e-9);
+        let t = KpiTargets::default();
+        // 90 % ≥ 89.5 % target; 93 % < 95 %.
+        assert_eq!(Kpi::KeyBrandShare.good(Some(90.0), None, &t), Some(true));
+        assert_eq!(
+            Kpi::ForecastAccuracy.good(Some(93.0), None, &t),
+            Some(false)
+        );
+        // No target: against last year.
+        assert_eq!(Kpi::AvgPrice.good(Some(120.0), Some(118.0), &t), Some(true));
+        assert_eq!(Kpi::AvgPrice.good(Some(120.0), None, &t), None);
+        // Nothing bought: no ratio.
+        let empty = KpiSums::default();
+        assert_eq!(Kpi::KeyBrandShare.value(&empty), None);
+        assert_eq!(Kpi::Volume.value(&empty), None);
+    }
+}

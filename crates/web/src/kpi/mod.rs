@@ -1,0 +1,19 @@
+//! 精益营销 KPIs (domain.md §6, §10): the page `/kpi` (each KPI against its target with its
+//! 13-month trend, the drill-down, the formulas, the Excel export) and the API `/api/v1/kpi`;
+//! the figures and who sees which scope live in `app::kpi`.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+
+use serde::Deserialize;
+
+/// The scope and month asked for.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct KpiParams {
+    /// `company`, `county:ID`, `area:ID`, `rep:ID` or `retailer:ID` (default: the person's own).
+    pub scope: Option<String>,
+    /// 月份 YYYY-MM (default: the last complete month).
+    #[param(value_type = Option<String>)]
+    pub month: Option<domain::Month>,
+}
