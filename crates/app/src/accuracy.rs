@@ -410,26 +410,6 @@ pub async fn refresh(app: &App, target: Month) -> AppResult<()> {
     Ok(())
 }
 
-/// The weighted accuracy `1 − Σ|A − F| / ΣA` of a scope's closed month from the roll-up
-/// (§5.2), `None` when the month has no roll-up (not closed, or no forecasts) or no demand.
-pub async fn weighted_of(app: &App, scope: ScopeIds, m: Month) -> AppResult<Option<f64>> {
-    let none = AccDims {
-        area: false,
-        rep: false,
-        product: false,
-        method: false,
-    };
-    let Some((cells, _)) =
-        store::repo::accuracy::month(&app.db, scope, &m.to_string(), none).await?
-    else {
-        return Ok(None);
-    };
-    let (err, actual) = cells
-        .iter()
-        .fold((0i64, 0i64), |(e, a), c| (e + c.abs_err, a + c.actual));
-    Ok((actual > 0).then(|| 1.0 - err as f64 / actual as f64))
-}
-
 /// Write the roll-ups of the months with forecasts that ended before today and have none.
 pub async fn refresh_missing(app: &App) -> AppResult<usize> {
     let this = Month::of(app.clock.today()).to_string();

@@ -189,13 +189,20 @@ fn sums_of(row: Option<&PlaceMonth>, active: i64, accuracy: Option<f64>) -> KpiS
     }
 }
 
-/// The weighted forecast accuracy of a scope's month from the accuracy roll-up, when the month
-/// was closed with forecasts (§5.2).
-async fn accuracy_of(app: &App, s: KpiScope, m: Month) -> AppResult<Option<f64>> {
+/// The weighted forecast accuracy `1 − Σ|A − F| / ΣA` (§5.2) per (place, month) of a scope's
+/// closed months, from the accuracy roll-up.
+async fn accuracy_of(
+    app: &App, s: KpiScope, place: Place, months: &[String],
+) -> AppResult<HashMap<(i64, String), f64>> {
     if matches!(s, KpiScope::Retailer(_)) {
-        return Ok(None);
+        return Ok(HashMap::new());
     }
-    crate::accuracy::weighted_of(app, s.ids(), m).await
+    Ok(repo::accuracy_months(&app.db, s.ids(), place, months)
+        .await?
+        .into_iter()
+        .filter(|(_, _, _, actual)| *actual > 0)
+        .map(|(p, m, err, actual)| ((p, m), 1.0 - err as f64 / actual as f64))
+        .collect())
 }
 
 /// One scope's months.
@@ -215,12 +222,17 @@ async fn months_of(app: &App, s: KpiScope, months: &[Month]) -> AppResult<Vec<Kp
             (rows, active)
         }
     };
-    let mut out = Vec::with_capacity(months.len());
-    for (m, ms) in months.iter().zip(&ms) {
-        let acc = accuracy_of(app, s, *m).await?;
-        out.push(sums_of(rows.iter().find(|r| &r.month == ms), active, acc));
-    }
-    Ok(out)
+    let acc = accuracy_of(app, s, Place::Company, &ms).await?;
+    Ok(ms
+        .iter()
+        .map(|m| {
+            sums_of(
+                rows.iter().find(|r| &r.month == m),
+                active,
+                acc.get(&(0, m.clone())).copied(),
+            )
+        })
+        .collect())
 }
 
 /// A KPI of the scope's month: value, last year's, the target and the verdict, the trend.
@@ -263,6 +275,8 @@ pub struct KpiView {
     pub children: Vec<KpiChild>,
     /// The KPI names in column order.
     pub columns: Vec<(&'static str, &'static str)>,
+    /// 标杆终端 per rep of the scope against the target (§10; a rep's or an area's scope).
+    pub benchmarks: Vec<crate::benchmark::RepCount>,
 }
 
 /// The KPIs of `scope` (default: the person's own) in month `m` (default: the last complete).
@@ -342,6 +356,12 @@ pub async fn page(
         },
         children,
         columns: Kpi::ALL.iter().map(|k| (k.code(), k.zh())).collect(),
+        benchmarks: match s {
+            KpiScope::Rep(_) | KpiScope::Area(_) => {
+                crate::benchmark::rep_counts(app, s.ids()).await?
+            }
+            _ => Vec::new(),
+        },
     })
 }
 
@@ -371,6 +391,7 @@ async fn children(app: &App, s: KpiScope, m: Month) -> AppResult<Vec<KpiChild>> 
         return Ok(Vec::new());
     };
     let rows = repo::place_months(&app.db, s.ids(), place, &ms).await?;
+    let acc = accuracy_of(app, s, place, &ms).await?;
     let active: HashMap<i64, i64> = repo::active_by_place(&app.db, s.ids(), place)
         .await?
         .into_iter()
@@ -389,11 +410,10 @@ async fn children(app: &App, s: KpiScope, m: Month) -> AppResult<Vec<KpiChild>> 
             Place::Area => KpiScope::Area(id),
             _ => KpiScope::Rep(id),
         };
-        let acc = accuracy_of(app, child, m).await?;
         let sums = sums_of(
             rows.iter().find(|r| r.place == id),
             active.get(&id).copied().unwrap_or(0),
-            acc,
+            acc.get(&(id, ms[0].clone())).copied(),
         );
         out.push(KpiChild {
             scope: child.key(),

@@ -7,6 +7,7 @@ pub mod access;
 pub mod accuracy;
 pub mod auth;
 pub mod balancing;
+pub mod benchmark;
 pub mod bootstrap;
 pub mod cache;
 pub mod clock;

@@ -244,6 +244,53 @@ impl Default for AllocationPolicy {
     }
 }
 
+/// 标杆终端 (§10): how many a rep keeps and the rubric they are scored on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BenchmarkPolicy {
+    /// An urban territory's target and most (3–4).
+    pub urban_target: u32,
+    pub urban_max: u32,
+    /// A rural territory's (1–2).
+    pub rural_target: u32,
+    pub rural_max: u32,
+    /// The score sheet: items with their maximum points.
+    pub rubric: Vec<RubricItem>,
+}
+
+/// One item of the benchmark terminals' score sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RubricItem {
+    pub code: String,
+    pub name: String,
+    pub max: i64,
+}
+
+impl Default for BenchmarkPolicy {
+    fn default() -> Self {
+        let item = |code: &str, name: &str, max| RubricItem {
+            code: code.into(),
+            name: name.into(),
+            max,
+        };
+        Self {
+            urban_target: 3,
+            urban_max: 4,
+            rural_target: 1,
+            rural_max: 2,
+            rubric: vec![
+                item("APPEARANCE", "店容店貌", 15),
+                item("DISPLAY", "卷烟陈列", 20),
+                item("PRICE_TAGS", "明码标价", 15),
+                item("PRICE_COMPLIANCE", "价格执行", 15),
+                item("LEDGER", "进销存台账", 15),
+                item("INTEGRITY", "诚信经营", 10),
+                item("SERVICE", "消费者服务", 10),
+            ],
+        }
+    }
+}
+
 /// The whole policy; each field is one configuration row.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -258,6 +305,7 @@ pub struct Policy {
     pub allocation: AllocationPolicy,
     pub limits: InputLimits,
     pub signin: SignInPolicy,
+    pub benchmark: BenchmarkPolicy,
 }
 
 /// Configuration keys and their Chinese descriptions, in display order.
@@ -272,6 +320,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("allocation", "货源投放与紧俏规格档位限量"),
     ("limits", "录入数值与文字上限"),
     ("signin", "登录安全（失败锁定、密码长度）"),
+    ("benchmark", "标杆终端（数量与评分细则）"),
 ];
 
 impl Policy {

@@ -4,6 +4,7 @@
 //! `IsoWeek`, `Tier`, `Cartons`, `Fen`); everything inside takes valid types.
 #![forbid(unsafe_code)]
 
+pub mod benchmark;
 pub mod calendar;
 mod code_enum;
 pub mod config;

@@ -34,6 +34,7 @@ pub async fn rebuild(db: &Db) -> Result<()> {
         "DELETE FROM sales_day".into(),
         "DELETE FROM sales_listing".into(),
         "DELETE FROM sales_group_month".into(),
+        "DELETE FROM kpi_cell".into(),
         // Accuracy reads the months' demand: every month's accuracy roll-up is written anew.
         "DELETE FROM accuracy_month".into(),
         "INSERT INTO sales_cell (month, county_id, area_id, account_manager_id, product_id, demanded_qty, ordered_qty, \
@@ -59,6 +60,23 @@ pub async fn rebuild(db: &Db) -> Result<()> {
          GROUP BY o.order_date, r.county_id, r.area_id, r.account_manager_id"
             .into(),
     ];
+    // The KPIs' sums per cell (after sales_cell and retailer_month_total): two rows per cell and
+    // month, each carrying its own columns and zeros in the other's.
+    stmts.push(
+        "INSERT INTO kpi_cell (month, county_id, area_id, account_manager_id, qty, amount_fen, demanded_qty, key_qty, class12_qty, buyers) \
+         SELECT t.month, r.county_id, r.area_id, r.account_manager_id, SUM(t.supplied_qty), SUM(t.amount_fen), SUM(t.demanded_qty), 0, 0, \
+         SUM(CASE WHEN t.supplied_qty > 0 THEN 1 ELSE 0 END) \
+         FROM retailer_month_total t JOIN retailer r ON r.id = t.retailer_id GROUP BY t.month, r.county_id, r.area_id, r.account_manager_id"
+            .into(),
+    );
+    stmts.push(
+        "INSERT INTO kpi_cell (month, county_id, area_id, account_manager_id, qty, amount_fen, demanded_qty, key_qty, class12_qty, buyers) \
+         SELECT c.month, c.county_id, c.area_id, c.account_manager_id, 0, 0, 0, \
+         SUM(CASE WHEN p.is_key_brand THEN c.supplied_qty ELSE 0 END), \
+         SUM(CASE WHEN p.price_class IN ('CLASS_1', 'CLASS_2') THEN c.supplied_qty ELSE 0 END), 0 \
+         FROM sales_cell c JOIN product p ON p.id = c.product_id GROUP BY c.month, c.county_id, c.area_id, c.account_manager_id"
+            .into(),
+    );
     for (dim, key) in REACH_DIMS {
         // PostgreSQL refuses a constant in GROUP BY: the total groups by cell alone.
         let group = if dim == "TOTAL" {
@@ -103,7 +121,7 @@ pub const LISTING_MONTHS: usize = 13;
 /// migration 0008, or before 0012 added `sales_group_month`); a no-op otherwise.
 pub async fn ensure(db: &Db) -> Result<()> {
     let q = "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM sales_month) AND (NOT EXISTS (SELECT 1 FROM sales_cell) \
-             OR NOT EXISTS (SELECT 1 FROM sales_group_month)) THEN 1 ELSE 0 END AS BIGINT)";
+             OR NOT EXISTS (SELECT 1 FROM sales_group_month) OR NOT EXISTS (SELECT 1 FROM kpi_cell)) THEN 1 ELSE 0 END AS BIGINT)";
     let stale: i64 = on_db!(db, p => sqlx::query_scalar(q).fetch_one(p).await)?;
     if stale == 1 {
         rebuild(db).await?;

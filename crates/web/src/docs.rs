@@ -38,6 +38,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "inbox", description = "沟通绿色通道待办"),
         (name = "rollup", description = "周报汇总与月度总结"),
         (name = "cultivation", description = "品牌培育任务（落到客户经理一张纸）"),
+        (name = "benchmarks", description = "标杆终端：设立、评分、驻店服务日、与同类客户对比"),
         (name = "kpi", description = "精益营销指标：目标、趋势、下钻、导出"),
         (name = "warnings", description = "135 系统四类预警：客户、千条户、品牌、市场；确认、整改措施、关闭"),
     )

@@ -8,6 +8,7 @@ mod account;
 mod assets;
 mod auth;
 mod balance;
+mod benchmarks;
 mod chart;
 mod cultivation;
 mod cycle;

@@ -51,6 +51,9 @@ impl Chrome {
             Role::MarketingDirector | Role::MonopolyOfficer => m.push(("/inbox", "待办", "inbox")),
         }
         m.push(("/kpi", "指标", "kpi"));
+        if !matches!(self.role, Role::MonopolyOfficer | Role::BrandManager) {
+            m.push(("/benchmarks", "标杆终端", "benchmarks"));
+        }
         if self.role != Role::MonopolyOfficer {
             m.push(("/warnings", "预警", "warnings"));
         }

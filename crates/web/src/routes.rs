@@ -4,8 +4,8 @@
 //! router. Handlers live in `<area>/pages.rs` and `<area>/api.rs`.
 use crate::{AppState, account, assets, auth, docs, page};
 use crate::{
-    balance, cultivation, cycle, feedback, forecasts, home, inbox, kpi, meeting, method135,
-    warnings,
+    balance, benchmarks, cultivation, cycle, feedback, forecasts, home, inbox, kpi, meeting,
+    method135, warnings,
 };
 use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
@@ -220,6 +220,25 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .route("/cultivation/{id}/close", post(cultivation::pages::close))
                 .routes(routes!(cultivation::api::list, cultivation::api::create))
                 .routes(routes!(cultivation::api::close)),
+        ))
+        .merge(area(
+            "benchmarks",
+            OpenApiRouter::new()
+                .route(
+                    "/benchmarks",
+                    get(benchmarks::pages::page).post(benchmarks::pages::designate),
+                )
+                .route("/benchmarks/{id}/remove", post(benchmarks::pages::remove))
+                .route("/benchmarks/{id}/scores", post(benchmarks::pages::score))
+                .route(
+                    "/benchmarks/{id}/in-store-days",
+                    post(benchmarks::pages::in_store_day),
+                )
+                .routes(routes!(benchmarks::api::list, benchmarks::api::designate))
+                .routes(routes!(benchmarks::api::detail))
+                .routes(routes!(benchmarks::api::remove))
+                .routes(routes!(benchmarks::api::score))
+                .routes(routes!(benchmarks::api::in_store_day)),
         ))
         .merge(area(
             "kpi",

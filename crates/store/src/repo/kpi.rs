@@ -44,42 +44,49 @@ const SUMS: &str = "CAST(COALESCE(SUM(r.supplied_qty), 0) AS BIGINT) AS qty, \
      CAST(COALESCE(SUM(CASE WHEN p.is_key_brand = TRUE THEN r.supplied_qty ELSE 0 END), 0) AS BIGINT) AS key_qty, \
      CAST(COALESCE(SUM(CASE WHEN p.price_class IN ('CLASS_1', 'CLASS_2') THEN r.supplied_qty ELSE 0 END), 0) AS BIGINT) AS class12_qty";
 
-/// A scope's months grouped by `place`, from the roll-ups (buyers from `sales_reach`).
+/// Months as an SQL list of literals (checked `YYYY-MM` strings only).
+fn month_list(months: &[String]) -> String {
+    let ok: Vec<String> = months
+        .iter()
+        .filter(|m| domain::Month::parse(m).is_ok())
+        .map(|m| format!("'{m}'"))
+        .collect();
+    if ok.is_empty() {
+        "(NULL)".into()
+    } else {
+        format!("({})", ok.join(", "))
+    }
+}
+
+/// A scope's months grouped by `place`, from the roll-up `kpi_cell` in one query.
 pub async fn place_months(
     db: &Db, scope: ScopeIds, place: Place, months: &[String],
 ) -> Result<Vec<PlaceMonth>> {
     let (s, k) = (scope.sql(), place.sql());
-    let mut out = Vec::new();
-    for m in months {
-        let q = format!(
-            "SELECT {k} AS place, r.month, {SUMS}, CAST(0 AS BIGINT) AS buyers \
-             FROM sales_cell r JOIN product p ON p.id = r.product_id WHERE {s} AND r.month = $4 GROUP BY {k}, r.month"
-        );
-        let mut rows = on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q)
-            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(c).await)?;
-        let q = format!(
-            "SELECT {k}, CAST(COALESCE(SUM(r.retailers), 0) AS BIGINT) FROM sales_reach r \
-             WHERE {s} AND r.month = $4 AND r.dim = 'TOTAL' GROUP BY {k}"
-        );
-        let buyers: Vec<(i64, i64)> = on_db!(db, c => sqlx::query_as(&q)
-            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(c).await)?;
-        // Demand from every retailer's month: `sales_cell` keeps lines with a purchase only, and
-        // demand that got nothing is what order fill must count.
-        let q = format!(
-            "SELECT {k}, CAST(COALESCE(SUM(t.demanded_qty), 0) AS BIGINT) FROM retailer_month_total t \
-             JOIN retailer r ON r.id = t.retailer_id WHERE {s} AND t.month = $4 GROUP BY {k}"
-        );
-        let demanded: Vec<(i64, i64)> = on_db!(db, c => sqlx::query_as(&q)
-            .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(m).fetch_all(c).await)?;
-        for r in rows.iter_mut() {
-            let of =
-                |v: &[(i64, i64)]| v.iter().find(|(p, _)| *p == r.place).map_or(0, |(_, n)| *n);
-            r.buyers = of(&buyers);
-            r.demanded = of(&demanded);
-        }
-        out.extend(rows);
-    }
-    Ok(out)
+    let q = format!(
+        "SELECT {k} AS place, r.month, CAST(SUM(r.qty) AS BIGINT) AS qty, CAST(SUM(r.amount_fen) AS BIGINT) AS amount_fen, \
+         CAST(SUM(r.demanded_qty) AS BIGINT) AS demanded, CAST(SUM(r.key_qty) AS BIGINT) AS key_qty, \
+         CAST(SUM(r.class12_qty) AS BIGINT) AS class12_qty, CAST(SUM(r.buyers) AS BIGINT) AS buyers \
+         FROM kpi_cell r WHERE {s} AND r.month IN {} GROUP BY {k}, r.month",
+        month_list(months)
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(c).await)?)
+}
+
+/// Σ|A − F| and ΣA of a scope's closed months (those with an accuracy roll-up) grouped by
+/// `place`: (place, month, abs_err, actual).
+pub async fn accuracy_months(
+    db: &Db, scope: ScopeIds, place: Place, months: &[String],
+) -> Result<Vec<(i64, String, i64, i64)>> {
+    let (s, k) = (scope.sql(), place.sql());
+    let q = format!(
+        "SELECT {k}, r.month, CAST(SUM(r.abs_err) AS BIGINT), CAST(SUM(r.actual) AS BIGINT) FROM accuracy_cell r \
+         WHERE {s} AND r.month IN {} AND r.month IN (SELECT month FROM accuracy_month) GROUP BY {k}, r.month",
+        month_list(months)
+    );
+    Ok(on_db!(db, c => sqlx::query_as(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(c).await)?)
 }
 
 /// Retailers in business of a scope per place.

@@ -4,6 +4,7 @@
 //! (`$1` rep, `$2` area, `$3` county) through [`ScopeIds::sql`]; `None` means "not restricted
 //! on that level".
 pub mod accuracy;
+pub mod benchmark;
 pub mod config;
 pub mod cultivation;
 pub mod forecasts;

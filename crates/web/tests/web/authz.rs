@@ -104,6 +104,14 @@ const MATRIX: &[Row] = &[
     row("POST", "/api/v1/cultivation-tasks", "nnyynny"),
     row("POST", "/api/v1/cultivation-tasks/{id}/close", "nnyynny"),
     row("GET", "/api/v1/kpi", "yyyyyyy"),
+    // Benchmark terminal 1 of the test city: designated in the test's set-up by no one, so
+    // 404 for whoever may act (taken up), 403 for a role that may not.
+    row("GET", "/api/v1/benchmarks", "yyyyyyy"),
+    row("POST", "/api/v1/benchmarks", "ynnnnnn"),
+    row("GET", "/api/v1/benchmarks/{id}", "yyyyyyy"),
+    row("POST", "/api/v1/benchmarks/{id}/remove", "yynnnnn"),
+    row("POST", "/api/v1/benchmarks/{id}/scores", "yyyyyyy"),
+    row("POST", "/api/v1/benchmarks/{id}/in-store-days", "yyyyyyy"),
     // Warning 1 of the test city: someone's; a person who does not see it gets 404 (taken up).
     row("GET", "/api/v1/warnings", "yyyyyny"),
     row("GET", "/api/v1/warnings/{id}", "yyyyyny"),
@@ -163,6 +171,12 @@ impl Sample {
             ("POST", "/api/v1/green/{id}") => json!({"status": "RECEIVED"}),
             ("POST", "/api/v1/visits") => json!({"retailer_code": self.retailer}),
             ("POST", "/api/v1/visits/{id}/checkout") => json!({}),
+            ("POST", "/api/v1/benchmarks") => {
+                json!({"customer_code": self.retailer, "reason": "客流大"})
+            }
+            ("POST", "/api/v1/benchmarks/{id}/remove") => json!({"reason": "停业"}),
+            ("POST", "/api/v1/benchmarks/{id}/scores") => json!({"items": {}}),
+            ("POST", "/api/v1/benchmarks/{id}/in-store-days") => json!({"findings": "陈列"}),
             ("POST", "/api/v1/warnings/{id}/steps") => json!({"action": "ACKNOWLEDGE"}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})

@@ -9,6 +9,7 @@ mod harness;
 mod account;
 mod auth;
 mod authz;
+mod benchmarks;
 mod cultivation;
 mod cycle;
 mod feedback;
