@@ -475,38 +475,26 @@ pub struct WarningList {
 pub async fn list(app: &App, user: &CurrentUser, q: &ListQuery) -> AppResult<WarningList> {
     let mut f = require_filter(app, user).await?;
     let months = repo::detected_months(&app.db).await?;
-    let trim = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let month = match trim(&q.month) {
-        Some(m) => Some(
-            Month::parse(&m)
-                .map_err(|e| AppError::invalid("month", e.message))?
-                .to_string(),
-        ),
-        None => months.first().cloned(),
-    };
-    let kind = match trim(&q.kind) {
-        Some(k) => Some(
-            WarningKind::parse(&k)
-                .map_err(|e| AppError::invalid("kind", e.message))?
-                .code()
-                .to_string(),
-        ),
-        None => None,
-    };
-    let status = match trim(&q.status) {
-        Some(s) => Some(
-            WarningStatus::parse(&s)
-                .map_err(|e| AppError::invalid("status", e.message))?
-                .code()
-                .to_string(),
-        ),
-        None => None,
-    };
+    // An optional filter: trimmed, empty = none, else parsed to its stored code (or refused by name).
+    fn field<T>(
+        field: &str, v: &Option<String>, parse: impl Fn(&str) -> Result<T, domain::ParseError>,
+        code: impl Fn(T) -> String,
+    ) -> AppResult<Option<String>> {
+        match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Ok(Some(code(
+                parse(s).map_err(|e| AppError::invalid(field, e.message))?,
+            ))),
+            None => Ok(None),
+        }
+    }
+    let month = field("month", &q.month, Month::parse, |m| m.to_string())?
+        .or_else(|| months.first().cloned());
+    let kind = field("kind", &q.kind, WarningKind::parse, |k| {
+        k.code().to_string()
+    })?;
+    let status = field("status", &q.status, WarningStatus::parse, |s| {
+        s.code().to_string()
+    })?;
     let page = q.page.unwrap_or(1);
     if !(1..=10_000).contains(&page) {
         return Err(AppError::invalid("page", "页码应在 1–10000 之间"));

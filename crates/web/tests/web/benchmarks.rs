@@ -6,16 +6,6 @@ use crate::harness::*;
 
 const API: &str = "/api/v1/benchmarks";
 
-async fn exec(t: &TestApp, sql: &str, binds: &[i64]) {
-    store::on_db!(t.db(), p => {
-        let mut q = sqlx::query(sql);
-        for b in binds {
-            q = q.bind(*b);
-        }
-        q.execute(p).await.expect("exec");
-    });
-}
-
 /// The rep's retailer codes: five made modern terminals, one left as it is.
 async fn setup(t: &TestApp, rep: &str) -> (Vec<String>, String) {
     let id = t.staff_id(rep).await;
@@ -26,8 +16,7 @@ async fn setup(t: &TestApp, rep: &str) -> (Vec<String>, String) {
         store::on_db!(t.db(), p => sqlx::query("UPDATE retailer SET terminal_level = 'MODERN' WHERE customer_code = $1")
             .bind(c).execute(p).await.map(|_| ()).expect("modern"));
     }
-    exec(
-        t,
+    t.exec(
         "UPDATE retailer SET terminal_level = 'NORMAL' WHERE customer_code = (SELECT MAX(customer_code) FROM retailer WHERE account_manager_id = $1 AND customer_code IN (SELECT customer_code FROM retailer WHERE account_manager_id = $1 ORDER BY customer_code LIMIT 6))",
         &[id],
     )

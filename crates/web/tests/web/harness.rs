@@ -658,6 +658,17 @@ impl TestApp {
         })
     }
 
+    /// Run one SQL statement with integer binds (to construct a case's data).
+    pub async fn exec(&self, sql: &str, binds: &[i64]) {
+        store::on_db!(self.db(), p => {
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.execute(p).await.expect("exec");
+        });
+    }
+
     /// Run one SQL text scalar with one integer bind.
     pub async fn scalar_text(&self, sql: &str, bind: i64) -> String {
         store::on_db!(self.db(), p => sqlx::query_scalar::<_, String>(sql).bind(bind).fetch_one(p).await.expect("scalar"))

@@ -41,16 +41,6 @@ async fn two_areas(t: &TestApp) -> (i64, i64) {
     (a1, a2)
 }
 
-async fn exec(t: &TestApp, sql: &str, binds: &[i64]) {
-    store::on_db!(t.db(), p => {
-        let mut q = sqlx::query(sql);
-        for b in binds {
-            q = q.bind(*b);
-        }
-        q.execute(p).await.expect("exec");
-    });
-}
-
 /// Change the test city's purchases of `M` so that each kind of warning has a known case, rebuild
 /// the roll-ups (as an order import does), then have the center re-detect the month.
 async fn construct(t: &TestApp) -> Case {
@@ -76,16 +66,14 @@ async fn construct(t: &TestApp) -> Case {
     let dropped = t.scalar_i64(both, &[rep_id, big]).await;
     let code = "SELECT customer_code FROM retailer WHERE id = $1";
     // 千条户: 5,000 条 more of one SKU.
-    exec(
-        t,
+    t.exec(
         "UPDATE sales_month SET supplied_qty = supplied_qty + 5000 WHERE retailer_id = $1 AND month = '2026-10' \
          AND product_id = (SELECT MIN(product_id) FROM sales_month WHERE retailer_id = $1 AND month = '2026-10' AND supplied_qty > 0)",
         &[big],
     )
     .await;
     // Customer warning: nothing bought this month.
-    exec(
-        t,
+    t.exec(
         "UPDATE sales_month SET supplied_qty = 0, amount_fen = 0 WHERE retailer_id = $1 AND month = '2026-10'",
         &[dropped],
     )
@@ -102,8 +90,7 @@ async fn construct(t: &TestApp) -> Case {
          AND retailer_id IN (SELECT id FROM retailer WHERE area_id = $2)")
         .bind(&brand).bind(brand_area).execute(p).await.map(|_| ()).expect("brand stops"));
     // Market warning: the second area's month halved (volume and amount).
-    exec(
-        t,
+    t.exec(
         "UPDATE sales_month SET supplied_qty = supplied_qty / 2, amount_fen = amount_fen / 2 WHERE month = '2026-10' \
          AND retailer_id IN (SELECT id FROM retailer WHERE area_id = $1)",
         &[market_area],
