@@ -44,7 +44,9 @@ pub struct BenchView {
     pub in_store_days: Vec<String>,
     /// An in-store day in the current month.
     pub in_store_this_month: bool,
-    pub compare: ClusterCompare,
+    /// Shown for a rep's and an area's terminals and on a terminal's own page (a county's or
+    /// the company's list shows the counts and scores).
+    pub compare: Option<ClusterCompare>,
 }
 
 /// A rep's count against the target.
@@ -133,7 +135,8 @@ pub async fn rep_counts(app: &App, scope: ScopeIds) -> AppResult<Vec<RepCount>> 
     Ok(out)
 }
 
-async fn view(app: &App, row: BenchRow) -> AppResult<BenchView> {
+/// The month of a terminal against its cluster.
+async fn compare(app: &App, row: &BenchRow) -> AppResult<ClusterCompare> {
     let month = crate::retailers::last_complete_month(app).await?;
     let ms = month.to_string();
     let own = store::repo::kpi::retailer_months(
@@ -148,13 +151,31 @@ async fn view(app: &App, row: BenchRow) -> AppResult<BenchView> {
     .unwrap_or_default();
     let (buyers, cq, ca, ck) =
         repo::cluster_month(&app.db, row.area_id, &row.business_format, &ms).await?;
-    let format_zh = BusinessFormat::parse(&row.business_format)
-        .map(|f| f.zh().to_string())
-        .unwrap_or_else(|_| row.business_format.clone());
+    let format_zh = format_zh(&row.business_format);
     let area = store::repo::staff::org_unit(&app.db, row.area_id)
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
+    Ok(ClusterCompare {
+        month: ms,
+        cluster: format!("{area}·{format_zh}"),
+        cluster_buyers: buyers,
+        qty: own.qty,
+        cluster_avg_qty: (buyers > 0).then(|| cq as f64 / buyers as f64),
+        key_share_pct: pct(own.key_qty, own.qty),
+        cluster_key_share_pct: pct(ck, cq),
+        avg_price: price(own.amount_fen, own.qty),
+        cluster_avg_price: price(ca, cq),
+    })
+}
+
+fn format_zh(code: &str) -> String {
+    BusinessFormat::parse(code)
+        .map(|f| f.zh().to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
+async fn view(app: &App, row: BenchRow, with_compare: bool) -> AppResult<BenchView> {
     let days = repo::in_store_days(&app.db, row.retailer_id, 12).await?;
     let this_month = domain::Month::of(app.clock.today());
     let in_store_days: Vec<String> = days
@@ -168,18 +189,12 @@ async fn view(app: &App, row: BenchRow) -> AppResult<BenchView> {
         scores: repo::scores(&app.db, row.id, 12).await?,
         in_store_days,
         in_store_this_month,
-        compare: ClusterCompare {
-            month: ms,
-            cluster: format!("{area}·{format_zh}"),
-            cluster_buyers: buyers,
-            qty: own.qty,
-            cluster_avg_qty: (buyers > 0).then(|| cq as f64 / buyers as f64),
-            key_share_pct: pct(own.key_qty, own.qty),
-            cluster_key_share_pct: pct(ck, cq),
-            avg_price: price(own.amount_fen, own.qty),
-            cluster_avg_price: price(ca, cq),
+        compare: if with_compare {
+            Some(compare(app, &row).await?)
+        } else {
+            None
         },
-        format_zh,
+        format_zh: format_zh(&row.business_format),
         row,
     })
 }
@@ -188,9 +203,10 @@ async fn view(app: &App, row: BenchRow) -> AppResult<BenchView> {
 pub async fn page(app: &App, user: &CurrentUser) -> AppResult<BenchPage> {
     let scope = Scope::of(&app.db, user).await?;
     let ids = scope.ids();
+    let with_compare = matches!(scope, Scope::Rep(_) | Scope::Area(_));
     let mut terminals = Vec::new();
     for row in repo::active(&app.db, ids).await? {
-        terminals.push(view(app, row).await?);
+        terminals.push(view(app, row, with_compare).await?);
     }
     let is_rep = user.role == Role::AccountManager;
     let policy = app.policy().await?;
@@ -227,7 +243,7 @@ async fn visible(app: &App, user: &CurrentUser, id: i64) -> AppResult<BenchRow> 
 /// One terminal with its history.
 pub async fn detail(app: &App, user: &CurrentUser, id: i64) -> AppResult<BenchView> {
     let row = visible(app, user, id).await?;
-    view(app, row).await
+    view(app, row, true).await
 }
 
 /// A designation as written.

@@ -105,13 +105,19 @@ pub async fn retailer_months(
     db: &Db, rep_id: Option<i64>, retailer_id: Option<i64>, months: &[String],
 ) -> Result<Vec<PlaceMonth>> {
     let sums = SUMS.replace("r.", "s.");
+    // Only the restriction given, as a plain comparison an index serves.
+    let cond = match (rep_id, retailer_id) {
+        (Some(_), Some(_)) => "t.account_manager_id = $1 AND t.id = $2",
+        (None, Some(_)) => "CAST($1 AS BIGINT) IS NULL AND t.id = $2",
+        (Some(_), None) => "t.account_manager_id = $1 AND CAST($2 AS BIGINT) IS NULL",
+        (None, None) => "CAST($1 AS BIGINT) IS NULL AND CAST($2 AS BIGINT) IS NULL",
+    };
     let mut out = Vec::new();
     for m in months {
         let q = format!(
             "SELECT t.id AS place, s.month, {sums}, CAST(COUNT(DISTINCT CASE WHEN s.supplied_qty > 0 THEN s.retailer_id END) AS BIGINT) AS buyers \
              FROM retailer t JOIN sales_month s ON s.retailer_id = t.id JOIN product p ON p.id = s.product_id \
-             WHERE (CAST($1 AS BIGINT) IS NULL OR t.account_manager_id = $1) AND (CAST($2 AS BIGINT) IS NULL OR t.id = $2) \
-             AND s.month = $3 GROUP BY t.id, s.month"
+             WHERE {cond} AND s.month = $3 GROUP BY t.id, s.month"
         );
         out.extend(on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q)
             .bind(rep_id).bind(retailer_id).bind(m).fetch_all(c).await)?);
