@@ -186,6 +186,8 @@ fn sums_of(row: Option<&PlaceMonth>, active: i64, accuracy: Option<f64>) -> KpiS
         buyers: r.buyers,
         active,
         accuracy,
+        demand_retailers: r.demand_retailers,
+        prev3_buyers: r.prev3_buyers,
     }
 }
 

@@ -13,6 +13,8 @@ code_enum!(
         ForecastAccuracy => ("FORECAST_ACCURACY", "需求预测准确率"),
         OrderFill => ("ORDER_FILL", "订单满足率"),
         Coverage => ("COVERAGE", "市场覆盖率"),
+        ActiveSelling => ("ACTIVE_SELLING", "客户动销率"),
+        DemandVigour => ("DEMAND_VIGOUR", "需求旺盛度"),
         Class12Share => ("CLASS12_SHARE", "一二类烟占比"),
         AvgPrice => ("AVG_PRICE", "条均价"),
         RevenuePerCase => ("REVENUE_PER_CASE", "单箱批发销售额"),
@@ -39,6 +41,10 @@ pub struct KpiSums {
     pub active: i64,
     /// Weighted forecast accuracy of the month (§5.2), when its forecasts were closed.
     pub accuracy: Option<f64>,
+    /// Retailers with a demand record (需求量 > 0) in the month.
+    pub demand_retailers: i64,
+    /// Retailers that bought in the three months before the month.
+    pub prev3_buyers: i64,
 }
 
 impl Kpi {
@@ -49,6 +55,12 @@ impl Kpi {
             Kpi::ForecastAccuracy => "1 − Σ|实际需求 − 预测| ÷ Σ实际需求（加权，§5.2）",
             Kpi::OrderFill => "Σ实际购进量 ÷ Σ需求量 × 100%",
             Kpi::Coverage => "本月有购进的客户数 ÷ 在册客户数 × 100%",
+            Kpi::ActiveSelling => {
+                "本月有购进的客户数 ÷ 前三个月有购进的客户数 × 100%（YC/T 455.3）"
+            }
+            Kpi::DemandVigour => {
+                "本月有需求记录的客户数 ÷ 前三个月有购进的客户数 × 100%（YC/T 455.3）"
+            }
             Kpi::Class12Share => "一类、二类烟购进量 ÷ 全部购进量（条）× 100%",
             Kpi::AvgPrice => "批发金额（元）÷ 购进量（条）",
             Kpi::RevenuePerCase => "批发金额（元）÷ 购进量（箱，1 箱 = 250 条）",
@@ -84,6 +96,8 @@ impl Kpi {
             Kpi::ForecastAccuracy => s.accuracy.map(|a| a * 100.0),
             Kpi::OrderFill => pct(s.qty, s.demanded),
             Kpi::Coverage => pct(s.buyers, s.active),
+            Kpi::ActiveSelling => pct(s.buyers, s.prev3_buyers),
+            Kpi::DemandVigour => pct(s.demand_retailers, s.prev3_buyers),
             Kpi::Class12Share => pct(s.class12_qty, s.qty),
             Kpi::AvgPrice => (s.qty > 0).then(|| s.amount_fen as f64 / 100.0 / s.qty as f64),
             Kpi::RevenuePerCase => (s.qty > 0)
@@ -120,10 +134,15 @@ mod tests {
             buyers: 80,
             active: 100,
             accuracy: Some(0.93),
+            demand_retailers: 90,
+            prev3_buyers: 95,
         };
         assert_eq!(Kpi::KeyBrandShare.value(&s), Some(90.0));
         assert_eq!(Kpi::OrderFill.value(&s), Some(80.0));
         assert_eq!(Kpi::Coverage.value(&s), Some(80.0));
+        // 80 of the 95 that bought in the three months before; 90 with a demand record.
+        assert!((Kpi::ActiveSelling.value(&s).unwrap() - 80.0 * 100.0 / 95.0).abs() < 1e-9);
+        assert!((Kpi::DemandVigour.value(&s).unwrap() - 90.0 * 100.0 / 95.0).abs() < 1e-9);
         assert_eq!(Kpi::Class12Share.value(&s), Some(30.0));
         assert_eq!(Kpi::AvgPrice.value(&s), Some(120.0));
         // 条均价 = 单箱 / 250 (§6).

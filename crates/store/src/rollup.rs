@@ -63,9 +63,10 @@ pub async fn rebuild(db: &Db) -> Result<()> {
     // The KPIs' sums per cell (after sales_cell and retailer_month_total): two rows per cell and
     // month, each carrying its own columns and zeros in the other's.
     stmts.push(
-        "INSERT INTO kpi_cell (month, county_id, area_id, account_manager_id, qty, amount_fen, demanded_qty, key_qty, class12_qty, buyers) \
+        "INSERT INTO kpi_cell (month, county_id, area_id, account_manager_id, qty, amount_fen, demanded_qty, key_qty, class12_qty, buyers, \
+         demand_retailers, prev3_buyers) \
          SELECT t.month, r.county_id, r.area_id, r.account_manager_id, SUM(t.supplied_qty), SUM(t.amount_fen), SUM(t.demanded_qty), 0, 0, \
-         SUM(CASE WHEN t.supplied_qty > 0 THEN 1 ELSE 0 END) \
+         SUM(CASE WHEN t.supplied_qty > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN t.demanded_qty > 0 THEN 1 ELSE 0 END), 0 \
          FROM retailer_month_total t JOIN retailer r ON r.id = t.retailer_id GROUP BY t.month, r.county_id, r.area_id, r.account_manager_id"
             .into(),
     );
@@ -110,6 +111,21 @@ pub async fn rebuild(db: &Db) -> Result<()> {
         };
         let from = month.plus(-2).to_string();
         on_tx!(&mut tx, c => sqlx::query(q).bind(m).bind(&from).execute(c).await.map(|_| ()))?;
+    }
+    // 动销率 and 需求旺盛度's denominator: per cell, the retailers that bought in the three months
+    // before each month (a row of its own in kpi_cell, zeros elsewhere).
+    let q = "INSERT INTO kpi_cell (month, county_id, area_id, account_manager_id, qty, amount_fen, demanded_qty, key_qty, \
+             class12_qty, buyers, demand_retailers, prev3_buyers) \
+             SELECT $1, r.county_id, r.area_id, r.account_manager_id, 0, 0, 0, 0, 0, 0, 0, COUNT(DISTINCT t.retailer_id) \
+             FROM retailer_month_total t JOIN retailer r ON r.id = t.retailer_id \
+             WHERE t.month >= $2 AND t.month <= $3 AND t.supplied_qty > 0 \
+             GROUP BY r.county_id, r.area_id, r.account_manager_id";
+    for m in &months {
+        let Ok(month) = domain::Month::parse(m) else {
+            continue;
+        };
+        let (from, to) = (month.plus(-3).to_string(), month.prev().to_string());
+        on_tx!(&mut tx, c => sqlx::query(q).bind(m).bind(&from).bind(&to).execute(c).await.map(|_| ()))?;
     }
     tx.commit().await
 }

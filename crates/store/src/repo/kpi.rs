@@ -36,6 +36,10 @@ pub struct PlaceMonth {
     pub key_qty: i64,
     pub class12_qty: i64,
     pub buyers: i64,
+    /// Retailers with a demand record (需求量 > 0) in the month.
+    pub demand_retailers: i64,
+    /// Retailers that bought in the three months before.
+    pub prev3_buyers: i64,
 }
 
 const SUMS: &str = "CAST(COALESCE(SUM(r.supplied_qty), 0) AS BIGINT) AS qty, \
@@ -66,7 +70,8 @@ pub async fn place_months(
     let q = format!(
         "SELECT {k} AS place, r.month, CAST(SUM(r.qty) AS BIGINT) AS qty, CAST(SUM(r.amount_fen) AS BIGINT) AS amount_fen, \
          CAST(SUM(r.demanded_qty) AS BIGINT) AS demanded, CAST(SUM(r.key_qty) AS BIGINT) AS key_qty, \
-         CAST(SUM(r.class12_qty) AS BIGINT) AS class12_qty, CAST(SUM(r.buyers) AS BIGINT) AS buyers \
+         CAST(SUM(r.class12_qty) AS BIGINT) AS class12_qty, CAST(SUM(r.buyers) AS BIGINT) AS buyers, \
+         CAST(SUM(r.demand_retailers) AS BIGINT) AS demand_retailers, CAST(SUM(r.prev3_buyers) AS BIGINT) AS prev3_buyers \
          FROM kpi_cell r WHERE {s} AND r.month IN {} GROUP BY {k}, r.month",
         month_list(months)
     );
@@ -115,7 +120,8 @@ pub async fn retailer_months(
     let mut out = Vec::new();
     for m in months {
         let q = format!(
-            "SELECT t.id AS place, s.month, {sums}, CAST(COUNT(DISTINCT CASE WHEN s.supplied_qty > 0 THEN s.retailer_id END) AS BIGINT) AS buyers \
+            "SELECT t.id AS place, s.month, {sums}, CAST(COUNT(DISTINCT CASE WHEN s.supplied_qty > 0 THEN s.retailer_id END) AS BIGINT) AS buyers, \
+             CAST(0 AS BIGINT) AS demand_retailers, CAST(0 AS BIGINT) AS prev3_buyers \
              FROM retailer t JOIN sales_month s ON s.retailer_id = t.id JOIN product p ON p.id = s.product_id \
              WHERE {cond} AND s.month = $3 GROUP BY t.id, s.month"
         );

@@ -84,6 +84,41 @@ async fn check(t: &TestApp, c: &Client, scope: &str, cond: &str, coverage: bool)
     close(kpi(&v, "ORDER_FILL"), fill, &format!("{scope} order fill"));
     if coverage {
         close(kpi(&v, "COVERAGE"), cov, &format!("{scope} coverage"));
+        // 动销率 and 需求旺盛度 over the retailers that bought in 2026-07 … 2026-09.
+        let count = |what: &str| {
+            format!(
+                "SELECT COUNT(DISTINCT s.retailer_id) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+                 WHERE {what} AND {cond}"
+            )
+        };
+        let prev3 = t
+            .scalar_i64(
+                &count("s.month >= '2026-07' AND s.month <= '2026-09' AND s.supplied_qty > 0"),
+                &[],
+            )
+            .await as f64;
+        let buyers = t
+            .scalar_i64(
+                &count(&format!("s.month = '{M}' AND s.supplied_qty > 0")),
+                &[],
+            )
+            .await as f64;
+        let demand = t
+            .scalar_i64(
+                &count(&format!("s.month = '{M}' AND s.demanded_qty > 0")),
+                &[],
+            )
+            .await as f64;
+        close(
+            kpi(&v, "ACTIVE_SELLING"),
+            buyers * 100.0 / prev3,
+            &format!("{scope} 动销率"),
+        );
+        close(
+            kpi(&v, "DEMAND_VIGOUR"),
+            demand * 100.0 / prev3,
+            &format!("{scope} 需求旺盛度"),
+        );
     }
     let trend = v["kpis"][0]["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 13);
@@ -209,7 +244,7 @@ both_backends!(kpis_equal_sql_at_every_level, async |t: TestApp| {
     ] {
         assert!(page.contains(w), "KPI page lacks {w}");
     }
-    assert_eq!(page.matches("class=\"chart trend\"").count(), 8);
+    assert_eq!(page.matches("class=\"chart trend\"").count(), 10);
     let r = t.get(&rc, &format!("/kpi/xlsx?month={M}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
