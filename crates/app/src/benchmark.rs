@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDate};
 use domain::org::Role;
 use domain::retailer::{BusinessFormat, MarketType};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use store::repo::ScopeIds;
 use store::repo::benchmark::{self as repo, BenchRow, ScoreRow};
 
@@ -81,23 +81,57 @@ fn price(amount_fen: i64, qty: i64) -> Option<f64> {
     (qty > 0).then(|| amount_fen as f64 / 100.0 / qty as f64)
 }
 
-/// (target, most) of a rep by their area's market type.
-async fn band_of(app: &App, rep: &store::model::Staff) -> AppResult<(u32, u32)> {
-    let policy = app.policy().await?;
-    let market = match rep.org_unit_id {
-        Some(a) => store::repo::staff::org_unit(&app.db, a)
+/// What the read side needs once per request: the policy, the org units, the last complete
+/// month (a page of many terminals reads each once, not once per terminal).
+struct Ctx {
+    policy: domain::config::Policy,
+    units: HashMap<i64, store::model::OrgUnit>,
+    month: domain::Month,
+}
+
+async fn ctx(app: &App) -> AppResult<Ctx> {
+    Ok(Ctx {
+        policy: app.policy().await?,
+        units: store::repo::staff::org_units(&app.db)
             .await?
-            .and_then(|u| u.market_type)
-            .and_then(|m| MarketType::parse(&m).ok())
-            .unwrap_or(MarketType::Urban),
-        None => MarketType::Urban,
-    };
-    Ok(policy.benchmark.band(market))
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect(),
+        month: crate::retailers::last_complete_month(app).await?,
+    })
+}
+
+impl Ctx {
+    /// (target, most) of a rep by their area's market type.
+    fn band_of(&self, rep: &store::model::Staff) -> (u32, u32) {
+        let market = rep
+            .org_unit_id
+            .and_then(|a| self.units.get(&a))
+            .and_then(|u| u.market_type.as_deref())
+            .and_then(|m| MarketType::parse(m).ok())
+            .unwrap_or(MarketType::Urban);
+        self.policy.benchmark.band(market)
+    }
+
+    fn county_of(&self, area: Option<i64>) -> Option<i64> {
+        area.and_then(|a| self.units.get(&a))
+            .and_then(|u| u.parent_id)
+    }
+}
+
+/// (target, most) of a rep.
+async fn band_of(app: &App, rep: &store::model::Staff) -> AppResult<(u32, u32)> {
+    Ok(ctx(app).await?.band_of(rep))
 }
 
 /// Counts per rep of a scope against their targets (every rep of the scope, none left out).
 pub async fn rep_counts(app: &App, scope: ScopeIds) -> AppResult<Vec<RepCount>> {
-    let counts: BTreeMap<i64, i64> = repo::count_by_rep(&app.db, scope)
+    let c = ctx(app).await?;
+    rep_counts_in(app, &c, scope).await
+}
+
+async fn rep_counts_in(app: &App, c: &Ctx, scope: ScopeIds) -> AppResult<Vec<RepCount>> {
+    let counts: HashMap<i64, i64> = repo::count_by_rep(&app.db, scope)
         .await?
         .into_iter()
         .collect();
@@ -107,21 +141,13 @@ pub async fn rep_counts(app: &App, scope: ScopeIds) -> AppResult<Vec<RepCount>> 
         let inside = match (scope.rep_id, scope.area_id, scope.county_id) {
             (Some(id), _, _) => r.id == id,
             (None, Some(a), _) => r.org_unit_id == Some(a),
-            (None, None, Some(c)) => match r.org_unit_id {
-                Some(a) => {
-                    store::repo::staff::org_unit(&app.db, a)
-                        .await?
-                        .and_then(|u| u.parent_id)
-                        == Some(c)
-                }
-                None => false,
-            },
+            (None, None, Some(county)) => c.county_of(r.org_unit_id) == Some(county),
             (None, None, None) => true,
         };
         if !inside || !r.active {
             continue;
         }
-        let (target, most) = band_of(app, &r).await?;
+        let (target, most) = c.band_of(&r);
         let count = counts.get(&r.id).copied().unwrap_or(0);
         out.push(RepCount {
             rep_id: r.id,
@@ -135,68 +161,82 @@ pub async fn rep_counts(app: &App, scope: ScopeIds) -> AppResult<Vec<RepCount>> 
     Ok(out)
 }
 
-/// The month of a terminal against its cluster.
-async fn compare(app: &App, row: &BenchRow) -> AppResult<ClusterCompare> {
-    let month = crate::retailers::last_complete_month(app).await?;
-    let ms = month.to_string();
-    let own = store::repo::kpi::retailer_months(
-        &app.db,
-        None,
-        Some(row.retailer_id),
-        std::slice::from_ref(&ms),
-    )
-    .await?
-    .into_iter()
-    .next()
-    .unwrap_or_default();
-    let (buyers, cq, ca, ck) =
-        repo::cluster_month(&app.db, row.area_id, &row.business_format, &ms).await?;
-    let format_zh = format_zh(&row.business_format);
-    let area = store::repo::staff::org_unit(&app.db, row.area_id)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    Ok(ClusterCompare {
-        month: ms,
-        cluster: format!("{area}·{format_zh}"),
-        cluster_buyers: buyers,
-        qty: own.qty,
-        cluster_avg_qty: (buyers > 0).then(|| cq as f64 / buyers as f64),
-        key_share_pct: pct(own.key_qty, own.qty),
-        cluster_key_share_pct: pct(ck, cq),
-        avg_price: price(own.amount_fen, own.qty),
-        cluster_avg_price: price(ca, cq),
-    })
-}
-
 fn format_zh(code: &str) -> String {
     BusinessFormat::parse(code)
         .map(|f| f.zh().to_string())
         .unwrap_or_else(|_| code.to_string())
 }
 
-async fn view(app: &App, row: BenchRow, with_compare: bool) -> AppResult<BenchView> {
-    let days = repo::in_store_days(&app.db, row.retailer_id, 12).await?;
-    let this_month = domain::Month::of(app.clock.today());
-    let in_store_days: Vec<String> = days
-        .iter()
-        .map(|(s, _, _)| domain::visit::china_day(*s).to_string())
-        .collect();
-    let in_store_this_month = days
-        .iter()
-        .any(|(s, _, _)| domain::Month::of(domain::visit::china_day(*s)) == this_month);
-    Ok(BenchView {
-        scores: repo::scores(&app.db, row.id, 12).await?,
-        in_store_days,
-        in_store_this_month,
-        compare: if with_compare {
-            Some(compare(app, &row).await?)
+/// Terminals with their history, and (when asked) each one's month against its cluster: the
+/// scores, in-store days and own months read for all of them at once, each cluster once.
+async fn views(
+    app: &App, c: &Ctx, rows: Vec<BenchRow>, with_compare: bool,
+) -> AppResult<Vec<BenchView>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let retailers: Vec<i64> = rows.iter().map(|r| r.retailer_id).collect();
+    let mut scores: HashMap<i64, Vec<ScoreRow>> = HashMap::new();
+    for s in repo::scores_of(&app.db, &ids, 12).await? {
+        scores.entry(s.benchmark_id).or_default().push(s);
+    }
+    let mut days: HashMap<i64, Vec<String>> = HashMap::new();
+    for (rid, start) in repo::in_store_days_of(&app.db, &retailers, 12).await? {
+        days.entry(rid)
+            .or_default()
+            .push(domain::visit::china_day(start).to_string());
+    }
+    let ms = c.month.to_string();
+    let own: HashMap<i64, store::repo::kpi::PlaceMonth> = if with_compare {
+        store::repo::kpi::retailers_month(&app.db, &retailers, &ms)
+            .await?
+            .into_iter()
+            .map(|r| (r.place, r))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let mut clusters: HashMap<(i64, String), (i64, i64, i64, i64)> = HashMap::new();
+    let this_month = domain::Month::of(app.clock.today()).to_string();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let compare = if with_compare {
+            let key = (row.area_id, row.business_format.clone());
+            if !clusters.contains_key(&key) {
+                let v =
+                    repo::cluster_month(&app.db, row.area_id, &row.business_format, &ms).await?;
+                clusters.insert(key.clone(), v);
+            }
+            let (buyers, cq, ca, ck) = clusters[&key];
+            let o = own.get(&row.retailer_id).cloned().unwrap_or_default();
+            let area = c
+                .units
+                .get(&row.area_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            Some(ClusterCompare {
+                month: ms.clone(),
+                cluster: format!("{area}·{}", format_zh(&row.business_format)),
+                cluster_buyers: buyers,
+                qty: o.qty,
+                cluster_avg_qty: (buyers > 0).then(|| cq as f64 / buyers as f64),
+                key_share_pct: pct(o.key_qty, o.qty),
+                cluster_key_share_pct: pct(ck, cq),
+                avg_price: price(o.amount_fen, o.qty),
+                cluster_avg_price: price(ca, cq),
+            })
         } else {
             None
-        },
-        format_zh: format_zh(&row.business_format),
-        row,
-    })
+        };
+        let in_store_days = days.remove(&row.retailer_id).unwrap_or_default();
+        out.push(BenchView {
+            scores: scores.remove(&row.id).unwrap_or_default(),
+            in_store_this_month: in_store_days.iter().any(|d| d.starts_with(&this_month)),
+            in_store_days,
+            compare,
+            format_zh: format_zh(&row.business_format),
+            row,
+        });
+    }
+    Ok(out)
 }
 
 /// The person's benchmark terminals (a rep their own, others their scope's).
@@ -204,15 +244,13 @@ pub async fn page(app: &App, user: &CurrentUser) -> AppResult<BenchPage> {
     let scope = Scope::of(&app.db, user).await?;
     let ids = scope.ids();
     let with_compare = matches!(scope, Scope::Rep(_) | Scope::Area(_));
-    let mut terminals = Vec::new();
-    for row in repo::active(&app.db, ids).await? {
-        terminals.push(view(app, row, with_compare).await?);
-    }
+    let c = ctx(app).await?;
+    let rows = repo::active(&app.db, ids).await?;
+    let terminals = views(app, &c, rows, with_compare).await?;
     let is_rep = user.role == Role::AccountManager;
-    let policy = app.policy().await?;
     Ok(BenchPage {
         terminals,
-        reps: rep_counts(app, ids).await?,
+        reps: rep_counts_in(app, &c, ids).await?,
         candidates: if is_rep {
             repo::candidates(&app.db, user.id)
                 .await?
@@ -223,8 +261,8 @@ pub async fn page(app: &App, user: &CurrentUser) -> AppResult<BenchPage> {
             Vec::new()
         },
         is_rep,
-        full_score: policy.benchmark.full_score(),
-        rubric: policy.benchmark.rubric,
+        full_score: c.policy.benchmark.full_score(),
+        rubric: c.policy.benchmark.rubric.clone(),
         today: app.clock.today().to_string(),
     })
 }
@@ -243,7 +281,10 @@ async fn visible(app: &App, user: &CurrentUser, id: i64) -> AppResult<BenchRow> 
 /// One terminal with its history.
 pub async fn detail(app: &App, user: &CurrentUser, id: i64) -> AppResult<BenchView> {
     let row = visible(app, user, id).await?;
-    view(app, row, true).await
+    let c = ctx(app).await?;
+    let mut v = views(app, &c, vec![row], true).await?;
+    v.pop()
+        .ok_or_else(|| AppError::NotFound(format!("标杆终端 {id} 不存在")))
 }
 
 /// A designation as written.

@@ -158,16 +158,38 @@ async fn allowed(app: &App, user: &CurrentUser, asked: Option<&str>) -> AppResul
 }
 
 /// A place's label.
-async fn label(app: &App, s: KpiScope) -> AppResult<String> {
+/// The names of the org units and the reps, read once per page.
+struct Names {
+    units: HashMap<i64, String>,
+    reps: HashMap<i64, String>,
+}
+
+async fn names(app: &App) -> AppResult<Names> {
+    Ok(Names {
+        units: store::repo::staff::org_units(&app.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect(),
+        reps: store::repo::staff::list(
+            &app.db,
+            Some(domain::org::Role::AccountManager.code()),
+            None,
+        )
+        .await?
+        .into_iter()
+        .map(|s| (s.id, format!("{}（{}）", s.name, s.username)))
+        .collect(),
+    })
+}
+
+async fn label(app: &App, n: &Names, s: KpiScope) -> AppResult<String> {
     Ok(match s {
         KpiScope::Company => "全公司".into(),
-        KpiScope::County(i) | KpiScope::Area(i) => store::repo::staff::org_unit(&app.db, i)
-            .await?
-            .map_or_else(|| i.to_string(), |u| u.name),
-        KpiScope::Rep(i) => store::repo::staff::by_id(&app.db, i).await?.map_or_else(
-            || i.to_string(),
-            |s| format!("{}（{}）", s.name, s.username),
-        ),
+        KpiScope::County(i) | KpiScope::Area(i) => {
+            n.units.get(&i).cloned().unwrap_or_else(|| i.to_string())
+        }
+        KpiScope::Rep(i) => n.reps.get(&i).cloned().unwrap_or_else(|| i.to_string()),
         KpiScope::Retailer(i) => store::repo::retailer::by_id(&app.db, i).await?.map_or_else(
             || i.to_string(),
             |r| format!("{}（{}）", r.name, r.customer_code),
@@ -326,7 +348,8 @@ pub async fn page(
             }
         })
         .collect();
-    let children = children(app, s, m).await?;
+    let n = names(app).await?;
+    let children = children(app, &n, s, m).await?;
     // The path from the person's own scope down.
     let own = KpiScope::of(Scope::of(&app.db, user).await?);
     let (county, area, rep) = lineage(app, s).await?;
@@ -340,12 +363,12 @@ pub async fn page(
     let from = chain.iter().position(|c| *c == own).unwrap_or(0);
     let mut path = Vec::new();
     for c in &chain[from..] {
-        path.push((c.key(), label(app, *c).await?));
+        path.push((c.key(), label(app, &n, *c).await?));
     }
     Ok(KpiView {
         month: m.to_string(),
         scope: s.key(),
-        label: label(app, s).await?,
+        label: label(app, &n, s).await?,
         path,
         kpis,
         sums: cur,
@@ -368,7 +391,7 @@ pub async fn page(
 }
 
 /// The places one level down with their month.
-async fn children(app: &App, s: KpiScope, m: Month) -> AppResult<Vec<KpiChild>> {
+async fn children(app: &App, n: &Names, s: KpiScope, m: Month) -> AppResult<Vec<KpiChild>> {
     let ms = [m.to_string()];
     let values = |x: &KpiSums| Kpi::ALL.iter().map(|k| k.value(x)).collect();
     if let KpiScope::Rep(rep) = s {
@@ -419,7 +442,7 @@ async fn children(app: &App, s: KpiScope, m: Month) -> AppResult<Vec<KpiChild>> 
         );
         out.push(KpiChild {
             scope: child.key(),
-            label: label(app, child).await?,
+            label: label(app, n, child).await?,
             values: values(&sums),
             sums,
         });

@@ -140,6 +140,48 @@ pub async fn scores(db: &Db, benchmark_id: i64, limit: i64) -> Result<Vec<ScoreR
     )
 }
 
+/// The score sheets of several terminals, each's newest `per` first.
+pub async fn scores_of(db: &Db, ids: &[i64], per: usize) -> Result<Vec<ScoreRow>> {
+    let q = format!(
+        "SELECT x.id, x.benchmark_id, x.scored_on, s.name AS scorer, x.visit_id, x.items, x.total, x.note \
+         FROM benchmark_score x JOIN staff s ON s.id = x.scored_by WHERE x.benchmark_id IN {} \
+         ORDER BY x.benchmark_id, x.scored_on DESC, x.id DESC",
+        super::id_list(ids)
+    );
+    let rows: Vec<ScoreRow> =
+        on_db!(db, p => sqlx::query_as::<_, ScoreRow>(&q).fetch_all(p).await)?;
+    let mut n: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            let k = n.entry(r.benchmark_id).or_default();
+            *k += 1;
+            *k <= per
+        })
+        .collect())
+}
+
+/// The in-store days of several retailers, each's newest `per` first: (retailer id, start).
+pub async fn in_store_days_of(
+    db: &Db, retailer_ids: &[i64], per: usize,
+) -> Result<Vec<(i64, DateTime<Utc>)>> {
+    let q = format!(
+        "SELECT retailer_id, started_at FROM visit WHERE retailer_id IN {} AND kind = 'IN_STORE_DAY' \
+         ORDER BY retailer_id, started_at DESC",
+        super::id_list(retailer_ids)
+    );
+    let rows: Vec<(i64, DateTime<Utc>)> = on_db!(db, p => sqlx::query_as(&q).fetch_all(p).await)?;
+    let mut n: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    Ok(rows
+        .into_iter()
+        .filter(|(r, _)| {
+            let k = n.entry(*r).or_default();
+            *k += 1;
+            *k <= per
+        })
+        .collect())
+}
+
 /// Record an in-store service day as a visit of kind `IN_STORE_DAY`; its id.
 pub async fn insert_in_store_day(
     tx: &mut Tx, rep_id: i64, retailer_id: i64, started_at: DateTime<Utc>, ended_at: DateTime<Utc>,

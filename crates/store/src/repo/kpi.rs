@@ -105,6 +105,20 @@ pub async fn active_by_place(db: &Db, scope: ScopeIds, place: Place) -> Result<V
         .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).fetch_all(c).await)?)
 }
 
+/// The month of each of these retailers (`place` = the retailer's id), from `sales_month`.
+pub async fn retailers_month(db: &Db, ids: &[i64], month: &str) -> Result<Vec<PlaceMonth>> {
+    let sums = SUMS.replace("r.", "s.");
+    let q = format!(
+        "SELECT s.retailer_id AS place, s.month, {sums}, \
+         CAST(COUNT(DISTINCT CASE WHEN s.supplied_qty > 0 THEN s.retailer_id END) AS BIGINT) AS buyers, \
+         CAST(0 AS BIGINT) AS demand_retailers, CAST(0 AS BIGINT) AS prev3_buyers \
+         FROM sales_month s JOIN product p ON p.id = s.product_id \
+         WHERE s.retailer_id IN {} AND s.month = $1 GROUP BY s.retailer_id, s.month",
+        super::id_list(ids)
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q).bind(month).fetch_all(c).await)?)
+}
+
 /// Per retailer (`place` = the retailer's id) of a rep, or one retailer, from `sales_month`.
 pub async fn retailer_months(
     db: &Db, rep_id: Option<i64>, retailer_id: Option<i64>, months: &[String],
