@@ -57,7 +57,7 @@ pub async fn replace_month(
             };
         }
     }
-    for t in ["accuracy_cell", "accuracy_pair"] {
+    for t in ["accuracy_cell", "accuracy_pair", "accuracy_total"] {
         let q = format!("DELETE FROM {t} WHERE month = $1");
         on_tx!(&mut tx, c => sqlx::query(&q).bind(month).execute(c).await.map(|_| ()))?;
     }
@@ -75,6 +75,11 @@ pub async fn replace_month(
             s.execute(c).await.map(|_| ())
         })?;
     }
+    // The month per owner cell (the KPI page's accuracy), from the cells just written.
+    let q = "INSERT INTO accuracy_total (month, county_id, area_id, account_manager_id, actual, abs_err) \
+             SELECT month, county_id, area_id, account_manager_id, SUM(actual), SUM(abs_err) FROM accuracy_cell \
+             WHERE month = $1 GROUP BY month, county_id, area_id, account_manager_id";
+    on_tx!(&mut tx, c => sqlx::query(q).bind(month).execute(c).await.map(|_| ()))?;
     let head = "INSERT INTO accuracy_pair (month, county_id, area_id, account_manager_id, retailer_id, actual, err_interactive, err_model)";
     for chunk in pairs.chunks(crate::bulk::rows_per_statement(PAIR_COLS)) {
         let q = crate::bulk::insert_sql(head, PAIR_COLS, chunk.len(), backend);

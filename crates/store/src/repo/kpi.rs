@@ -80,13 +80,13 @@ pub async fn place_months(
 }
 
 /// Σ|A − F| and ΣA of a scope's closed months (those with an accuracy roll-up) grouped by
-/// `place`: (place, month, abs_err, actual).
+/// `place`, from the per-cell totals `accuracy_total`: (place, month, abs_err, actual).
 pub async fn accuracy_months(
     db: &Db, scope: ScopeIds, place: Place, months: &[String],
 ) -> Result<Vec<(i64, String, i64, i64)>> {
     let (s, k) = (scope.sql(), place.sql());
     let q = format!(
-        "SELECT {k}, r.month, CAST(SUM(r.abs_err) AS BIGINT), CAST(SUM(r.actual) AS BIGINT) FROM accuracy_cell r \
+        "SELECT {k}, r.month, CAST(SUM(r.abs_err) AS BIGINT), CAST(SUM(r.actual) AS BIGINT) FROM accuracy_total r \
          WHERE {s} AND r.month IN {} AND r.month IN (SELECT month FROM accuracy_month) GROUP BY {k}, r.month",
         month_list(months)
     );

@@ -59,6 +59,23 @@ pub async fn api_step_accuracy(t: &TestApp, center: &Client) {
     );
     let expect_fill = sum_s as f64 / sum_a as f64;
     assert!((row["order_fill_rate"].as_f64().unwrap() - expect_fill).abs() < 1e-9);
+    // The KPI page's 需求预测准确率 is the same weighted accuracy, from the per-cell totals.
+    let (s, k) = t
+        .get_json(center, &format!("/api/v1/kpi?month={TARGET}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{k}");
+    let kpi_acc = k["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "FORECAST_ACCURACY")
+        .unwrap()["value"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no accuracy on the KPI page: {k}"));
+    assert!(
+        (kpi_acc - expect_w * 100.0).abs() < 1e-9,
+        "{kpi_acc} vs {expect_w}"
+    );
     assert_eq!(acc["definitions"].as_array().unwrap().len(), 4);
     let (s, by_method) = t
         .get_json(center, &format!("/api/v1/accuracy/{TARGET}?by=method"))
