@@ -10,6 +10,7 @@
 use crate::access::{CurrentUser, Scope};
 use crate::{App, AppError, AppResult};
 use chrono::{Duration, NaiveDate};
+use domain::kpi::{Kpi, KpiSums, avg_price};
 use domain::org::Role;
 use domain::retailer::{BusinessFormat, MarketType};
 use serde::{Deserialize, Serialize};
@@ -71,14 +72,6 @@ pub struct BenchPage {
     pub rubric: Vec<domain::config::RubricItem>,
     pub full_score: i64,
     pub today: String,
-}
-
-fn pct(n: i64, d: i64) -> Option<f64> {
-    (d > 0).then(|| n as f64 * 100.0 / d as f64)
-}
-
-fn price(amount_fen: i64, qty: i64) -> Option<f64> {
-    (qty > 0).then(|| amount_fen as f64 / 100.0 / qty as f64)
 }
 
 /// What the read side needs once per request: the policy, the org units, the last complete
@@ -218,10 +211,18 @@ async fn views(
                 cluster_buyers: buyers,
                 qty: o.qty,
                 cluster_avg_qty: (buyers > 0).then(|| cq as f64 / buyers as f64),
-                key_share_pct: pct(o.key_qty, o.qty),
-                cluster_key_share_pct: pct(ck, cq),
-                avg_price: price(o.amount_fen, o.qty),
-                cluster_avg_price: price(ca, cq),
+                key_share_pct: Kpi::KeyBrandShare.value(&KpiSums {
+                    qty: o.qty,
+                    key_qty: o.key_qty,
+                    ..KpiSums::default()
+                }),
+                cluster_key_share_pct: Kpi::KeyBrandShare.value(&KpiSums {
+                    qty: cq,
+                    key_qty: ck,
+                    ..KpiSums::default()
+                }),
+                avg_price: avg_price(o.amount_fen, o.qty),
+                cluster_avg_price: avg_price(ca, cq),
             })
         } else {
             None
@@ -438,6 +439,9 @@ pub async fn score(
         note: input.note.trim().to_string(),
     };
     let mut tx = app.db.begin().await?;
+    if !repo::still_active(&mut tx, id, user.id).await? {
+        return Err(AppError::Conflict("该标杆终端已撤销".into()));
+    }
     let sid = repo::insert_score(&mut tx, &s).await?;
     store::audit::record(
         &mut tx,
@@ -495,17 +499,24 @@ pub async fn in_store_day(
         return Err(AppError::invalid("findings", "请填写服务内容与发现"));
     }
     crate::limits::text(&app.policy().await?.limits, "findings", findings)?;
-    let day = domain::visit::china_day(domain::visit::china_day_start(date));
-    if repo::in_store_days(&app.db, row.retailer_id, 400)
-        .await?
-        .iter()
-        .any(|(s, _, _)| domain::visit::china_day(*s) == day)
-    {
-        return Err(AppError::Conflict(format!("{date} 已记录驻店服务")));
-    }
-    let start = domain::visit::china_day_start(date) + Duration::hours(9);
+    let day_start = domain::visit::china_day_start(date);
+    let start = day_start + Duration::hours(9);
     let end = start + Duration::hours(hours);
     let mut tx = app.db.begin().await?;
+    // Both checks in the writing transaction, under the terminal's row lock.
+    if !repo::still_active(&mut tx, id, user.id).await? {
+        return Err(AppError::Conflict("该标杆终端已撤销".into()));
+    }
+    let on_day = repo::in_store_between(
+        &mut tx,
+        row.retailer_id,
+        day_start,
+        day_start + Duration::days(1),
+    )
+    .await?;
+    if on_day > 0 {
+        return Err(AppError::Conflict(format!("{date} 已记录驻店服务")));
+    }
     let vid = repo::insert_in_store_day(
         &mut tx,
         user.id,
@@ -534,13 +545,13 @@ pub async fn in_store_day(
 /// modern terminals, scored in each of the last three months and visited for an in-store day
 /// in each; written as the reps' (one transaction, one audit entry).
 pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<usize> {
-    let policy = app.policy().await?;
+    let c = ctx(app).await?;
+    let (policy, last) = (&c.policy, c.month);
     let reps = store::repo::staff::list(&app.db, Some(Role::AccountManager.code()), None).await?;
-    let last = crate::retailers::last_complete_month(app).await?;
     let mut tx = app.db.begin().await?;
     let mut n = 0;
     for rep in &reps {
-        let (target, most) = band_of(app, rep).await?;
+        let (target, most) = c.band_of(rep);
         let cands = repo::candidates(&app.db, rep.id).await?;
         for (k, (rid, _, _)) in cands.iter().take(target as usize).enumerate() {
             let at =

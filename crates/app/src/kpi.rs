@@ -94,7 +94,7 @@ impl KpiScope {
 }
 
 /// Where a scope sits: its (county, area, rep) as far as they apply.
-async fn lineage(app: &App, s: KpiScope) -> AppResult<(Option<i64>, Option<i64>, Option<i64>)> {
+async fn lineage(app: &App, s: KpiScope) -> AppResult<Lineage> {
     let not_found = || AppError::NotFound("该范围不存在".into());
     Ok(match s {
         KpiScope::Company => (None, None, None),
@@ -135,13 +135,19 @@ async fn lineage(app: &App, s: KpiScope) -> AppResult<(Option<i64>, Option<i64>,
     })
 }
 
-/// The scope asked for, if inside the person's own (else 403 naming it).
-async fn allowed(app: &App, user: &CurrentUser, asked: Option<&str>) -> AppResult<KpiScope> {
+/// Where a scope sits: (county, area, rep) as far as they apply.
+type Lineage = (Option<i64>, Option<i64>, Option<i64>);
+
+/// The scope asked for (default: the person's own) if inside the person's own (else 403), with
+/// the person's own scope and where the asked one sits.
+async fn allowed(
+    app: &App, user: &CurrentUser, asked: Option<&str>,
+) -> AppResult<(KpiScope, KpiScope, Lineage)> {
     let own = KpiScope::of(Scope::of(&app.db, user).await?);
-    let Some(asked) = asked.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(own);
+    let s = match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(asked) => KpiScope::parse(asked)?,
+        None => own,
     };
-    let s = KpiScope::parse(asked)?;
     let (county, area, rep) = lineage(app, s).await?;
     let ok = match own {
         KpiScope::Company => true,
@@ -150,8 +156,8 @@ async fn allowed(app: &App, user: &CurrentUser, asked: Option<&str>) -> AppResul
         KpiScope::Rep(r) => rep == Some(r) && !matches!(s, KpiScope::Area(_) | KpiScope::County(_)),
         KpiScope::Retailer(_) => false,
     };
-    if ok {
-        Ok(s)
+    if ok || s == own {
+        Ok((s, own, (county, area, rep)))
     } else {
         Err(AppError::Forbidden("该范围不在您的辖区内".into()))
     }
@@ -307,7 +313,7 @@ pub struct KpiView {
 pub async fn page(
     app: &App, user: &CurrentUser, scope: Option<&str>, m: Option<Month>,
 ) -> AppResult<KpiView> {
-    let s = allowed(app, user, scope).await?;
+    let (s, own, (county, area, rep)) = allowed(app, user, scope).await?;
     let last = crate::retailers::last_complete_month(app).await?;
     let m = m.unwrap_or(last);
     if m > last {
@@ -317,7 +323,10 @@ pub async fn page(
         ));
     }
     let policy = app.policy().await?;
-    let trend_months: Vec<Month> = (0..13).rev().map(|k| m.plus(-k)).collect();
+    let trend_months: Vec<Month> = (0..domain::kpi::TREND_MONTHS as i32)
+        .rev()
+        .map(|k| m.plus(-k))
+        .collect();
     let ly = m.same_month_last_year();
     let mut all = trend_months.clone();
     if !all.contains(&ly) {
@@ -351,8 +360,6 @@ pub async fn page(
     let n = names(app).await?;
     let children = children(app, &n, s, m).await?;
     // The path from the person's own scope down.
-    let own = KpiScope::of(Scope::of(&app.db, user).await?);
-    let (county, area, rep) = lineage(app, s).await?;
     let mut chain = vec![KpiScope::Company];
     chain.extend(county.map(KpiScope::County));
     chain.extend(area.map(KpiScope::Area));

@@ -37,8 +37,8 @@ use store::repo::warnings::{self as repo, Detected, EventRow, Filter, WarningRow
 /// ((this month 条, fen), (last month 条, fen)) of a place.
 type MonthPair = ((i64, i64), (i64, i64));
 
-/// How many complete months back a start detects (the KPI trend's year and the month before).
-pub const DETECT_MONTHS: usize = 13;
+/// How many complete months back a start detects: the KPI trend's ([`domain::kpi::TREND_MONTHS`]).
+pub const DETECT_MONTHS: usize = domain::kpi::TREND_MONTHS;
 
 /// Detect the four warnings of the complete month `m` and store them (see
 /// [`repo::replace_month`]: handling kept, untouched warnings no longer found removed).
@@ -372,9 +372,11 @@ async fn filter_of(app: &App, user: &CurrentUser) -> AppResult<Option<Filter>> {
 }
 
 async fn require_filter(app: &App, user: &CurrentUser) -> AppResult<Filter> {
-    filter_of(app, user)
-        .await?
-        .ok_or_else(|| AppError::Forbidden(format!("{}不处理营销预警", user.role.zh())))
+    filter_of(app, user).await?.ok_or_else(|| no_warnings(user))
+}
+
+fn no_warnings(user: &CurrentUser) -> AppError {
+    AppError::Forbidden(format!("{}不处理营销预警", user.role.zh()))
 }
 
 /// The kinds a person's list offers.
@@ -569,7 +571,9 @@ pub struct EventView {
 
 /// A warning the person may see, or 404 (another's warning is not shown to exist).
 async fn visible(app: &App, user: &CurrentUser, id: i64) -> AppResult<WarningRow> {
-    require_filter(app, user).await?;
+    if user.role == Role::MonopolyOfficer {
+        return Err(no_warnings(user));
+    }
     let not_found = || AppError::NotFound(format!("预警 {id} 不存在"));
     let row = repo::by_id(&app.db, id).await?.ok_or_else(not_found)?;
     let ok = match user.role {
@@ -753,16 +757,21 @@ pub async fn redetect(app: &App, user: &CurrentUser, m: Month) -> AppResult<Repl
     Ok(out)
 }
 
+/// The latest month up to `m` whose warnings were detected.
+async fn latest_detected(app: &App, m: Month) -> AppResult<Option<String>> {
+    let m = m.to_string();
+    Ok(repo::detected_months(&app.db)
+        .await?
+        .into_iter()
+        .find(|d| *d <= m))
+}
+
 /// Open warnings of a scope's latest detected month up to `m` (the 135 analysis step, the
 /// one-sheet draft): `kinds` of the scope's rows, strongest first.
 pub async fn open_for(
     app: &App, scope: Scope, m: Month, kinds: &[WarningKind],
 ) -> AppResult<Vec<WarningView>> {
-    let month = repo::detected_months(&app.db)
-        .await?
-        .into_iter()
-        .find(|d| d.as_str() <= m.to_string().as_str());
-    let Some(month) = month else {
+    let Some(month) = latest_detected(app, m).await? else {
         return Ok(Vec::new());
     };
     let ids = scope.ids();
@@ -790,11 +799,7 @@ pub async fn open_lines(
     let Some(mut f) = filter_of(app, user).await? else {
         return Ok(Vec::new());
     };
-    let month = repo::detected_months(&app.db)
-        .await?
-        .into_iter()
-        .find(|d| d.as_str() <= m.to_string().as_str());
-    let Some(month) = month else {
+    let Some(month) = latest_detected(app, m).await? else {
         return Ok(Vec::new());
     };
     f.month = Some(month);

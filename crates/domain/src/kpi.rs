@@ -22,6 +22,21 @@ code_enum!(
     }
 );
 
+/// How many months a KPI trend shows (a year and the month before it), and how many complete
+/// months back the warnings are kept detected.
+pub const TREND_MONTHS: usize = 13;
+
+/// 条均价 (§6 `avg_price_per_carton`): wholesale revenue in 元 per 条, `None` without volume.
+pub fn avg_price(amount_fen: i64, qty: i64) -> Option<f64> {
+    (qty > 0).then(|| amount_fen as f64 / 100.0 / qty as f64)
+}
+
+/// 单箱批发销售额 (§6 `revenue_per_case`): wholesale revenue in 元 per 箱 (250 条), `None` without
+/// volume.
+pub fn revenue_per_case(amount_fen: i64, qty: i64) -> Option<f64> {
+    avg_price(amount_fen, qty).map(|p| p * CARTONS_PER_CASE as f64)
+}
+
 /// The additive figures of a scope's month the KPIs are ratios of.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct KpiSums {
@@ -99,9 +114,8 @@ impl Kpi {
             Kpi::ActiveSelling => pct(s.buyers, s.prev3_buyers),
             Kpi::DemandVigour => pct(s.demand_retailers, s.prev3_buyers),
             Kpi::Class12Share => pct(s.class12_qty, s.qty),
-            Kpi::AvgPrice => (s.qty > 0).then(|| s.amount_fen as f64 / 100.0 / s.qty as f64),
-            Kpi::RevenuePerCase => (s.qty > 0)
-                .then(|| s.amount_fen as f64 / 100.0 / (s.qty as f64 / CARTONS_PER_CASE as f64)),
+            Kpi::AvgPrice => avg_price(s.amount_fen, s.qty),
+            Kpi::RevenuePerCase => revenue_per_case(s.amount_fen, s.qty),
             Kpi::Volume => (s.qty > 0 || s.active > 0).then_some(s.qty as f64),
         }
     }

@@ -6,7 +6,7 @@
 //! ratio (0.8). The reference group's index is the group's aggregate `Σ current / Σ previous`,
 //! which a single small shop cannot swing. Units with nothing last month are not judged.
 use crate::code_enum;
-use crate::money::CARTONS_PER_CASE;
+use crate::kpi::revenue_per_case;
 use serde::Serialize;
 
 code_enum!(
@@ -62,12 +62,6 @@ impl WarningStatus {
     }
 }
 
-/// 单箱批发销售额 (§6 `revenue_per_case`): wholesale revenue in 元 per 箱 (250 条), `None` without
-/// volume.
-pub fn revenue_per_case(amount_fen: i64, qty: i64) -> Option<f64> {
-    (qty > 0).then(|| amount_fen as f64 / 100.0 / (qty as f64 / CARTONS_PER_CASE as f64))
-}
-
 /// §6 market warning: an area's volume growth index, or its 单箱 growth index, divided by that of
 /// its sub-centre (the county department above it) below `threshold`. `(current, previous)`
 /// pairs of (条, fen) for the area and the sub-centre; the flagged measures come back (volume
@@ -78,12 +72,11 @@ pub fn market_warning(
     let ((aq, aa), (pq, pa)) = area;
     let ((cq, ca), (cpq, cpa)) = centre;
     let volume = growth_warning((aq, pq), (cq, cpq), threshold);
-    let per_case = |amount: i64, qty: i64| revenue_per_case(amount, qty);
     let case = match (
-        per_case(aa, aq),
-        per_case(pa, pq),
-        per_case(ca, cq),
-        per_case(cpa, cpq),
+        revenue_per_case(aa, aq),
+        revenue_per_case(pa, pq),
+        revenue_per_case(ca, cq),
+        revenue_per_case(cpa, cpq),
     ) {
         (Some(a), Some(p), Some(c), Some(cp)) if p > 0.0 && cp > 0.0 && c > 0.0 => {
             let unit_index = a / p;

@@ -96,6 +96,26 @@ pub async fn remove(tx: &mut Tx, id: i64, reason: &str, at: DateTime<Utc>) -> Re
     )
 }
 
+/// Inside the writing transaction: whether the terminal is still active and the rep's, taking
+/// its row's lock (a no-op update) so that a racing removal waits for this write, or this one
+/// sees the removal.
+pub async fn still_active(tx: &mut Tx, id: i64, rep_id: i64) -> Result<bool> {
+    let q = "UPDATE benchmark_terminal SET status = status WHERE id = $1 AND rep_id = $2 AND status = 'ACTIVE'";
+    let n: u64 = on_tx!(tx, c => sqlx::query(q).bind(id).bind(rep_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Inside the writing transaction: in-store days of a retailer starting in `[from, to)`.
+pub async fn in_store_between(
+    tx: &mut Tx, retailer_id: i64, from: DateTime<Utc>, to: DateTime<Utc>,
+) -> Result<i64> {
+    let q = "SELECT COUNT(*) FROM visit WHERE retailer_id = $1 AND kind = 'IN_STORE_DAY' AND started_at >= $2 AND started_at < $3";
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(q).bind(retailer_id).bind(from).bind(to).fetch_one(c).await)?,
+    )
+}
+
 /// A score sheet as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
 pub struct ScoreRow {
@@ -128,16 +148,6 @@ pub async fn insert_score(tx: &mut Tx, s: &NewScore) -> Result<i64> {
     Ok(on_tx!(tx, c => sqlx::query_scalar(q)
         .bind(s.benchmark_id).bind(&s.scored_on).bind(s.scored_by).bind(s.visit_id).bind(&s.items)
         .bind(s.total).bind(&s.note).fetch_one(c).await)?)
-}
-
-/// A terminal's score sheets, newest first.
-pub async fn scores(db: &Db, benchmark_id: i64, limit: i64) -> Result<Vec<ScoreRow>> {
-    let q = "SELECT x.id, x.benchmark_id, x.scored_on, s.name AS scorer, x.visit_id, x.items, x.total, x.note \
-             FROM benchmark_score x JOIN staff s ON s.id = x.scored_by WHERE x.benchmark_id = $1 \
-             ORDER BY x.scored_on DESC, x.id DESC LIMIT $2";
-    Ok(
-        on_db!(db, p => sqlx::query_as::<_, ScoreRow>(q).bind(benchmark_id).bind(limit).fetch_all(p).await)?,
-    )
 }
 
 /// The score sheets of several terminals, each's newest `per` first.
@@ -192,15 +202,6 @@ pub async fn insert_in_store_day(
     Ok(on_tx!(tx, c => sqlx::query_scalar(q)
         .bind(rep_id).bind(retailer_id).bind(started_at).bind(ended_at).bind(findings).bind(at)
         .fetch_one(c).await)?)
-}
-
-/// A terminal's in-store days, newest first: (start, end, findings).
-pub async fn in_store_days(
-    db: &Db, retailer_id: i64, limit: i64,
-) -> Result<Vec<(DateTime<Utc>, Option<DateTime<Utc>>, String)>> {
-    let q = "SELECT started_at, ended_at, findings FROM visit WHERE retailer_id = $1 AND kind = 'IN_STORE_DAY' \
-             ORDER BY started_at DESC LIMIT $2";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(retailer_id).bind(limit).fetch_all(p).await)?)
 }
 
 /// The month's sums of the retailers of a cluster (an area's retailers of one business format):

@@ -104,8 +104,8 @@ const MATRIX: &[Row] = &[
     row("POST", "/api/v1/cultivation-tasks", "nnyynny"),
     row("POST", "/api/v1/cultivation-tasks/{id}/close", "nnyynny"),
     row("GET", "/api/v1/kpi", "yyyyyyy"),
-    // Benchmark terminal 1 of the test city: designated in the test's set-up by no one, so
-    // 404 for whoever may act (taken up), 403 for a role that may not.
+    // The test city has no benchmark terminal 1: a role that may act gets 404 (taken up), one
+    // that may not 403.
     row("GET", "/api/v1/benchmarks", "yyyyyyy"),
     row("POST", "/api/v1/benchmarks", "ynnnnnn"),
     row("GET", "/api/v1/benchmarks/{id}", "yyyyyyy"),
