@@ -17,6 +17,7 @@ pub async fn open(url: &str) -> AppResult<App> {
     let app = App::new(db);
     crate::accuracy::refresh_missing(&app).await?;
     crate::warnings::refresh_missing(&app).await?;
+    crate::new_sku::refresh_stale(&app).await?;
     Ok(app)
 }
 

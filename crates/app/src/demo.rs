@@ -157,6 +157,7 @@ pub async fn city(
     if hist.months > 0 {
         crate::warnings::demo_handling(app, &Actor::system(ACTOR)).await?;
         crate::benchmark::demo_history(app, &Actor::system(ACTOR)).await?;
+        crate::new_sku::demo_history(app, &Actor::system(ACTOR)).await?;
     }
     progress("预警检测", 1, 1);
     // Now that the history has filled the forecast and roll-up tables (the load analysed the

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod kpi;
 pub mod limits;
 pub mod month_run;
+pub mod new_sku;
 pub mod products;
 pub mod retailers;
 pub mod sheets;

@@ -387,6 +387,8 @@ pub async fn draft(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<SheetCont
     }
     // Brand managers' cultivation tasks: proposed only, never ticked (the rep keeps ≤ 5 ticks).
     proposed.extend(crate::cultivation::proposals(app, rep, week).await?);
+    // New-SKU listing programmes: the rep's unlisted targets, proposed the same way.
+    proposed.extend(crate::new_sku::proposals(app, rep, week).await?);
     if let Some(c) = carried_over.first() {
         proposed.insert(0, format!("落实上周遗留：{c}"));
     }

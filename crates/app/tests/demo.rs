@@ -89,6 +89,20 @@ async fn check(url: &str) {
         .unwrap();
     let ticked = fed.iter().filter(|f| f.ticked_at.is_some()).count();
     assert!(ticked * 10 >= fed.len() * 8, "{ticked} of {}", fed.len());
+    // new-SKU listing programmes: the recent launches', the ones whose period is over reviewed
+    let page = app::new_sku::page(&app, &rep).await.unwrap();
+    assert!(!page.programmes.is_empty());
+    assert!(
+        page.programmes
+            .iter()
+            .any(|g| g.row.decision.is_some() && g.row.status == "CONCLUDED"
+                || g.row.decision.as_deref() == Some("ADJUST")),
+        "a reviewed programme"
+    );
+    let all = app::new_sku::detail(&app, &rep, page.programmes[0].row.id)
+        .await
+        .unwrap();
+    assert!(all.effect.effect.listed > 0, "{:?}", all.effect);
     app.close().await;
 }
 

@@ -306,6 +306,52 @@ pub struct Policy {
     pub limits: InputLimits,
     pub signin: SignInPolicy,
     pub benchmark: BenchmarkPolicy,
+    pub new_sku: NewSkuPolicy,
+}
+
+/// 新品上柜 (domain.md §6 新品上柜率, §9.2 品牌经理 新品上柜计划 and 培育效果): the listing target
+/// and the thresholds of the effect review's proposal (see [`crate::new_sku`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewSkuPolicy {
+    /// 新品上柜率 target, % of the target retailers (seed 001: 100 %).
+    pub listing_target_pct: f64,
+    /// A programme's cultivation period when the SKU has no 培育期 end, in weeks.
+    pub default_weeks: u32,
+    /// Longest programme, in weeks.
+    pub max_weeks: u32,
+    /// Largest planned volume of a programme, 条.
+    pub max_plan_qty: i64,
+    /// Proposal 继续培育 when listing ≥ this, repeat purchase ≥ `continue_repeat_pct` and plan
+    /// completion ≥ `continue_plan_pct` (all %).
+    pub continue_listing_pct: f64,
+    pub continue_repeat_pct: f64,
+    pub continue_plan_pct: f64,
+    /// Proposal 退出 when at least two of listing, repeat purchase and plan completion fall below
+    /// these (%); otherwise 调整培育.
+    pub exit_listing_pct: f64,
+    pub exit_repeat_pct: f64,
+    pub exit_plan_pct: f64,
+    /// Most unlisted retailers named in a one-sheet proposal.
+    pub sheet_names: usize,
+}
+
+impl Default for NewSkuPolicy {
+    fn default() -> Self {
+        Self {
+            listing_target_pct: 100.0,
+            default_weeks: 26,
+            max_weeks: 104,
+            max_plan_qty: 100_000_000,
+            continue_listing_pct: 90.0,
+            continue_repeat_pct: 50.0,
+            continue_plan_pct: 80.0,
+            exit_listing_pct: 50.0,
+            exit_repeat_pct: 20.0,
+            exit_plan_pct: 40.0,
+            sheet_names: 8,
+        }
+    }
 }
 
 /// Configuration keys and their Chinese descriptions, in display order.
@@ -321,6 +367,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("limits", "录入数值与文字上限"),
     ("signin", "登录安全（失败锁定、密码长度）"),
     ("benchmark", "标杆终端（数量与评分细则）"),
+    ("new_sku", "新品上柜（上柜率目标与培育效果评估阈值）"),
 ];
 
 impl Policy {

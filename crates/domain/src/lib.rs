@@ -12,6 +12,7 @@ pub mod cycle;
 pub mod ids;
 pub mod kpi;
 pub mod money;
+pub mod new_sku;
 pub mod one_sheet;
 pub mod org;
 pub mod period;

@@ -157,6 +157,13 @@ pub fn chosen(v: &Option<String>, code: &str) -> bool {
     crate::extract::filled(v) == Some(code)
 }
 
+/// The label of a new-SKU review decision code.
+pub fn decision_zh(code: &str) -> &'static str {
+    domain::new_sku::Decision::parse(code)
+        .map(|d| d.zh())
+        .unwrap_or("—")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

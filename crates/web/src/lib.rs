@@ -25,6 +25,7 @@ mod kpi;
 mod layers;
 mod meeting;
 mod method135;
+mod new_sku;
 mod page;
 mod pos;
 mod products;

@@ -55,6 +55,7 @@ impl Chrome {
             m.push(("/benchmarks", "标杆终端", "benchmarks"));
         }
         if self.role != Role::MonopolyOfficer {
+            m.push(("/new-sku", "新品上柜", "new_sku"));
             m.push(("/warnings", "预警", "warnings"));
         }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {

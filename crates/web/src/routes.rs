@@ -5,7 +5,7 @@
 use crate::{AppState, account, assets, auth, docs, page};
 use crate::{
     balance, benchmarks, cultivation, cycle, feedback, forecasts, home, inbox, kpi, meeting,
-    method135, warnings,
+    method135, new_sku, warnings,
 };
 use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
@@ -239,6 +239,19 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(benchmarks::api::remove))
                 .routes(routes!(benchmarks::api::score))
                 .routes(routes!(benchmarks::api::in_store_day)),
+        ))
+        .merge(area(
+            "new-sku",
+            OpenApiRouter::new()
+                .route(
+                    "/new-sku",
+                    get(new_sku::pages::page).post(new_sku::pages::create),
+                )
+                .route("/new-sku/{id}", get(new_sku::pages::detail))
+                .route("/new-sku/{id}/reviews", post(new_sku::pages::review))
+                .routes(routes!(new_sku::api::list, new_sku::api::create))
+                .routes(routes!(new_sku::api::detail))
+                .routes(routes!(new_sku::api::review)),
         ))
         .merge(area(
             "kpi",

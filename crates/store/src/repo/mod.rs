@@ -9,6 +9,7 @@ pub mod config;
 pub mod cultivation;
 pub mod forecasts;
 pub mod kpi;
+pub mod listing;
 pub mod product;
 pub mod retailer;
 pub mod sales;

@@ -117,6 +117,12 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/warnings/{id}", "yyyyyny"),
     row("POST", "/api/v1/warnings/{id}/steps", "yyyyyny"),
     row("POST", "/api/v1/warning-runs/{month}", "nnnynny"),
+    // The test city has no listing programme 1 (404, taken up); an empty programme is refused
+    // by name (400) after the role is checked.
+    row("GET", "/api/v1/new-sku-programmes", "yyyyyny"),
+    row("POST", "/api/v1/new-sku-programmes", "nnyynny"),
+    row("GET", "/api/v1/new-sku-programmes/{id}", "yyyyyny"),
+    row("POST", "/api/v1/new-sku-programmes/{id}/reviews", "nnyynny"),
 ];
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
@@ -178,6 +184,8 @@ impl Sample {
             ("POST", "/api/v1/benchmarks/{id}/scores") => json!({"items": {}}),
             ("POST", "/api/v1/benchmarks/{id}/in-store-days") => json!({"findings": "陈列"}),
             ("POST", "/api/v1/warnings/{id}/steps") => json!({"action": "ACKNOWLEDGE"}),
+            ("POST", "/api/v1/new-sku-programmes") => json!({}),
+            ("POST", "/api/v1/new-sku-programmes/{id}/reviews") => json!({}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})
             }

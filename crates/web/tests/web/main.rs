@@ -22,6 +22,7 @@ mod inbox;
 mod kpi;
 mod meeting;
 mod method135;
+mod new_sku;
 mod platform;
 mod pos;
 mod products;
