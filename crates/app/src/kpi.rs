@@ -2,7 +2,7 @@
 //! (or the same month last year where §6 sets none), its 13-month trend, and the drill-down
 //! company → county department → market area → account manager → retailer. Figures come from
 //! the roll-ups (`store::repo::kpi`: `sales_cell`, `sales_reach`; the accuracy roll-up), the
-//! formulas from `domain::kpi`.
+//! formulas from `domain::kpi`; 新品上柜率 from the listing programmes' targets (`app::new_sku`).
 //!
 //! Who sees what: a rep their own figures and their retailers; a market manager their area and
 //! each of its reps; a county director (and monopoly officer) their county; the marketing center,
@@ -16,6 +16,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use store::repo::ScopeIds;
 use store::repo::kpi::{self as repo, Place, PlaceMonth};
+use store::repo::listing::ListingPlace;
 
 /// A place of the drill-down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -216,6 +217,8 @@ fn sums_of(row: Option<&PlaceMonth>, active: i64, accuracy: Option<f64>) -> KpiS
         accuracy,
         demand_retailers: r.demand_retailers,
         prev3_buyers: r.prev3_buyers,
+        listing_targets: 0,
+        listing_listed: 0,
     }
 }
 
@@ -253,10 +256,18 @@ async fn months_of(app: &App, s: KpiScope, months: &[Month]) -> AppResult<Vec<Kp
         }
     };
     let acc = accuracy_of(app, s, Place::Company, &ms).await?;
+    let (ids, retailer) = match s {
+        KpiScope::Retailer(id) => (ScopeIds::default(), Some(id)),
+        _ => (s.ids(), None),
+    };
+    let listing = crate::new_sku::kpi_months(app, ids, retailer, months).await?;
     Ok(ms
         .iter()
-        .map(|m| {
-            sums_of(
+        .zip(listing)
+        .map(|(m, (targets, listed))| KpiSums {
+            listing_targets: targets,
+            listing_listed: listed,
+            ..sums_of(
                 rows.iter().find(|r| &r.month == m),
                 active,
                 acc.get(&(0, m.clone())).copied(),
@@ -404,10 +415,16 @@ async fn children(app: &App, n: &Names, s: KpiScope, m: Month) -> AppResult<Vec<
     if let KpiScope::Rep(rep) = s {
         let rows = repo::retailer_months(&app.db, Some(rep), None, &ms).await?;
         let retailers = store::repo::retailer::of_rep(&app.db, rep).await?;
+        let listing = crate::new_sku::kpi_children(app, s.ids(), ListingPlace::Retailer, m).await?;
         let mut out: Vec<KpiChild> = retailers
             .into_iter()
             .map(|r| {
-                let sums = sums_of(rows.iter().find(|x| x.place == r.id), 1, None);
+                let (targets, listed) = listing.get(&r.id).copied().unwrap_or_default();
+                let sums = KpiSums {
+                    listing_targets: targets,
+                    listing_listed: listed,
+                    ..sums_of(rows.iter().find(|x| x.place == r.id), 1, None)
+                };
                 KpiChild {
                     scope: KpiScope::Retailer(r.id).key(),
                     label: format!("{}（{}）", r.name, r.customer_code),
@@ -428,6 +445,12 @@ async fn children(app: &App, n: &Names, s: KpiScope, m: Month) -> AppResult<Vec<
         .await?
         .into_iter()
         .collect();
+    let by = match place {
+        Place::County => ListingPlace::County,
+        Place::Area => ListingPlace::Area,
+        _ => ListingPlace::Rep,
+    };
+    let listing = crate::new_sku::kpi_children(app, s.ids(), by, m).await?;
     let mut ids: Vec<i64> = active.keys().copied().collect();
     for r in &rows {
         if !ids.contains(&r.place) {
@@ -442,11 +465,16 @@ async fn children(app: &App, n: &Names, s: KpiScope, m: Month) -> AppResult<Vec<
             Place::Area => KpiScope::Area(id),
             _ => KpiScope::Rep(id),
         };
-        let sums = sums_of(
-            rows.iter().find(|r| r.place == id),
-            active.get(&id).copied().unwrap_or(0),
-            acc.get(&(id, ms[0].clone())).copied(),
-        );
+        let (targets, listed) = listing.get(&id).copied().unwrap_or_default();
+        let sums = KpiSums {
+            listing_targets: targets,
+            listing_listed: listed,
+            ..sums_of(
+                rows.iter().find(|r| r.place == id),
+                active.get(&id).copied().unwrap_or(0),
+                acc.get(&(id, ms[0].clone())).copied(),
+            )
+        };
         out.push(KpiChild {
             scope: child.key(),
             label: label(app, n, child).await?,

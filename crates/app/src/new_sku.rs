@@ -158,7 +158,8 @@ pub struct ListPage {
     pub programmes: Vec<ProgrammeSummary>,
     pub listing_target_pct: f64,
     pub can_create: bool,
-    pub options: FormOptions,
+    /// The creation form's choices (for those who may create).
+    pub options: Option<FormOptions>,
 }
 
 /// What the creation form offers.
@@ -334,11 +335,15 @@ pub async fn page(app: &App, user: &CurrentUser) -> AppResult<ListPage> {
             summary(row, c, &units, today)
         })
         .collect();
+    let can_create = may_write(user);
     Ok(ListPage {
         programmes,
-        listing_target_pct: policy.new_sku.listing_target_pct,
-        can_create: may_write(user),
-        options: form_options(app, user, &policy.new_sku).await?,
+        listing_target_pct: policy.kpi_targets.new_sku_listing_pct,
+        can_create,
+        options: match can_create {
+            true => Some(form_options(app, user, &policy.new_sku).await?),
+            false => None,
+        },
     })
 }
 
@@ -598,10 +603,9 @@ async fn row(app: &App, id: i64) -> AppResult<ProgrammeRow> {
 
 /// The effect of the period so far from the targets' roll-up and the company's month roll-up.
 async fn effect(
-    app: &App, row: &ProgrammeRow, all: &[TargetRow], today: NaiveDate, p: &NewSkuPolicy,
+    app: &App, row: &ProgrammeRow, today: NaiveDate, p: &NewSkuPolicy,
 ) -> AppResult<EffectView> {
-    let listed = all.iter().filter(|t| t.first_on.is_some()).count() as i64;
-    let repeat = all.iter().filter(|t| t.order_days >= 2).count() as i64;
+    let (targets, listed, repeat) = repo::counts(&app.db, row.id).await?;
     let (mut months, mut share, mut growth) = (Vec::new(), None, None);
     if let Some((_, _, start, end)) = window(row, today)
         && start <= end
@@ -620,7 +624,7 @@ async fn effect(
         }
     }
     let e = Effect {
-        targets: all.len() as i64,
+        targets,
         listed,
         repeat,
         plan_qty: row.plan_qty,
@@ -653,16 +657,8 @@ pub async fn detail(app: &App, user: &CurrentUser, id: i64) -> AppResult<Program
     let scope = Scope::of(&app.db, user).await?;
     let policy = app.policy().await?;
     let today = app.clock.today();
-    let all = repo::targets(&app.db, id, Scope::Company.ids()).await?;
-    let mine: Vec<&TargetRow> = all
-        .iter()
-        .filter(|t| match scope {
-            Scope::Rep(r) => t.rep_id == Some(r),
-            Scope::Area(a) => t.area_id == a,
-            Scope::County(c) => t.county_id == c,
-            Scope::Company => true,
-        })
-        .collect();
+    let rows = repo::targets(&app.db, id, scope.ids()).await?;
+    let mine: Vec<&TargetRow> = rows.iter().collect();
     let listed = mine.iter().filter(|t| t.first_on.is_some()).count() as i64;
     let n = mine.len() as i64;
     let curve = match window(&row, today) {
@@ -714,13 +710,13 @@ pub async fn detail(app: &App, user: &CurrentUser, id: i64) -> AppResult<Program
         .copied()
         .filter(|t| t.first_on.is_none())
         .collect();
-    let effect = effect(app, &row, &all, today, &policy.new_sku).await?;
+    let effect = effect(app, &row, today, &policy.new_sku).await?;
     let units = unit_names(app).await?;
     let can_review = may_review(user, &row) && row.status == "ACTIVE";
     let reviews = repo::reviews(&app.db, id).await?;
     Ok(ProgrammeDetail {
         summary: summary(row, Some((n, listed)), &units, today),
-        listing_target_pct: policy.new_sku.listing_target_pct,
+        listing_target_pct: policy.kpi_targets.new_sku_listing_pct,
         curve,
         breakdown_by: by.map(String::from),
         breakdown: breakdown.into_iter().map(|(_, b)| b).collect(),
@@ -820,8 +816,7 @@ async fn conclude(
     let mut tx = app.db.begin().await?;
     repo::refresh(&mut tx, before.id, before.product_id, start, to.day(6)).await?;
     tx.commit().await?;
-    let all = repo::targets(&app.db, before.id, Scope::Company.ids()).await?;
-    let e = effect(app, before, &all, today, p).await?;
+    let e = effect(app, before, today, p).await?;
     if decision != e.proposal && note.is_empty() {
         return Err(AppError::invalid(
             "note",
@@ -1003,7 +998,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         if targets.is_empty() {
             continue;
         }
-        // The plan: 2 条 a target a week over the period.
+        // The plan: 0.7 条 a target a week over the period.
         let weeks = (to.monday() - from.monday()).num_weeks() + 1;
         let g = NewProgramme {
             product_id: p.id,
@@ -1015,7 +1010,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
             org_unit_ids: String::new(),
             from_week: from.to_string(),
             to_week: to.to_string(),
-            plan_qty: (targets.len() as i64 * 2 * weeks).max(1),
+            plan_qty: (targets.len() as i64 * weeks * 7 / 10).max(1),
             targets: targets.len() as i64,
             created_by: by,
             created_at: domain::visit::china_day_start(from.monday()),
@@ -1028,8 +1023,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         n += 1;
         let row = row(app, id).await?;
         if to.day(6) < today {
-            let all = repo::targets(&app.db, id, Scope::Company.ids()).await?;
-            let e = effect(app, &row, &all, today, &policy.new_sku).await?;
+            let e = effect(app, &row, today, &policy.new_sku).await?;
             let new_to = (e.proposal == Decision::Adjust)
                 .then(|| IsoWeek::of(today + chrono::Duration::weeks(8)));
             let reviewer = store::audit::Actor {
@@ -1050,4 +1044,64 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         }
     }
     Ok(n)
+}
+
+/// Every programme's days: id → (first week's Monday, last week's Sunday).
+async fn periods(app: &App) -> AppResult<HashMap<i64, (NaiveDate, NaiveDate)>> {
+    Ok(repo::weeks(&app.db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, from, to)| {
+            let (f, t) = (IsoWeek::parse(&from).ok()?, IsoWeek::parse(&to).ok()?);
+            Some((id, (f.monday(), t.day(6))))
+        })
+        .collect())
+}
+
+fn runs_in(p: (NaiveDate, NaiveDate), m: Month) -> bool {
+    p.0 <= m.last_day() && p.1 >= m.first_day()
+}
+
+/// 新品上柜率 (§6) of a scope, or of one retailer, per month: (targets, listed by the month's
+/// end) over the programmes whose period overlaps the month (the KPI page).
+pub async fn kpi_months(
+    app: &App, scope: store::repo::ScopeIds, retailer: Option<i64>, months: &[Month],
+) -> AppResult<Vec<(i64, i64)>> {
+    let periods = periods(app).await?;
+    if periods.is_empty() {
+        return Ok(vec![(0, 0); months.len()]);
+    }
+    let rows = repo::kpi_days(&app.db, scope, retailer).await?;
+    Ok(months
+        .iter()
+        .map(|m| {
+            let (mut targets, mut listed) = (0, 0);
+            for (id, first, n) in &rows {
+                if periods.get(id).is_some_and(|p| runs_in(*p, *m)) {
+                    targets += n;
+                    if first.is_some_and(|d| d <= m.last_day()) {
+                        listed += n;
+                    }
+                }
+            }
+            (targets, listed)
+        })
+        .collect())
+}
+
+/// 新品上柜率 of the month per place one level down: place id → (targets, listed).
+pub async fn kpi_children(
+    app: &App, scope: store::repo::ScopeIds, by: repo::ListingPlace, m: Month,
+) -> AppResult<HashMap<i64, (i64, i64)>> {
+    let ids: Vec<i64> = periods(app)
+        .await?
+        .into_iter()
+        .filter(|(_, p)| runs_in(*p, m))
+        .map(|(id, _)| id)
+        .collect();
+    Ok(repo::kpi_places(&app.db, scope, by, &ids, m.last_day())
+        .await?
+        .into_iter()
+        .map(|(place, t, l)| (place, (t, l)))
+        .collect())
 }

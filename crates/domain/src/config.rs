@@ -309,13 +309,12 @@ pub struct Policy {
     pub new_sku: NewSkuPolicy,
 }
 
-/// 新品上柜 (domain.md §6 新品上柜率, §9.2 品牌经理 新品上柜计划 and 培育效果): the listing target
-/// and the thresholds of the effect review's proposal (see [`crate::new_sku`]).
+/// 新品上柜 (domain.md §6 新品上柜率, §9.2 品牌经理 新品上柜计划 and 培育效果): the programmes'
+/// bounds and the thresholds of the effect review's proposal (see [`crate::new_sku`]); the
+/// listing target itself is `kpi_targets.new_sku_listing_pct`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NewSkuPolicy {
-    /// 新品上柜率 target, % of the target retailers (seed 001: 100 %).
-    pub listing_target_pct: f64,
     /// A programme's cultivation period when the SKU has no 培育期 end, in weeks.
     pub default_weeks: u32,
     /// Longest programme, in weeks.
@@ -339,7 +338,6 @@ pub struct NewSkuPolicy {
 impl Default for NewSkuPolicy {
     fn default() -> Self {
         Self {
-            listing_target_pct: 100.0,
             default_weeks: 26,
             max_weeks: 104,
             max_plan_qty: 100_000_000,
@@ -367,7 +365,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("limits", "录入数值与文字上限"),
     ("signin", "登录安全（失败锁定、密码长度）"),
     ("benchmark", "标杆终端（数量与评分细则）"),
-    ("new_sku", "新品上柜（上柜率目标与培育效果评估阈值）"),
+    ("new_sku", "新品上柜（培育期、计划上限与效果评估阈值）"),
 ];
 
 impl Policy {

@@ -10,6 +10,7 @@ code_enum!(
     /// The KPIs shown against their targets (§6).
     Kpi, "指标" {
         KeyBrandShare => ("KEY_BRAND_SHARE", "重点品牌销售比重"),
+        NewSkuListing => ("NEW_SKU_LISTING", "新品上柜率"),
         ForecastAccuracy => ("FORECAST_ACCURACY", "需求预测准确率"),
         OrderFill => ("ORDER_FILL", "订单满足率"),
         Coverage => ("COVERAGE", "市场覆盖率"),
@@ -60,6 +61,10 @@ pub struct KpiSums {
     pub demand_retailers: i64,
     /// Retailers that bought in the three months before the month.
     pub prev3_buyers: i64,
+    /// Targets of the new-SKU listing programmes running in the month.
+    pub listing_targets: i64,
+    /// Of those, the ones that had bought the programme's SKU by the month's end.
+    pub listing_listed: i64,
 }
 
 impl Kpi {
@@ -67,6 +72,9 @@ impl Kpi {
     pub fn formula(self) -> &'static str {
         match self {
             Kpi::KeyBrandShare => "重点品牌购进量 ÷ 全部购进量（条）× 100%",
+            Kpi::NewSkuListing => {
+                "当月处于培育期的新品上柜计划中，截至月末已订购该新品的目标客户数 ÷ 目标客户数 × 100%"
+            }
             Kpi::ForecastAccuracy => "1 − Σ|实际需求 − 预测| ÷ Σ实际需求（加权，§5.2）",
             Kpi::OrderFill => "Σ实际购进量 ÷ Σ需求量 × 100%",
             Kpi::Coverage => "本月有购进的客户数 ÷ 在册客户数 × 100%",
@@ -98,6 +106,7 @@ impl Kpi {
     pub fn target(self, t: &KpiTargets) -> Option<f64> {
         match self {
             Kpi::KeyBrandShare => Some(t.key_brand_share_pct),
+            Kpi::NewSkuListing => Some(t.new_sku_listing_pct),
             Kpi::ForecastAccuracy => Some(t.forecast_accuracy_pct),
             _ => None,
         }
@@ -108,6 +117,7 @@ impl Kpi {
         let pct = |n: i64, d: i64| (d > 0).then(|| n as f64 * 100.0 / d as f64);
         match self {
             Kpi::KeyBrandShare => pct(s.key_qty, s.qty),
+            Kpi::NewSkuListing => pct(s.listing_listed, s.listing_targets),
             Kpi::ForecastAccuracy => s.accuracy.map(|a| a * 100.0),
             Kpi::OrderFill => pct(s.qty, s.demanded),
             Kpi::Coverage => pct(s.buyers, s.active),
@@ -150,8 +160,16 @@ mod tests {
             accuracy: Some(0.93),
             demand_retailers: 90,
             prev3_buyers: 95,
+            listing_targets: 200,
+            listing_listed: 150,
         };
         assert_eq!(Kpi::KeyBrandShare.value(&s), Some(90.0));
+        // §6 新品上柜率: 150 of 200 targets → 75 %, below the 100 % target.
+        assert_eq!(Kpi::NewSkuListing.value(&s), Some(75.0));
+        assert_eq!(
+            Kpi::NewSkuListing.good(Some(75.0), None, &KpiTargets::default()),
+            Some(false)
+        );
         assert_eq!(Kpi::OrderFill.value(&s), Some(80.0));
         assert_eq!(Kpi::Coverage.value(&s), Some(80.0));
         // 80 of the 95 that bought in the three months before; 90 with a demand record.

@@ -753,6 +753,32 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
                     (*pi as u16, (base_week * share) as f32)
                 })
                 .collect();
+            // New SKUs of the last year (新品, in cultivation) are pushed to the shops that list
+            // new SKUs first (便利店、超市、烟酒商店; the demo's listing programmes target them,
+            // domain.md §6 新品上柜率): one launch in three strongly (nearly all stock it and
+            // buy again), one moderately, one weakly — so the effect reviews end in continue,
+            // adjust and exit. Small rates: a new SKU is a few 条 a month in a shop.
+            if matches!(
+                format,
+                BusinessFormat::Convenience
+                    | BusinessFormat::Supermarket
+                    | BusinessFormat::TobaccoLiquor
+            ) {
+                const PUSH: [(f64, f32); 3] = [(0.99, 0.9), (0.8, 0.3), (0.45, 0.08)];
+                let mut pr = Rng::new(mix(cfg.seed, 20_000_000 + gi as u64));
+                for (pi, pm) in prod_models.iter().enumerate() {
+                    let recent = pm
+                        .launch
+                        .is_some_and(|l| l > hist_end - Duration::days(365));
+                    if !recent || repertoire.iter().any(|x| x.0 as usize == pi) {
+                        continue;
+                    }
+                    let (share, rate) = PUSH[pm.id as usize % 3];
+                    if pr.chance(share) {
+                        repertoire.push((pi as u16, rate));
+                    }
+                }
+            }
             repertoire.sort_by_key(|x| x.0);
             ret_models.push(RetModel {
                 id: gi as i64 + 1,

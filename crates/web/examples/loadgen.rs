@@ -298,6 +298,10 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
             // The month close of last month, reached from the roll-up page.
             links.push(format!("/rollup/month/{}", last_month()));
         }
+        if links.iter().any(|l| l == "/new-sku") {
+            // The first new-SKU listing programme, reached from its list.
+            links.push("/new-sku/1".to_owned());
+        }
         for link in links {
             if link.starts_with("/api/") {
                 continue; // the API browser: static, not the person's data
@@ -476,6 +480,7 @@ fn api_twin(page: &str) -> Option<String> {
     let api = match path {
         "/" => "/api/v1/home".to_owned(),
         "/cultivation" => "/api/v1/cultivation-tasks".to_owned(),
+        p if p.starts_with("/new-sku") => p.replacen("/new-sku", "/api/v1/new-sku-programmes", 1),
         // The market manager's week: /rollup?week=W → /api/v1/rollup/W.
         "/rollup" => format!("/api/v1/rollup/{}", query.strip_prefix("week=")?),
         p if p.starts_with("/rollup/month/") => {

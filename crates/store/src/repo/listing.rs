@@ -211,6 +211,14 @@ pub async fn targets(db: &Db, id: i64, scope: ScopeIds) -> Result<Vec<TargetRow>
         .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(id).fetch_all(p).await)?)
 }
 
+/// A programme's (targets, listed, repeat buyers: listed on two order days or more).
+pub async fn counts(db: &Db, id: i64) -> Result<(i64, i64, i64)> {
+    let q = "SELECT COUNT(*), COUNT(first_on), \
+             CAST(COALESCE(SUM(CASE WHEN order_days >= 2 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM listing_target WHERE programme_id = $1";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(id).fetch_one(p).await)?)
+}
+
 /// The names of a rep's targets that have not bought the SKU, of the given programmes:
 /// (programme id, retailer name), by programme and code.
 pub async fn rep_unlisted(db: &Db, rep_id: i64, ids: &[i64]) -> Result<Vec<(i64, String)>> {
@@ -327,4 +335,78 @@ pub async fn mark_exiting(tx: &mut Tx, product_id: i64) -> Result<Option<(String
     let q = "UPDATE product SET status = 'EXITING', brand_position = 'EXIT' WHERE id = $1 AND status = 'ACTIVE'";
     on_tx!(tx, c => sqlx::query(q).bind(product_id).execute(c).await.map(|_| ()))?;
     Ok(before)
+}
+
+/// The level a KPI figure of the listing is grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingPlace {
+    County,
+    Area,
+    Rep,
+    Retailer,
+}
+
+impl ListingPlace {
+    fn sql(self) -> &'static str {
+        match self {
+            ListingPlace::County => "r.county_id",
+            ListingPlace::Area => "r.area_id",
+            ListingPlace::Rep => "CAST(COALESCE(r.account_manager_id, 0) AS BIGINT)",
+            ListingPlace::Retailer => "r.id",
+        }
+    }
+}
+
+/// The scope's (or one retailer's) targets per programme and first purchase day:
+/// (programme id, first purchase day, targets) — the company's straight from the roll-up.
+pub async fn kpi_days(
+    db: &Db, scope: ScopeIds, retailer: Option<i64>,
+) -> Result<Vec<(i64, Option<NaiveDate>, i64)>> {
+    let whole = scope == ScopeIds::default() && retailer.is_none();
+    let q = if whole {
+        "SELECT t.programme_id, t.first_on, COUNT(*) FROM listing_target t \
+         WHERE CAST($1 AS BIGINT) IS NULL AND CAST($2 AS BIGINT) IS NULL AND CAST($3 AS BIGINT) IS NULL \
+         AND CAST($4 AS BIGINT) IS NULL GROUP BY t.programme_id, t.first_on"
+            .to_string()
+    } else {
+        format!(
+            "SELECT t.programme_id, t.first_on, COUNT(*) FROM listing_target t JOIN retailer r ON r.id = t.retailer_id \
+             WHERE {} AND {} GROUP BY t.programme_id, t.first_on",
+            scope.sql(),
+            if retailer.is_some() {
+                "r.id = $4"
+            } else {
+                "CAST($4 AS BIGINT) IS NULL"
+            }
+        )
+    };
+    Ok(on_db!(db, p => sqlx::query_as(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(retailer).fetch_all(p).await)?)
+}
+
+/// Per place one level down: (place id, targets, listed on or before `end`) over the programmes
+/// `ids` (programme ids from the database, written as literals).
+pub async fn kpi_places(
+    db: &Db, scope: ScopeIds, by: ListingPlace, ids: &[i64], end: NaiveDate,
+) -> Result<Vec<(i64, i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let q = format!(
+        "SELECT {col}, COUNT(*), CAST(COALESCE(SUM(CASE WHEN t.first_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM listing_target t JOIN retailer r ON r.id = t.retailer_id \
+         WHERE {} AND t.programme_id IN ({}) GROUP BY {col}",
+        scope.sql(),
+        list.join(", "),
+        col = by.sql()
+    );
+    Ok(on_db!(db, p => sqlx::query_as(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(end).fetch_all(p).await)?)
+}
+
+/// Every programme's weeks: (id, first week, last week).
+pub async fn weeks(db: &Db) -> Result<Vec<(i64, String, String)>> {
+    let q = "SELECT id, from_week, to_week FROM listing_programme ORDER BY id";
+    Ok(on_db!(db, p => sqlx::query_as(q).fetch_all(p).await)?)
 }

@@ -236,6 +236,7 @@ both_backends!(kpis_equal_sql_at_every_level, async |t: TestApp| {
     assert_eq!(s, StatusCode::OK);
     for w in [
         "重点品牌销售比重",
+        "新品上柜率",
         "需求预测准确率",
         "市场覆盖率",
         "单箱批发销售额",
@@ -244,7 +245,7 @@ both_backends!(kpis_equal_sql_at_every_level, async |t: TestApp| {
     ] {
         assert!(page.contains(w), "KPI page lacks {w}");
     }
-    assert_eq!(page.matches("class=\"chart trend\"").count(), 10);
+    assert_eq!(page.matches("class=\"chart trend\"").count(), 11);
     let r = t.get(&rc, &format!("/kpi/xlsx?month={M}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(

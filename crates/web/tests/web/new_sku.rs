@@ -165,6 +165,77 @@ both_backends!(new_sku_programme_end_to_end, async |t: TestApp| {
     let (s, e) = t.post_json(&c, API, &body(json!({}))).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
 
+    // 新品上柜率 on the KPI page (§6): September's targets listed by 30 September, company-wide,
+    // for an area and per area one level down, equal SQL.
+    let listed_sep = |extra: &str| {
+        format!(
+            "SELECT COUNT(DISTINCT ol.retailer_id) FROM order_line ol JOIN retailer r ON r.id = ol.retailer_id \
+             WHERE ol.product_id = $1 AND ol.order_date >= '{FROM}' AND ol.order_date <= '2026-09-30' \
+             AND ol.supplied_qty > 0 AND {RULE}{extra}"
+        )
+    };
+    let kpi = |v: &Value| {
+        v["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["code"] == "NEW_SKU_LISTING")
+            .unwrap()
+            .clone()
+    };
+    let cc = t.login(&t.user_of_role("marketing_center").await).await;
+    let (s, v) = t
+        .get_json(&cc, "/api/v1/kpi?scope=company&month=2026-09")
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let sep = t.scalar_i64(&listed_sep(""), &[pid]).await;
+    assert_eq!(v["sums"]["listing_targets"], targets);
+    assert_eq!(v["sums"]["listing_listed"], sep);
+    let k = kpi(&v);
+    assert!(
+        (pct(&k["value"]) - sep as f64 * 100.0 / targets as f64).abs() < 1e-9,
+        "{k}"
+    );
+    assert_eq!(k["target"], 100.0);
+    assert_eq!(k["good"], false);
+    let children: i64 = v["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["sums"]["listing_listed"].as_i64().unwrap())
+        .sum();
+    assert_eq!(children, sep);
+    let area_of = t
+        .scalar_i64(
+            &format!("SELECT MIN(r.area_id) FROM retailer r WHERE {RULE}"),
+            &[],
+        )
+        .await;
+    let (_, v) = t
+        .get_json(
+            &cc,
+            &format!("/api/v1/kpi?scope=area:{area_of}&month=2026-09"),
+        )
+        .await;
+    assert_eq!(
+        v["sums"]["listing_listed"],
+        t.scalar_i64(&listed_sep(" AND r.area_id = $2"), &[pid, area_of])
+            .await
+    );
+    assert_eq!(
+        v["sums"]["listing_targets"],
+        t.scalar_i64(
+            &format!("SELECT COUNT(*) FROM retailer r WHERE {RULE} AND r.area_id = $1"),
+            &[area_of]
+        )
+        .await
+    );
+    // Before the period no programme runs: no ratio.
+    let (_, v) = t
+        .get_json(&cc, "/api/v1/kpi?scope=company&month=2026-05")
+        .await;
+    assert!(kpi(&v)["value"].is_null());
+
     // Scopes: the rep sees their own targets; their market manager by rep; 专卖人员 nothing.
     let rep_id: i64 = t
         .scalar_i64(
