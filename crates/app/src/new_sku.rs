@@ -940,8 +940,10 @@ pub async fn proposals(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<Vec<S
 }
 
 /// The demo city's programmes: one per new SKU launched in the last year of its history (by the
-/// brand's manager, tiers 5 and up in the formats that sell new SKUs first, plan from the
-/// company's launch), the ones whose period is over reviewed with the policy's proposal.
+/// brand's manager, tiers 5 or 8 and up in the formats the sim pushes new SKUs to, 0.7 条 a
+/// target a week planned); the ones whose period is over reviewed with the policy's proposal,
+/// but the weakest proposed for adjustment exits (a decision other than the proposal, with
+/// its reason).
 pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<usize> {
     let policy = app.policy().await?;
     let today = app.clock.today();
@@ -960,6 +962,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
     let candidates = repo::candidates(&app.db).await?;
     let formats = ["CONVENIENCE", "SUPERMARKET", "TOBACCO_LIQUOR"];
     let mut n = 0;
+    let mut ended = Vec::new();
     for (k, p) in products.iter().enumerate() {
         let Some(manager) = owner.get(&p.brand) else {
             continue;
@@ -1021,27 +1024,46 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
             Err(e) => return Err(e),
         };
         n += 1;
-        let row = row(app, id).await?;
         if to.day(6) < today {
+            let row = row(app, id).await?;
             let e = effect(app, &row, today, &policy.new_sku).await?;
-            let new_to = (e.proposal == Decision::Adjust)
-                .then(|| IsoWeek::of(today + chrono::Duration::weeks(8)));
             let reviewer = store::audit::Actor {
                 id: Some(by),
                 username: manager.username.clone(),
             };
-            conclude(
-                app,
-                &reviewer,
-                &row,
-                e.proposal,
-                "按系统建议",
-                new_to,
-                row.version,
-                today,
-            )
-            .await?;
+            ended.push((row, e, reviewer));
         }
+    }
+    // The ended ones reviewed as proposed, except that the weakest proposed for adjustment
+    // (listing under half) is taken out by its brand manager, with the reason.
+    let weakest = ended
+        .iter()
+        .filter(|(_, e, _)| e.proposal == Decision::Adjust)
+        .filter_map(|(g, e, _)| e.listing_pct.filter(|l| *l < 50.0).map(|l| (g.id, l)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(id, _)| id);
+    for (row, e, reviewer) in ended {
+        let (decision, note) = if Some(row.id) == weakest {
+            (
+                Decision::Exit,
+                "上柜率不足一半、复购偏低，目标客户反映消费者接受度不高，按品牌进退退出培育",
+            )
+        } else {
+            (e.proposal, "按系统建议")
+        };
+        let new_to =
+            (decision == Decision::Adjust).then(|| IsoWeek::of(today + chrono::Duration::weeks(8)));
+        conclude(
+            app,
+            &reviewer,
+            &row,
+            decision,
+            note,
+            new_to,
+            row.version,
+            today,
+        )
+        .await?;
     }
     Ok(n)
 }

@@ -441,6 +441,22 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
         }
     }
 
+    // The last year's launches (新品) in launch order, each with how hard it is pushed to the
+    // shops that list new SKUs first: (product index, share of those shops, weekly rate 条).
+    let mut recent: Vec<(NaiveDate, usize)> = prod_models
+        .iter()
+        .enumerate()
+        .filter_map(|(pi, pm)| pm.launch.map(|l| (l, pi)))
+        .filter(|(l, _)| *l > hist_end - Duration::days(365))
+        .collect();
+    recent.sort();
+    const PUSH: [(f64, f32); 3] = [(0.99, 0.9), (0.8, 0.3), (0.4, 0.05)];
+    let pushed: Vec<(usize, f64, f32)> = recent
+        .iter()
+        .enumerate()
+        .map(|(k, (_, pi))| (*pi, PUSH[k % 3].0, PUSH[k % 3].1))
+        .collect();
+
     let mut retailers = Vec::with_capacity(cfg.retailers);
     let mut ret_models = Vec::with_capacity(cfg.retailers);
     let mut class_history = Vec::new();
@@ -754,27 +770,22 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
                 })
                 .collect();
             // New SKUs of the last year (新品, in cultivation) are pushed to the shops that list
-            // new SKUs first (便利店、超市、烟酒商店; the demo's listing programmes target them,
+            // new SKUs first (medium and large 便利店、超市、烟酒商店; the demo's listing
+            // programmes target them,
             // domain.md §6 新品上柜率): one launch in three strongly (nearly all stock it and
             // buy again), one moderately, one weakly — so the effect reviews end in continue,
             // adjust and exit. Small rates: a new SKU is a few 条 a month in a shop.
-            if matches!(
-                format,
-                BusinessFormat::Convenience
-                    | BusinessFormat::Supermarket
-                    | BusinessFormat::TobaccoLiquor
-            ) {
-                const PUSH: [(f64, f32); 3] = [(0.99, 0.9), (0.8, 0.3), (0.45, 0.08)];
+            if scale != BusinessScale::Small
+                && matches!(
+                    format,
+                    BusinessFormat::Convenience
+                        | BusinessFormat::Supermarket
+                        | BusinessFormat::TobaccoLiquor
+                )
+            {
                 let mut pr = Rng::new(mix(cfg.seed, 20_000_000 + gi as u64));
-                for (pi, pm) in prod_models.iter().enumerate() {
-                    let recent = pm
-                        .launch
-                        .is_some_and(|l| l > hist_end - Duration::days(365));
-                    if !recent || repertoire.iter().any(|x| x.0 as usize == pi) {
-                        continue;
-                    }
-                    let (share, rate) = PUSH[pm.id as usize % 3];
-                    if pr.chance(share) {
+                for &(pi, share, rate) in &pushed {
+                    if pr.chance(share) && !repertoire.iter().any(|x| x.0 as usize == pi) {
                         repertoire.push((pi as u16, rate));
                     }
                 }

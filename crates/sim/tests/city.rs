@@ -541,10 +541,18 @@ fn spring_festival_peak_moves_with_the_lunar_date() {
 fn premium_skus_are_ordered_intermittently_by_small_shops() {
     let city = generate(&small(7), &no_progress);
     let (lines, _) = city.order_lines(0..city.retailers.len());
+    // SKUs launched within the history are left out: they are ordered only since their launch.
     let class: HashMap<i64, &str> = city
         .products
         .iter()
-        .map(|p| (p.id, p.price_class.as_str()))
+        .map(|p| {
+            let c = if p.launch_date.is_some() {
+                "LAUNCHED"
+            } else {
+                p.price_class.as_str()
+            };
+            (p.id, c)
+        })
         .collect();
     let scale: HashMap<i64, &str> = city
         .retailers
