@@ -770,19 +770,16 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
                 })
                 .collect();
             // New SKUs of the last year (新品, in cultivation) are pushed to the shops that list
-            // new SKUs first (medium and large 便利店、超市、烟酒商店; the demo's listing
-            // programmes target them,
+            // new SKUs first (便利店、超市、烟酒商店; the demo's listing programmes target them,
             // domain.md §6 新品上柜率): one launch in three strongly (nearly all stock it and
             // buy again), one moderately, one weakly — so the effect reviews end in continue,
             // adjust and exit. Small rates: a new SKU is a few 条 a month in a shop.
-            if scale != BusinessScale::Small
-                && matches!(
-                    format,
-                    BusinessFormat::Convenience
-                        | BusinessFormat::Supermarket
-                        | BusinessFormat::TobaccoLiquor
-                )
-            {
+            if matches!(
+                format,
+                BusinessFormat::Convenience
+                    | BusinessFormat::Supermarket
+                    | BusinessFormat::TobaccoLiquor
+            ) {
                 let mut pr = Rng::new(mix(cfg.seed, 20_000_000 + gi as u64));
                 for &(pi, share, rate) in &pushed {
                     if pr.chance(share) && !repertoire.iter().any(|x| x.0 as usize == pi) {
