@@ -238,16 +238,21 @@ async fn accuracy_of(
         .collect())
 }
 
-/// One scope's months.
-async fn months_of(app: &App, s: KpiScope, months: &[Month]) -> AppResult<Vec<KpiSums>> {
+/// One scope's months (of one brand's SKUs, when given).
+async fn months_of(
+    app: &App, s: KpiScope, months: &[Month], brand: Option<&str>,
+) -> AppResult<Vec<KpiSums>> {
     let ms: Vec<String> = months.iter().map(Month::to_string).collect();
     let (rows, active) = match s {
         KpiScope::Retailer(id) => {
-            let rows = repo::retailer_months(&app.db, None, Some(id), &ms).await?;
+            let rows = repo::retailer_months(&app.db, None, Some(id), &ms, brand).await?;
             (rows, 1)
         }
         _ => {
-            let rows = repo::place_months(&app.db, s.ids(), Place::Company, &ms).await?;
+            let rows = match brand {
+                Some(b) => repo::brand_months(&app.db, s.ids(), Place::Company, &ms, b).await?,
+                None => repo::place_months(&app.db, s.ids(), Place::Company, &ms).await?,
+            };
             let active = repo::active_by_place(&app.db, s.ids(), Place::Company)
                 .await?
                 .first()
@@ -255,12 +260,15 @@ async fn months_of(app: &App, s: KpiScope, months: &[Month]) -> AppResult<Vec<Kp
             (rows, active)
         }
     };
-    let acc = accuracy_of(app, s, Place::Company, &ms).await?;
+    let acc = match brand {
+        Some(_) => HashMap::new(),
+        None => accuracy_of(app, s, Place::Company, &ms).await?,
+    };
     let (ids, retailer) = match s {
         KpiScope::Retailer(id) => (ScopeIds::default(), Some(id)),
         _ => (s.ids(), None),
     };
-    let listing = crate::new_sku::kpi_months(app, ids, retailer, months).await?;
+    let listing = crate::new_sku::kpi_months(app, ids, retailer, months, brand).await?;
     Ok(ms
         .iter()
         .zip(listing)
@@ -290,6 +298,8 @@ pub struct KpiLine {
     pub good: Option<bool>,
     /// The last 13 months, oldest first: (YYYY-MM, value).
     pub trend: Vec<(String, Option<f64>)>,
+    /// False for a KPI that has no meaning under the brand cut.
+    pub applies: bool,
 }
 
 /// A place one level down with its KPIs of the month (in the order of [`Kpi::ALL`]).
@@ -318,13 +328,26 @@ pub struct KpiView {
     pub columns: Vec<(&'static str, &'static str)>,
     /// 标杆终端 per rep of the scope against the target (§10; a rep's or an area's scope).
     pub benchmarks: Vec<crate::benchmark::RepCount>,
+    /// The brand cut: the figures of this brand's SKUs only (the KPIs that do not apply to one
+    /// brand have no value).
+    pub brand: Option<String>,
+    /// The brands to cut by.
+    pub brands: Vec<String>,
 }
 
 /// The KPIs of `scope` (default: the person's own) in month `m` (default: the last complete).
 pub async fn page(
-    app: &App, user: &CurrentUser, scope: Option<&str>, m: Option<Month>,
+    app: &App, user: &CurrentUser, scope: Option<&str>, m: Option<Month>, brand: Option<&str>,
 ) -> AppResult<KpiView> {
     let (s, own, (county, area, rep)) = allowed(app, user, scope).await?;
+    let brands = store::repo::cultivation::all_brands(&app.db).await?;
+    let brand = brand.map(str::trim).filter(|b| !b.is_empty());
+    if let Some(b) = brand
+        && !brands.iter().any(|x| x == b)
+    {
+        return Err(AppError::invalid("brand", format!("品牌「{b}」不存在")));
+    }
+    let applies = |k: &Kpi| brand.is_none() || k.applies_to_brand();
     let last = crate::retailers::last_complete_month(app).await?;
     let m = m.unwrap_or(last);
     if m > last {
@@ -343,15 +366,15 @@ pub async fn page(
     if !all.contains(&ly) {
         all.insert(0, ly);
     }
-    let sums = months_of(app, s, &all).await?;
+    let sums = months_of(app, s, &all, brand).await?;
     let at = |month: Month| all.iter().position(|x| *x == month).map(|i| sums[i]);
     let cur = at(m).unwrap_or_default();
     let prev_year = at(ly).unwrap_or_default();
     let kpis = Kpi::ALL
         .iter()
         .map(|k| {
-            let value = k.value(&cur);
-            let last_year = k.value(&prev_year);
+            let value = k.value(&cur).filter(|_| applies(k));
+            let last_year = k.value(&prev_year).filter(|_| applies(k));
             KpiLine {
                 code: k.code(),
                 name: k.zh(),
@@ -361,15 +384,19 @@ pub async fn page(
                 last_year,
                 target: k.target(&policy.kpi_targets),
                 good: k.good(value, last_year, &policy.kpi_targets),
+                applies: applies(k),
                 trend: trend_months
                     .iter()
-                    .map(|t| (t.to_string(), at(*t).and_then(|x| k.value(&x))))
+                    .map(|t| {
+                        let v = at(*t).and_then(|x| k.value(&x)).filter(|_| applies(k));
+                        (t.to_string(), v)
+                    })
                     .collect(),
             }
         })
         .collect();
     let n = names(app).await?;
-    let children = children(app, &n, s, m).await?;
+    let children = children(app, &n, s, m, brand).await?;
     // The path from the person's own scope down.
     let mut chain = vec![KpiScope::Company];
     chain.extend(county.map(KpiScope::County));
@@ -405,17 +432,30 @@ pub async fn page(
             }
             _ => Vec::new(),
         },
+        brand: brand.map(String::from),
+        brands,
     })
 }
 
-/// The places one level down with their month.
-async fn children(app: &App, n: &Names, s: KpiScope, m: Month) -> AppResult<Vec<KpiChild>> {
+/// The places one level down with their month (of one brand's SKUs, when given).
+async fn children(
+    app: &App, n: &Names, s: KpiScope, m: Month, brand: Option<&str>,
+) -> AppResult<Vec<KpiChild>> {
     let ms = [m.to_string()];
-    let values = |x: &KpiSums| Kpi::ALL.iter().map(|k| k.value(x)).collect();
+    let values = |x: &KpiSums| {
+        Kpi::ALL
+            .iter()
+            .map(|k| {
+                k.value(x)
+                    .filter(|_| brand.is_none() || k.applies_to_brand())
+            })
+            .collect()
+    };
     if let KpiScope::Rep(rep) = s {
-        let rows = repo::retailer_months(&app.db, Some(rep), None, &ms).await?;
+        let rows = repo::retailer_months(&app.db, Some(rep), None, &ms, brand).await?;
         let retailers = store::repo::retailer::of_rep(&app.db, rep).await?;
-        let listing = crate::new_sku::kpi_children(app, s.ids(), ListingPlace::Retailer, m).await?;
+        let listing =
+            crate::new_sku::kpi_children(app, s.ids(), ListingPlace::Retailer, m, brand).await?;
         let mut out: Vec<KpiChild> = retailers
             .into_iter()
             .map(|r| {
@@ -439,8 +479,14 @@ async fn children(app: &App, n: &Names, s: KpiScope, m: Month) -> AppResult<Vec<
     let Some(place) = s.child_place() else {
         return Ok(Vec::new());
     };
-    let rows = repo::place_months(&app.db, s.ids(), place, &ms).await?;
-    let acc = accuracy_of(app, s, place, &ms).await?;
+    let rows = match brand {
+        Some(b) => repo::brand_months(&app.db, s.ids(), place, &ms, b).await?,
+        None => repo::place_months(&app.db, s.ids(), place, &ms).await?,
+    };
+    let acc = match brand {
+        Some(_) => HashMap::new(),
+        None => accuracy_of(app, s, place, &ms).await?,
+    };
     let active: HashMap<i64, i64> = repo::active_by_place(&app.db, s.ids(), place)
         .await?
         .into_iter()
@@ -450,7 +496,7 @@ async fn children(app: &App, n: &Names, s: KpiScope, m: Month) -> AppResult<Vec<
         Place::Area => ListingPlace::Area,
         _ => ListingPlace::Rep,
     };
-    let listing = crate::new_sku::kpi_children(app, s.ids(), by, m).await?;
+    let listing = crate::new_sku::kpi_children(app, s.ids(), by, m, brand).await?;
     let mut ids: Vec<i64> = active.keys().copied().collect();
     for r in &rows {
         if !ids.contains(&r.place) {

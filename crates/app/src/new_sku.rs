@@ -1068,12 +1068,16 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
     Ok(n)
 }
 
-/// Every programme's days: id → (first week's Monday, last week's Sunday).
-async fn periods(app: &App) -> AppResult<HashMap<i64, (NaiveDate, NaiveDate)>> {
+/// Every programme's days (of one brand's SKUs, when given): id → (first week's Monday, last
+/// week's Sunday).
+async fn periods(
+    app: &App, brand: Option<&str>,
+) -> AppResult<HashMap<i64, (NaiveDate, NaiveDate)>> {
     Ok(repo::weeks(&app.db)
         .await?
         .into_iter()
-        .filter_map(|(id, from, to)| {
+        .filter(|(_, _, _, b)| brand.is_none_or(|x| x == b))
+        .filter_map(|(id, from, to, _)| {
             let (f, t) = (IsoWeek::parse(&from).ok()?, IsoWeek::parse(&to).ok()?);
             Some((id, (f.monday(), t.day(6))))
         })
@@ -1085,11 +1089,13 @@ fn runs_in(p: (NaiveDate, NaiveDate), m: Month) -> bool {
 }
 
 /// 新品上柜率 (§6) of a scope, or of one retailer, per month: (targets, listed by the month's
-/// end) over the programmes whose period overlaps the month (the KPI page).
+/// end) over the programmes (of one brand's SKUs, when given) whose period overlaps the month
+/// (the KPI page).
 pub async fn kpi_months(
     app: &App, scope: store::repo::ScopeIds, retailer: Option<i64>, months: &[Month],
+    brand: Option<&str>,
 ) -> AppResult<Vec<(i64, i64)>> {
-    let periods = periods(app).await?;
+    let periods = periods(app, brand).await?;
     if periods.is_empty() {
         return Ok(vec![(0, 0); months.len()]);
     }
@@ -1113,9 +1119,9 @@ pub async fn kpi_months(
 
 /// 新品上柜率 of the month per place one level down: place id → (targets, listed).
 pub async fn kpi_children(
-    app: &App, scope: store::repo::ScopeIds, by: repo::ListingPlace, m: Month,
+    app: &App, scope: store::repo::ScopeIds, by: repo::ListingPlace, m: Month, brand: Option<&str>,
 ) -> AppResult<HashMap<i64, (i64, i64)>> {
-    let ids: Vec<i64> = periods(app)
+    let ids: Vec<i64> = periods(app, brand)
         .await?
         .into_iter()
         .filter(|(_, p)| runs_in(*p, m))

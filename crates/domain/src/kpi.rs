@@ -112,6 +112,17 @@ impl Kpi {
         }
     }
 
+    /// Whether the KPI is given for one brand's SKUs (the KPI page's brand cut): not the
+    /// key-brand share (a brand is key or not); not the forecast accuracy, the demand records
+    /// and the order fill, whose demand the roll-ups keep per retailer and not per brand (the
+    /// per-SKU roll-up holds the demand of the lines with a purchase only).
+    pub fn applies_to_brand(self) -> bool {
+        !matches!(
+            self,
+            Kpi::KeyBrandShare | Kpi::ForecastAccuracy | Kpi::DemandVigour | Kpi::OrderFill
+        )
+    }
+
     /// The value of a month's sums; `None` where the month has nothing to divide by.
     pub fn value(self, s: &KpiSums) -> Option<f64> {
         let pct = |n: i64, d: i64| (d > 0).then(|| n as f64 * 100.0 / d as f64);
@@ -166,6 +177,14 @@ mod tests {
         assert_eq!(Kpi::KeyBrandShare.value(&s), Some(90.0));
         // §6 新品上柜率: 150 of 200 targets → 75 %, below the 100 % target.
         assert_eq!(Kpi::NewSkuListing.value(&s), Some(75.0));
+        // The brand cut keeps the KPIs a brand's own SKUs can answer.
+        let per_brand: Vec<Kpi> = Kpi::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.applies_to_brand())
+            .collect();
+        assert!(per_brand.contains(&Kpi::ActiveSelling) && per_brand.contains(&Kpi::Coverage));
+        assert!(!per_brand.contains(&Kpi::KeyBrandShare) && !per_brand.contains(&Kpi::OrderFill));
         assert_eq!(
             Kpi::NewSkuListing.good(Some(75.0), None, &KpiTargets::default()),
             Some(false)

@@ -130,8 +130,10 @@ pub async fn rebuild(db: &Db) -> Result<()> {
     tx.commit().await
 }
 
-/// How many months back `sales_listing` holds (a year and the month before it: the KPI trend).
-pub const LISTING_MONTHS: usize = 13;
+/// How many months back `sales_listing` holds: the KPI trend (a year and the month before it)
+/// and the month before the trend's first (the brand cut's 动销率 reads the window ending the
+/// month before).
+pub const LISTING_MONTHS: usize = 14;
 
 /// Fill the roll-ups when they are empty while purchases exist (a database loaded before
 /// migration 0008, or before 0012 added `sales_group_month`); a no-op otherwise.

@@ -120,10 +120,15 @@ pub async fn retailers_month(db: &Db, ids: &[i64], month: &str) -> Result<Vec<Pl
 }
 
 /// Per retailer (`place` = the retailer's id) of a rep, or one retailer, from `sales_month`.
+/// With a brand, its SKUs only (the KPI page's brand cut).
 pub async fn retailer_months(
-    db: &Db, rep_id: Option<i64>, retailer_id: Option<i64>, months: &[String],
+    db: &Db, rep_id: Option<i64>, retailer_id: Option<i64>, months: &[String], brand: Option<&str>,
 ) -> Result<Vec<PlaceMonth>> {
     let sums = SUMS.replace("r.", "s.");
+    let of_brand = match brand {
+        Some(_) => "p.brand = $4",
+        None => "CAST($4 AS TEXT) IS NULL",
+    };
     // Only the restriction given, as a plain comparison an index serves.
     let cond = match (rep_id, retailer_id) {
         (Some(_), Some(_)) => "t.account_manager_id = $1 AND t.id = $2",
@@ -137,10 +142,84 @@ pub async fn retailer_months(
             "SELECT t.id AS place, s.month, {sums}, CAST(COUNT(DISTINCT CASE WHEN s.supplied_qty > 0 THEN s.retailer_id END) AS BIGINT) AS buyers, \
              CAST(0 AS BIGINT) AS demand_retailers, CAST(0 AS BIGINT) AS prev3_buyers \
              FROM retailer t JOIN sales_month s ON s.retailer_id = t.id JOIN product p ON p.id = s.product_id \
-             WHERE {cond} AND s.month = $3 GROUP BY t.id, s.month"
+             WHERE {cond} AND s.month = $3 AND {of_brand} GROUP BY t.id, s.month"
         );
         out.extend(on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q)
-            .bind(rep_id).bind(retailer_id).bind(m).fetch_all(c).await)?);
+            .bind(rep_id).bind(retailer_id).bind(m).bind(brand).fetch_all(c).await)?);
     }
     Ok(out)
+}
+
+/// A brand's months of a scope grouped by `place` (the KPI page's brand cut): volume, amount,
+/// demand and class 1–2 volume of the brand's SKUs from `sales_cell`, its buying retailers from
+/// `sales_reach` (dimension BRAND) and, as the 动销率 denominator, the retailers that bought it
+/// in the three months before from `sales_listing` of the month before (kept for the last
+/// `rollup::LISTING_MONTHS` months). Key-brand volume and the demand records stay 0: those
+/// KPIs do not apply to one brand.
+pub async fn brand_months(
+    db: &Db, scope: ScopeIds, place: Place, months: &[String], brand: &str,
+) -> Result<Vec<PlaceMonth>> {
+    let (s, k) = (scope.sql(), place.sql());
+    let q = format!(
+        "SELECT {k} AS place, r.month, CAST(SUM(r.supplied_qty) AS BIGINT) AS qty, CAST(SUM(r.amount_fen) AS BIGINT) AS amount_fen, \
+         CAST(SUM(r.demanded_qty) AS BIGINT) AS demanded, CAST(0 AS BIGINT) AS key_qty, \
+         CAST(SUM(CASE WHEN p.price_class IN ('CLASS_1', 'CLASS_2') THEN r.supplied_qty ELSE 0 END) AS BIGINT) AS class12_qty, \
+         CAST(0 AS BIGINT) AS buyers, CAST(0 AS BIGINT) AS demand_retailers, CAST(0 AS BIGINT) AS prev3_buyers \
+         FROM sales_cell r JOIN product p ON p.id = r.product_id \
+         WHERE {s} AND r.month IN {} AND p.brand = $4 GROUP BY {k}, r.month",
+        month_list(months)
+    );
+    let mut rows: Vec<PlaceMonth> = on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(brand).fetch_all(c).await)?;
+    fn at(rows: &mut Vec<PlaceMonth>, place: i64, month: &str) -> usize {
+        match rows
+            .iter()
+            .position(|r| r.place == place && r.month == month)
+        {
+            Some(i) => i,
+            None => {
+                rows.push(PlaceMonth {
+                    place,
+                    month: month.to_string(),
+                    ..PlaceMonth::default()
+                });
+                rows.len() - 1
+            }
+        }
+    }
+    let q = format!(
+        "SELECT {k}, r.month, CAST(SUM(r.retailers) AS BIGINT) FROM sales_reach r \
+         WHERE {s} AND r.month IN {} AND r.dim = 'BRAND' AND r.key = $4 GROUP BY {k}, r.month",
+        month_list(months)
+    );
+    let buyers: Vec<(i64, String, i64)> = on_db!(db, c => sqlx::query_as(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(brand).fetch_all(c).await)?;
+    for (place, month, n) in buyers {
+        let i = at(&mut rows, place, &month);
+        rows[i].buyers = n;
+    }
+    // The window ending the month before each month.
+    let before: Vec<String> = months
+        .iter()
+        .filter_map(|m| domain::Month::parse(m).ok())
+        .map(|m| m.prev().to_string())
+        .collect();
+    let q = format!(
+        "SELECT {k}, r.month, CAST(SUM(r.retailers) AS BIGINT) FROM sales_listing r \
+         WHERE {s} AND r.month IN {} AND r.brand = $4 GROUP BY {k}, r.month",
+        month_list(&before)
+    );
+    let prev: Vec<(i64, String, i64)> = on_db!(db, c => sqlx::query_as(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(brand).fetch_all(c).await)?;
+    for (place, month, n) in prev {
+        let Ok(m) = domain::Month::parse(&month) else {
+            continue;
+        };
+        let next = m.next().to_string();
+        if months.contains(&next) {
+            let i = at(&mut rows, place, &next);
+            rows[i].prev3_buyers = n;
+        }
+    }
+    Ok(rows)
 }

@@ -11,6 +11,6 @@ use app::kpi::KpiView;
     responses((status = 200, description = "指标、趋势与下级"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn kpi(Api(app, u): Api, Query(p): Query<KpiParams>) -> ApiResult<KpiView> {
     Ok(axum::Json(
-        app::kpi::page(&app, &u, p.scope.as_deref(), p.month).await?,
+        app::kpi::page(&app, &u, p.scope.as_deref(), p.month, p.brand.as_deref()).await?,
     ))
 }

@@ -16,4 +16,6 @@ pub struct KpiParams {
     /// 月份 YYYY-MM (default: the last complete month).
     #[param(value_type = Option<String>)]
     pub month: Option<domain::Month>,
+    /// 品牌: the figures of this brand's SKUs only (the brand cut).
+    pub brand: Option<String>,
 }

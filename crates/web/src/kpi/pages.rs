@@ -30,13 +30,29 @@ impl KpiPage {
         }
     }
 
+    /// The brand cut as a query-string tail (`&brand=…`), empty without one.
+    fn brand_q(&self) -> String {
+        self.v
+            .brand
+            .as_deref()
+            .map(|b| format!("&brand={}", crate::filters::urlencode(b)))
+            .unwrap_or_default()
+    }
+
     fn unit_of(&self, i: &usize) -> &'static str {
         self.v.kpis.get(*i).map_or("", |k| k.unit)
     }
 }
 
 pub async fn page(ctx: PageCtx, Query(p): Query<KpiParams>) -> PageResult {
-    let v = app::kpi::page(&ctx.app, &ctx.user, p.scope.as_deref(), p.month).await?;
+    let v = app::kpi::page(
+        &ctx.app,
+        &ctx.user,
+        p.scope.as_deref(),
+        p.month,
+        p.brand.as_deref(),
+    )
+    .await?;
     Ok(KpiPage {
         chrome: ctx.chrome("kpi"),
         v,
@@ -45,7 +61,14 @@ pub async fn page(ctx: PageCtx, Query(p): Query<KpiParams>) -> PageResult {
 }
 
 pub async fn xlsx(ctx: PageCtx, Query(p): Query<KpiParams>) -> PageResult {
-    let v = app::kpi::page(&ctx.app, &ctx.user, p.scope.as_deref(), p.month).await?;
+    let v = app::kpi::page(
+        &ctx.app,
+        &ctx.user,
+        p.scope.as_deref(),
+        p.month,
+        p.brand.as_deref(),
+    )
+    .await?;
     let bytes = export::kpi_workbook(&v)?;
     Ok(export::xlsx_response(
         bytes,

@@ -257,3 +257,141 @@ both_backends!(kpis_equal_sql_at_every_level, async |t: TestApp| {
     let bytes = r.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"PK");
 });
+
+both_backends!(brand_cut_equals_sql, async |t: TestApp| {
+    // The brand with the most buying retailers in the month.
+    let brand: String = store::on_db!(t.db(), p => sqlx::query_scalar::<_, String>(&format!(
+        "SELECT p.brand FROM sales_month s JOIN product p ON p.id = s.product_id \
+         WHERE s.month = '{M}' AND s.supplied_qty > 0 GROUP BY p.brand \
+         ORDER BY COUNT(DISTINCT s.retailer_id) DESC, p.brand LIMIT 1"))
+        .fetch_one(p).await.unwrap());
+    let (_, c) = t.login_as(Role::MarketingCenter).await;
+    let area = t.scalar_i64("SELECT MIN(area_id) FROM retailer", &[]).await;
+    for (scope, cond) in [
+        ("company".to_string(), "1 = 1".to_string()),
+        (format!("area:{area}"), format!("r.area_id = {area}")),
+    ] {
+        let enc: String = form_urlencoded::byte_serialize(brand.as_bytes()).collect();
+        let (s, v) = t
+            .get_json(
+                &c,
+                &format!("/api/v1/kpi?scope={scope}&month={M}&brand={enc}"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["brand"], brand.as_str());
+        let of = |what: &str, month: &str| {
+            format!(
+                "SELECT CAST(COALESCE(SUM({what}), 0) AS BIGINT) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+                 JOIN product p ON p.id = s.product_id WHERE {month} AND p.brand = '{brand}' AND {cond}"
+            )
+        };
+        let this = format!("s.month = '{M}'");
+        let qty = t.scalar_i64(&of("s.supplied_qty", &this), &[]).await;
+        let amount = t.scalar_i64(&of("s.amount_fen", &this), &[]).await;
+        let buyers_of = |month: &str| {
+            format!(
+                "SELECT COUNT(DISTINCT s.retailer_id) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+                 JOIN product p ON p.id = s.product_id WHERE {month} AND s.supplied_qty > 0 AND p.brand = '{brand}' AND {cond}"
+            )
+        };
+        let buyers = t.scalar_i64(&buyers_of(&this), &[]).await as f64;
+        let prev3 = t
+            .scalar_i64(
+                &buyers_of("s.month >= '2026-07' AND s.month <= '2026-09'"),
+                &[],
+            )
+            .await as f64;
+        let active = t
+            .scalar_i64(
+                &format!(
+                    "SELECT COUNT(*) FROM retailer r WHERE r.business_status <> 'CLOSED' AND {cond}"
+                ),
+                &[],
+            )
+            .await as f64;
+        close(
+            kpi(&v, "VOLUME"),
+            qty as f64,
+            &format!("{scope} brand volume"),
+        );
+        close(
+            kpi(&v, "AVG_PRICE"),
+            amount as f64 / 100.0 / qty as f64,
+            &format!("{scope} brand 条均价"),
+        );
+        close(
+            kpi(&v, "COVERAGE"),
+            buyers * 100.0 / active,
+            &format!("{scope} brand coverage"),
+        );
+        close(
+            kpi(&v, "ACTIVE_SELLING"),
+            buyers * 100.0 / prev3,
+            &format!("{scope} 单品牌动销率"),
+        );
+        // Not for one brand.
+        for code in [
+            "KEY_BRAND_SHARE",
+            "FORECAST_ACCURACY",
+            "DEMAND_VIGOUR",
+            "ORDER_FILL",
+        ] {
+            let k = v["kpis"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|k| k["code"] == code)
+                .unwrap();
+            assert!(k["value"].is_null() && k["applies"] == false, "{code}: {k}");
+        }
+        // The places one level down add up to the scope.
+        let sum: f64 = v["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["sums"]["qty"].as_f64().unwrap())
+            .sum();
+        close(sum, qty as f64, &format!("{scope} children's brand volume"));
+    }
+    // A rep's retailers under the brand cut, and the page keeps the cut in its links.
+    let rep = t.user_of_role("account_manager").await;
+    let rep_id = t.staff_id(&rep).await;
+    let enc: String = form_urlencoded::byte_serialize(brand.as_bytes()).collect();
+    let (_, v) = t
+        .get_json(
+            &c,
+            &format!("/api/v1/kpi?scope=rep:{rep_id}&month={M}&brand={enc}"),
+        )
+        .await;
+    let qty = t
+        .scalar_i64(
+            &format!(
+                "SELECT CAST(COALESCE(SUM(s.supplied_qty), 0) AS BIGINT) FROM sales_month s JOIN retailer r ON r.id = s.retailer_id \
+                 JOIN product p ON p.id = s.product_id WHERE s.month = '{M}' AND p.brand = '{brand}' AND r.account_manager_id = $1"
+            ),
+            &[rep_id],
+        )
+        .await;
+    let sum: i64 = v["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["sums"]["qty"].as_i64().unwrap())
+        .sum();
+    assert_eq!(sum, qty);
+    let (s, html) = t
+        .get_html(
+            &c,
+            &format!("/kpi?scope=rep:{rep_id}&month={M}&brand={enc}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&format!("品牌 {brand}")) && html.contains(&format!("brand={enc}")));
+    assert!(html.contains("按品牌查看时不适用"));
+    let (s, e) = t
+        .get_json(&c, &format!("/api/v1/kpi?month={M}&brand=NOSUCH"))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e.to_string().contains("brand"));
+});
