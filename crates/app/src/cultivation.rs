@@ -352,13 +352,9 @@ pub struct FormOptions {
     pub this_week: String,
 }
 
-pub async fn form_options(app: &App, user: &CurrentUser) -> AppResult<FormOptions> {
-    let brands = if user.role == Role::BrandManager {
-        store::repo::product::brands_of_manager(&app.db, user.id).await?
-    } else {
-        repo::all_brands(&app.db).await?
-    };
-    let org_units = store::repo::staff::org_units(&app.db)
+/// The counties and market areas a brand manager's task or programme may name: (code, label).
+pub(crate) async fn org_unit_choices(app: &App) -> AppResult<Vec<(String, String)>> {
+    Ok(store::repo::staff::org_units(&app.db)
         .await?
         .into_iter()
         .filter(|u| u.kind == OrgKind::County.code() || u.kind == OrgKind::Area.code())
@@ -366,7 +362,16 @@ pub async fn form_options(app: &App, user: &CurrentUser) -> AppResult<FormOption
             let kind = OrgKind::parse(&u.kind).map(|k| k.zh()).unwrap_or_default();
             (u.code, format!("{kind} {}", u.name))
         })
-        .collect();
+        .collect())
+}
+
+pub async fn form_options(app: &App, user: &CurrentUser) -> AppResult<FormOptions> {
+    let brands = if user.role == Role::BrandManager {
+        store::repo::product::brands_of_manager(&app.db, user.id).await?
+    } else {
+        repo::all_brands(&app.db).await?
+    };
+    let org_units = org_unit_choices(app).await?;
     Ok(FormOptions {
         brands,
         org_units,

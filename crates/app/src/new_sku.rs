@@ -376,15 +376,7 @@ async fn form_options(app: &App, user: &CurrentUser, p: &NewSkuPolicy) -> AppRes
             )
         })
         .collect();
-    let org_units = store::repo::staff::org_units(&app.db)
-        .await?
-        .into_iter()
-        .filter(|u| u.kind == OrgKind::County.code() || u.kind == OrgKind::Area.code())
-        .map(|u| {
-            let kind = OrgKind::parse(&u.kind).map(|k| k.zh()).unwrap_or_default();
-            (u.code, format!("{kind} {}", u.name))
-        })
-        .collect();
+    let org_units = crate::cultivation::org_unit_choices(app).await?;
     Ok(FormOptions {
         skus,
         formats: BusinessFormat::ALL
@@ -514,20 +506,7 @@ pub async fn create(
         market_types: markets,
         org_units: unit_ids,
     };
-    let targets: Vec<i64> = repo::candidates(&app.db)
-        .await?
-        .iter()
-        .filter(|c| {
-            rule.matches(&RetailerFacts {
-                tier: c.tier,
-                business_format: &c.business_format,
-                market_type: &c.market_type,
-                county_id: c.county_id,
-                area_id: c.area_id,
-            })
-        })
-        .map(|c| c.id)
-        .collect();
+    let targets = pick(&repo::candidates(&app.db).await?, &rule);
     if targets.is_empty() {
         return Err(AppError::invalid(
             "min_tier",
@@ -556,6 +535,23 @@ pub async fn create(
     };
     let id = insert(app, &user.actor(), &g, &targets, today).await?;
     detail(app, user, id).await
+}
+
+/// The retailers a rule picks.
+fn pick(candidates: &[repo::Candidate], rule: &TargetRule) -> Vec<i64> {
+    candidates
+        .iter()
+        .filter(|c| {
+            rule.matches(&RetailerFacts {
+                tier: c.tier,
+                business_format: &c.business_format,
+                market_type: &c.market_type,
+                county_id: c.county_id,
+                area_id: c.area_id,
+            })
+        })
+        .map(|c| c.id)
+        .collect()
 }
 
 /// Store a programme with its targets and their purchases so far; 409 when the SKU already has an
@@ -985,19 +981,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
             market_types: Vec::new(),
             org_units: Vec::new(),
         };
-        let targets: Vec<i64> = candidates
-            .iter()
-            .filter(|c| {
-                rule.matches(&RetailerFacts {
-                    tier: c.tier,
-                    business_format: &c.business_format,
-                    market_type: &c.market_type,
-                    county_id: c.county_id,
-                    area_id: c.area_id,
-                })
-            })
-            .map(|c| c.id)
-            .collect();
+        let targets = pick(&candidates, &rule);
         if targets.is_empty() {
             continue;
         }

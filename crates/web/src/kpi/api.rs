@@ -10,7 +10,5 @@ use app::kpi::KpiView;
 #[utoipa::path(get, path = "/api/v1/kpi", params(KpiParams),
     responses((status = 200, description = "指标、趋势与下级"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn kpi(Api(app, u): Api, Query(p): Query<KpiParams>) -> ApiResult<KpiView> {
-    Ok(axum::Json(
-        app::kpi::page(&app, &u, p.scope.as_deref(), p.month, p.brand.as_deref()).await?,
-    ))
+    Ok(axum::Json(p.view(&app, &u).await?))
 }

@@ -19,3 +19,19 @@ pub struct KpiParams {
     /// 品牌: the figures of this brand's SKUs only (the brand cut).
     pub brand: Option<String>,
 }
+
+impl KpiParams {
+    /// The KPI view these parameters ask for (the page, its export and the API).
+    pub async fn view(
+        &self, app: &app::App, user: &app::CurrentUser,
+    ) -> Result<app::kpi::KpiView, app::AppError> {
+        app::kpi::page(
+            app,
+            user,
+            self.scope.as_deref(),
+            self.month,
+            self.brand.as_deref(),
+        )
+        .await
+    }
+}

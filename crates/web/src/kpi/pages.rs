@@ -45,14 +45,7 @@ impl KpiPage {
 }
 
 pub async fn page(ctx: PageCtx, Query(p): Query<KpiParams>) -> PageResult {
-    let v = app::kpi::page(
-        &ctx.app,
-        &ctx.user,
-        p.scope.as_deref(),
-        p.month,
-        p.brand.as_deref(),
-    )
-    .await?;
+    let v = p.view(&ctx.app, &ctx.user).await?;
     Ok(KpiPage {
         chrome: ctx.chrome("kpi"),
         v,
@@ -61,14 +54,7 @@ pub async fn page(ctx: PageCtx, Query(p): Query<KpiParams>) -> PageResult {
 }
 
 pub async fn xlsx(ctx: PageCtx, Query(p): Query<KpiParams>) -> PageResult {
-    let v = app::kpi::page(
-        &ctx.app,
-        &ctx.user,
-        p.scope.as_deref(),
-        p.month,
-        p.brand.as_deref(),
-    )
-    .await?;
+    let v = p.view(&ctx.app, &ctx.user).await?;
     let bytes = export::kpi_workbook(&v)?;
     Ok(export::xlsx_response(
         bytes,

@@ -3,20 +3,6 @@
 //! and the brand manager's own time in market (§2.3).
 use crate::harness::*;
 
-/// A brand manager with at least one assigned brand, and that brand.
-async fn brand_manager(t: &TestApp) -> (String, String) {
-    for u in t.users_of_role("brand_manager").await {
-        let s = t.staff(&u).await;
-        let brands = store::repo::product::brands_of_manager(t.db(), s.id)
-            .await
-            .unwrap();
-        if let Some(b) = brands.first() {
-            return (u, b.clone());
-        }
-    }
-    panic!("no brand manager with a brand");
-}
-
 /// A brand that is not the manager's.
 async fn foreign_brand(t: &TestApp, bm: &str) -> String {
     let s = t.staff(bm).await;
@@ -34,7 +20,7 @@ async fn foreign_brand(t: &TestApp, bm: &str) -> String {
 const TASKS: &str = "/api/v1/cultivation-tasks";
 
 both_backends!(cultivation_task_lands_on_rep_draft, async |t: TestApp| {
-    let (bm, brand) = brand_manager(&t).await;
+    let (bm, brand) = t.brand_manager().await;
     let rep = t.user_of_role("account_manager").await;
     let c = t.login(&bm).await;
     let rc = t.login(&rep).await;
@@ -217,7 +203,7 @@ async fn step_page_create_and_close(
 
 // The brand manager sees their own share of time in market on their page.
 both_backends!(brand_manager_time_in_market, async |t: TestApp| {
-    let (bm, _) = brand_manager(&t).await;
+    let (bm, _) = t.brand_manager().await;
     let (s, page) = t.get_html(&t.login_form(&bm).await, "/cultivation").await;
     assert_eq!(s, StatusCode::OK);
     assert!(

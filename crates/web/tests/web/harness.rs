@@ -490,6 +490,20 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no staff {username}"))
     }
 
+    /// A brand manager with at least one assigned brand, and that brand.
+    pub async fn brand_manager(&self) -> (String, String) {
+        for u in self.users_of_role("brand_manager").await {
+            let s = self.staff(&u).await;
+            let brands = store::repo::product::brands_of_manager(self.db(), s.id)
+                .await
+                .unwrap();
+            if let Some(b) = brands.first() {
+                return (u, b.clone());
+            }
+        }
+        panic!("no brand manager with a brand");
+    }
+
     pub async fn staff_id(&self, username: &str) -> i64 {
         self.staff(username).await.id
     }

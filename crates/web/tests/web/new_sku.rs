@@ -10,20 +10,6 @@ const FROM: &str = "2026-06-29";
 const TO: &str = "2026-10-25";
 const RULE: &str = "r.business_status <> 'CLOSED' AND r.tier >= 3 AND r.business_format IN ('GROCERY', 'CONVENIENCE')";
 
-/// A brand manager with a brand, and that brand.
-async fn brand_manager(t: &TestApp) -> (String, String) {
-    for u in t.users_of_role("brand_manager").await {
-        let s = t.staff(&u).await;
-        let brands = store::repo::product::brands_of_manager(t.db(), s.id)
-            .await
-            .unwrap();
-        if let Some(b) = brands.first() {
-            return (u, b.clone());
-        }
-    }
-    panic!("no brand manager with a brand");
-}
-
 /// The brand's active SKUs bought by the fewest retailers (at least `least`) in the period.
 async fn skus(t: &TestApp, brand: &str, least: i64) -> Vec<(i64, String)> {
     let q = format!(
@@ -35,12 +21,21 @@ async fn skus(t: &TestApp, brand: &str, least: i64) -> Vec<(i64, String)> {
     store::on_db!(t.db(), p => sqlx::query_as::<_, (i64, String)>(&q).fetch_all(p).await.expect("skus"))
 }
 
+/// The targets (by [`RULE`] and `extra`) that bought SKU `$1` from [`FROM`] to `until`.
+fn buyers_sql(until: &str, extra: &str) -> String {
+    format!(
+        "SELECT COUNT(DISTINCT ol.retailer_id) FROM order_line ol JOIN retailer r ON r.id = ol.retailer_id \
+         WHERE ol.product_id = $1 AND ol.order_date >= '{FROM}' AND ol.order_date <= '{until}' \
+         AND ol.supplied_qty > 0 AND {RULE}{extra}"
+    )
+}
+
 fn pct(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
 both_backends!(new_sku_programme_end_to_end, async |t: TestApp| {
-    let (bm, brand) = brand_manager(&t).await;
+    let (bm, brand) = t.brand_manager().await;
     let c = t.login(&bm).await;
     let skus = skus(&t, &brand, 3).await;
     assert!(skus.len() >= 2, "{brand}: {skus:?}");
@@ -102,15 +97,7 @@ both_backends!(new_sku_programme_end_to_end, async |t: TestApp| {
             &[],
         )
         .await;
-    let listed = t
-        .scalar_i64(
-            &format!(
-                "SELECT COUNT(DISTINCT ol.retailer_id) FROM order_line ol JOIN retailer r ON r.id = ol.retailer_id \
-                 WHERE ol.product_id = $1 AND ol.order_date >= '{FROM}' AND ol.order_date <= '{TO}' AND ol.supplied_qty > 0 AND {RULE}"
-            ),
-            &[pid],
-        )
-        .await;
+    let listed = t.scalar_i64(&buyers_sql(TO, ""), &[pid]).await;
     let repeat = t
         .scalar_i64(
             &format!(
@@ -140,15 +127,7 @@ both_backends!(new_sku_programme_end_to_end, async |t: TestApp| {
     let curve = g["curve"].as_array().unwrap();
     assert_eq!(curve.len(), 17, "W27 … W43");
     assert_eq!(curve[16]["listed"], listed);
-    let by_w35 = t
-        .scalar_i64(
-            &format!(
-                "SELECT COUNT(DISTINCT ol.retailer_id) FROM order_line ol JOIN retailer r ON r.id = ol.retailer_id \
-                 WHERE ol.product_id = $1 AND ol.order_date >= '{FROM}' AND ol.order_date <= '2026-08-30' AND ol.supplied_qty > 0 AND {RULE}"
-            ),
-            &[pid],
-        )
-        .await;
+    let by_w35 = t.scalar_i64(&buyers_sql("2026-08-30", ""), &[pid]).await;
     assert_eq!(curve[8]["week"], "2026-W35");
     assert_eq!(curve[8]["listed"], by_w35);
     assert_eq!(g["breakdown_by"], "市场部");
@@ -167,13 +146,7 @@ both_backends!(new_sku_programme_end_to_end, async |t: TestApp| {
 
     // 新品上柜率 on the KPI page (§6): September's targets listed by 30 September, company-wide,
     // for an area and per area one level down, equal SQL.
-    let listed_sep = |extra: &str| {
-        format!(
-            "SELECT COUNT(DISTINCT ol.retailer_id) FROM order_line ol JOIN retailer r ON r.id = ol.retailer_id \
-             WHERE ol.product_id = $1 AND ol.order_date >= '{FROM}' AND ol.order_date <= '2026-09-30' \
-             AND ol.supplied_qty > 0 AND {RULE}{extra}"
-        )
-    };
+    let listed_sep = |extra: &str| buyers_sql("2026-09-30", extra);
     let kpi = |v: &Value| {
         v["kpis"]
             .as_array()
@@ -366,30 +339,27 @@ both_backends!(new_sku_programme_end_to_end, async |t: TestApp| {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
     assert!(e.to_string().contains("new_to_week"), "{e}");
-    let (s, e) = t
-        .post_json(
+    let stale = version.as_i64().unwrap() + 5;
+    for (who, body, status) in [
+        (
             &c,
-            &path,
-            &json!({"decision": "SOMETIME", "version": version}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
-    let (s, _) = t
-        .post_json(
+            json!({"decision": "SOMETIME", "version": version}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
             &rc,
-            &path,
-            &json!({"decision": "EXIT", "note": "x", "version": version}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, e) = t
-        .post_json(
+            json!({"decision": "EXIT", "note": "x", "version": version}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
             &c,
-            &path,
-            &json!({"decision": "EXIT", "note": "动销不足，退出", "version": version.as_i64().unwrap() + 5}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+            json!({"decision": "EXIT", "note": "动销不足，退出", "version": stale}),
+            StatusCode::CONFLICT,
+        ),
+    ] {
+        let (s, e) = t.post_json(who, &path, &body).await;
+        assert_eq!(s, status, "{body}: {e}");
+    }
     let (s, r) = t
         .post_json(
             &c,
@@ -431,7 +401,7 @@ both_backends!(new_sku_programme_end_to_end, async |t: TestApp| {
 });
 
 both_backends!(new_sku_pages, async |t: TestApp| {
-    let (bm, brand) = brand_manager(&t).await;
+    let (bm, brand) = t.brand_manager().await;
     let c = t.login(&bm).await;
     let (s, html) = t.get_html(&c, "/new-sku").await;
     assert_eq!(s, StatusCode::OK);
