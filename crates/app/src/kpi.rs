@@ -15,7 +15,7 @@ use domain::org::OrgKind;
 use serde::Serialize;
 use std::collections::HashMap;
 use store::repo::ScopeIds;
-use store::repo::kpi::{self as repo, Place, PlaceMonth};
+use store::repo::kpi::{self as repo, Cut, Place, PlaceMonth};
 use store::repo::listing::ListingPlace;
 
 /// A place of the drill-down.
@@ -238,21 +238,38 @@ async fn accuracy_of(
         .collect())
 }
 
-/// One scope's months (of one brand's SKUs, when given).
+/// Whether a KPI is given under a cut.
+fn applies(k: Kpi, cut: Cut<'_>) -> bool {
+    match cut {
+        Cut::All => true,
+        Cut::Brand(_) => k.applies_to_brand(),
+        Cut::Sku(_) => k.applies_to_sku(),
+    }
+}
+
+/// A cut's months of a scope grouped by `place`.
+async fn cut_months(
+    app: &App, s: KpiScope, place: Place, ms: &[String], cut: Cut<'_>,
+) -> AppResult<Vec<PlaceMonth>> {
+    Ok(match cut {
+        Cut::All => repo::place_months(&app.db, s.ids(), place, ms).await?,
+        Cut::Brand(b) => repo::brand_months(&app.db, s.ids(), place, ms, b).await?,
+        Cut::Sku(p) => repo::sku_months(&app.db, s.ids(), place, ms, p).await?,
+    })
+}
+
+/// One scope's months (of the cut's SKUs).
 async fn months_of(
-    app: &App, s: KpiScope, months: &[Month], brand: Option<&str>,
+    app: &App, s: KpiScope, months: &[Month], cut: Cut<'_>,
 ) -> AppResult<Vec<KpiSums>> {
     let ms: Vec<String> = months.iter().map(Month::to_string).collect();
     let (rows, active) = match s {
         KpiScope::Retailer(id) => {
-            let rows = repo::retailer_months(&app.db, None, Some(id), &ms, brand).await?;
+            let rows = repo::retailer_months(&app.db, None, Some(id), &ms, cut).await?;
             (rows, 1)
         }
         _ => {
-            let rows = match brand {
-                Some(b) => repo::brand_months(&app.db, s.ids(), Place::Company, &ms, b).await?,
-                None => repo::place_months(&app.db, s.ids(), Place::Company, &ms).await?,
-            };
+            let rows = cut_months(app, s, Place::Company, &ms, cut).await?;
             let active = repo::active_by_place(&app.db, s.ids(), Place::Company)
                 .await?
                 .first()
@@ -260,15 +277,15 @@ async fn months_of(
             (rows, active)
         }
     };
-    let acc = match brand {
-        Some(_) => HashMap::new(),
-        None => accuracy_of(app, s, Place::Company, &ms).await?,
+    let acc = match cut {
+        Cut::All => accuracy_of(app, s, Place::Company, &ms).await?,
+        _ => HashMap::new(),
     };
     let (ids, retailer) = match s {
         KpiScope::Retailer(id) => (ScopeIds::default(), Some(id)),
         _ => (s.ids(), None),
     };
-    let listing = crate::new_sku::kpi_months(app, ids, retailer, months, brand).await?;
+    let listing = crate::new_sku::kpi_months(app, ids, retailer, months, cut).await?;
     Ok(ms
         .iter()
         .zip(listing)
@@ -298,7 +315,7 @@ pub struct KpiLine {
     pub good: Option<bool>,
     /// The last 13 months, oldest first: (YYYY-MM, value).
     pub trend: Vec<(String, Option<f64>)>,
-    /// False for a KPI that has no meaning under the brand cut.
+    /// False for a KPI that has no meaning under the brand or SKU cut.
     pub applies: bool,
 }
 
@@ -333,21 +350,43 @@ pub struct KpiView {
     pub brand: Option<String>,
     /// The brands to cut by.
     pub brands: Vec<String>,
+    /// The SKU cut: (SKU code, brand and name).
+    pub sku: Option<(String, String)>,
 }
 
 /// The KPIs of `scope` (default: the person's own) in month `m` (default: the last complete).
 pub async fn page(
     app: &App, user: &CurrentUser, scope: Option<&str>, m: Option<Month>, brand: Option<&str>,
+    sku: Option<&str>,
 ) -> AppResult<KpiView> {
     let (s, own, (county, area, rep)) = allowed(app, user, scope).await?;
     let brands = store::repo::cultivation::all_brands(&app.db).await?;
     let brand = brand.map(str::trim).filter(|b| !b.is_empty());
+    let sku = sku.map(str::trim).filter(|c| !c.is_empty());
     if let Some(b) = brand
         && !brands.iter().any(|x| x == b)
     {
         return Err(AppError::invalid("brand", format!("品牌「{b}」不存在")));
     }
-    let applies = |k: &Kpi| brand.is_none() || k.applies_to_brand();
+    let product = match sku {
+        Some(code) => {
+            if brand.is_some() {
+                return Err(AppError::invalid("sku", "按品牌与按规格只能选一个"));
+            }
+            Some(
+                store::repo::product::by_code(&app.db, code)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("sku", format!("规格 {code} 不存在")))?,
+            )
+        }
+        None => None,
+    };
+    let cut = match (brand, &product) {
+        (Some(b), _) => Cut::Brand(b),
+        (None, Some(p)) => Cut::Sku(p.id),
+        (None, None) => Cut::All,
+    };
+    let applies = |k: &Kpi| applies(*k, cut);
     let last = crate::retailers::last_complete_month(app).await?;
     let m = m.unwrap_or(last);
     if m > last {
@@ -366,7 +405,7 @@ pub async fn page(
     if !all.contains(&ly) {
         all.insert(0, ly);
     }
-    let sums = months_of(app, s, &all, brand).await?;
+    let sums = months_of(app, s, &all, cut).await?;
     let at = |month: Month| all.iter().position(|x| *x == month).map(|i| sums[i]);
     let cur = at(m).unwrap_or_default();
     let prev_year = at(ly).unwrap_or_default();
@@ -396,7 +435,7 @@ pub async fn page(
         })
         .collect();
     let n = names(app).await?;
-    let children = children(app, &n, s, m, brand).await?;
+    let children = children(app, &n, s, m, cut).await?;
     // The path from the person's own scope down.
     let mut chain = vec![KpiScope::Company];
     chain.extend(county.map(KpiScope::County));
@@ -434,28 +473,26 @@ pub async fn page(
         },
         brand: brand.map(String::from),
         brands,
+        sku: product.map(|p| (p.sku_code, format!("{} {}", p.brand, p.spec_name))),
     })
 }
 
-/// The places one level down with their month (of one brand's SKUs, when given).
+/// The places one level down with their month (of the cut's SKUs).
 async fn children(
-    app: &App, n: &Names, s: KpiScope, m: Month, brand: Option<&str>,
+    app: &App, n: &Names, s: KpiScope, m: Month, cut: Cut<'_>,
 ) -> AppResult<Vec<KpiChild>> {
     let ms = [m.to_string()];
     let values = |x: &KpiSums| {
         Kpi::ALL
             .iter()
-            .map(|k| {
-                k.value(x)
-                    .filter(|_| brand.is_none() || k.applies_to_brand())
-            })
+            .map(|k| k.value(x).filter(|_| applies(*k, cut)))
             .collect()
     };
     if let KpiScope::Rep(rep) = s {
-        let rows = repo::retailer_months(&app.db, Some(rep), None, &ms, brand).await?;
+        let rows = repo::retailer_months(&app.db, Some(rep), None, &ms, cut).await?;
         let retailers = store::repo::retailer::of_rep(&app.db, rep).await?;
         let listing =
-            crate::new_sku::kpi_children(app, s.ids(), ListingPlace::Retailer, m, brand).await?;
+            crate::new_sku::kpi_children(app, s.ids(), ListingPlace::Retailer, m, cut).await?;
         let mut out: Vec<KpiChild> = retailers
             .into_iter()
             .map(|r| {
@@ -479,13 +516,10 @@ async fn children(
     let Some(place) = s.child_place() else {
         return Ok(Vec::new());
     };
-    let rows = match brand {
-        Some(b) => repo::brand_months(&app.db, s.ids(), place, &ms, b).await?,
-        None => repo::place_months(&app.db, s.ids(), place, &ms).await?,
-    };
-    let acc = match brand {
-        Some(_) => HashMap::new(),
-        None => accuracy_of(app, s, place, &ms).await?,
+    let rows = cut_months(app, s, place, &ms, cut).await?;
+    let acc = match cut {
+        Cut::All => accuracy_of(app, s, place, &ms).await?,
+        _ => HashMap::new(),
     };
     let active: HashMap<i64, i64> = repo::active_by_place(&app.db, s.ids(), place)
         .await?
@@ -496,7 +530,7 @@ async fn children(
         Place::Area => ListingPlace::Area,
         _ => ListingPlace::Rep,
     };
-    let listing = crate::new_sku::kpi_children(app, s.ids(), by, m, brand).await?;
+    let listing = crate::new_sku::kpi_children(app, s.ids(), by, m, cut).await?;
     let mut ids: Vec<i64> = active.keys().copied().collect();
     for r in &rows {
         if !ids.contains(&r.place) {

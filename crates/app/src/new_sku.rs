@@ -29,6 +29,7 @@ use domain::{IsoWeek, Month};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use store::model::Staff;
+use store::repo::kpi::Cut;
 use store::repo::listing::{
     self as repo, NewProgramme, NewReview, ProgrammeRow, ReviewRow, TargetRow,
 };
@@ -1052,16 +1053,17 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
     Ok(n)
 }
 
-/// Every programme's days (of one brand's SKUs, when given): id → (first week's Monday, last
-/// week's Sunday).
-async fn periods(
-    app: &App, brand: Option<&str>,
-) -> AppResult<HashMap<i64, (NaiveDate, NaiveDate)>> {
+/// Every programme's days (of the cut's SKUs): id → (first week's Monday, last week's Sunday).
+async fn periods(app: &App, cut: Cut<'_>) -> AppResult<HashMap<i64, (NaiveDate, NaiveDate)>> {
     Ok(repo::weeks(&app.db)
         .await?
         .into_iter()
-        .filter(|(_, _, _, b)| brand.is_none_or(|x| x == b))
-        .filter_map(|(id, from, to, _)| {
+        .filter(|(_, _, _, b, p)| match cut {
+            Cut::All => true,
+            Cut::Brand(x) => x == b,
+            Cut::Sku(x) => x == *p,
+        })
+        .filter_map(|(id, from, to, _, _)| {
             let (f, t) = (IsoWeek::parse(&from).ok()?, IsoWeek::parse(&to).ok()?);
             Some((id, (f.monday(), t.day(6))))
         })
@@ -1073,13 +1075,12 @@ fn runs_in(p: (NaiveDate, NaiveDate), m: Month) -> bool {
 }
 
 /// 新品上柜率 (§6) of a scope, or of one retailer, per month: (targets, listed by the month's
-/// end) over the programmes (of one brand's SKUs, when given) whose period overlaps the month
+/// end) over the programmes (of the cut's SKUs) whose period overlaps the month
 /// (the KPI page).
 pub async fn kpi_months(
-    app: &App, scope: store::repo::ScopeIds, retailer: Option<i64>, months: &[Month],
-    brand: Option<&str>,
+    app: &App, scope: store::repo::ScopeIds, retailer: Option<i64>, months: &[Month], cut: Cut<'_>,
 ) -> AppResult<Vec<(i64, i64)>> {
-    let periods = periods(app, brand).await?;
+    let periods = periods(app, cut).await?;
     if periods.is_empty() {
         return Ok(vec![(0, 0); months.len()]);
     }
@@ -1103,9 +1104,9 @@ pub async fn kpi_months(
 
 /// 新品上柜率 of the month per place one level down: place id → (targets, listed).
 pub async fn kpi_children(
-    app: &App, scope: store::repo::ScopeIds, by: repo::ListingPlace, m: Month, brand: Option<&str>,
+    app: &App, scope: store::repo::ScopeIds, by: repo::ListingPlace, m: Month, cut: Cut<'_>,
 ) -> AppResult<HashMap<i64, (i64, i64)>> {
-    let ids: Vec<i64> = periods(app, brand)
+    let ids: Vec<i64> = periods(app, cut)
         .await?
         .into_iter()
         .filter(|(_, p)| runs_in(*p, m))

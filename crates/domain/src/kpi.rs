@@ -123,6 +123,16 @@ impl Kpi {
         )
     }
 
+    /// Whether the KPI is given for one SKU (the KPI page's SKU cut): its volume, prices,
+    /// coverage and listing; not the structure shares (0 or 100 % for one SKU), nor 动销率 (no
+    /// roll-up keeps a SKU's buyers of the three months before), nor the brand cut's exclusions.
+    pub fn applies_to_sku(self) -> bool {
+        matches!(
+            self,
+            Kpi::Volume | Kpi::AvgPrice | Kpi::RevenuePerCase | Kpi::Coverage | Kpi::NewSkuListing
+        )
+    }
+
     /// The value of a month's sums; `None` where the month has nothing to divide by.
     pub fn value(self, s: &KpiSums) -> Option<f64> {
         let pct = |n: i64, d: i64| (d > 0).then(|| n as f64 * 100.0 / d as f64);
@@ -185,6 +195,9 @@ mod tests {
             .collect();
         assert!(per_brand.contains(&Kpi::ActiveSelling) && per_brand.contains(&Kpi::Coverage));
         assert!(!per_brand.contains(&Kpi::KeyBrandShare) && !per_brand.contains(&Kpi::OrderFill));
+        // One SKU: volume, prices, coverage, listing — no structure share, no 动销率.
+        assert!(Kpi::Coverage.applies_to_sku() && Kpi::NewSkuListing.applies_to_sku());
+        assert!(!Kpi::Class12Share.applies_to_sku() && !Kpi::ActiveSelling.applies_to_sku());
         assert_eq!(
             Kpi::NewSkuListing.good(Some(75.0), None, &KpiTargets::default()),
             Some(false)

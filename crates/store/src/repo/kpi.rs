@@ -25,6 +25,14 @@ impl Place {
     }
 }
 
+/// Which SKUs a KPI figure counts: all, one brand's, or one SKU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut<'a> {
+    All,
+    Brand(&'a str),
+    Sku(i64),
+}
+
 /// One place's (or retailer's) month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct PlaceMonth {
@@ -120,14 +128,23 @@ pub async fn retailers_month(db: &Db, ids: &[i64], month: &str) -> Result<Vec<Pl
 }
 
 /// Per retailer (`place` = the retailer's id) of a rep, or one retailer, from `sales_month`.
-/// With a brand, its SKUs only (the KPI page's brand cut).
+/// Under a cut, the cut's SKUs only (the KPI page's brand and SKU cuts).
 pub async fn retailer_months(
-    db: &Db, rep_id: Option<i64>, retailer_id: Option<i64>, months: &[String], brand: Option<&str>,
+    db: &Db, rep_id: Option<i64>, retailer_id: Option<i64>, months: &[String], cut: Cut<'_>,
 ) -> Result<Vec<PlaceMonth>> {
     let sums = SUMS.replace("r.", "s.");
-    let of_brand = match brand {
-        Some(_) => "p.brand = $4",
-        None => "CAST($4 AS TEXT) IS NULL",
+    let (of_brand, brand, product) = match cut {
+        Cut::All => (
+            "CAST($4 AS TEXT) IS NULL AND CAST($5 AS BIGINT) IS NULL",
+            None,
+            None,
+        ),
+        Cut::Brand(b) => ("p.brand = $4 AND CAST($5 AS BIGINT) IS NULL", Some(b), None),
+        Cut::Sku(id) => (
+            "CAST($4 AS TEXT) IS NULL AND s.product_id = $5",
+            None,
+            Some(id),
+        ),
     };
     // Only the restriction given, as a plain comparison an index serves.
     let cond = match (rep_id, retailer_id) {
@@ -145,7 +162,7 @@ pub async fn retailer_months(
              WHERE {cond} AND s.month = $3 AND {of_brand} GROUP BY t.id, s.month"
         );
         out.extend(on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q)
-            .bind(rep_id).bind(retailer_id).bind(m).bind(brand).fetch_all(c).await)?);
+            .bind(rep_id).bind(retailer_id).bind(m).bind(brand).bind(product).fetch_all(c).await)?);
     }
     Ok(out)
 }
@@ -222,4 +239,22 @@ pub async fn brand_months(
         }
     }
     Ok(rows)
+}
+
+/// One SKU's months of a scope grouped by `place` (the KPI page's SKU cut), from `sales_cell`:
+/// volume, amount, demand of the lines with a purchase, and its buying retailers (each retailer
+/// counted in its one owner cell, so the cells add up).
+pub async fn sku_months(
+    db: &Db, scope: ScopeIds, place: Place, months: &[String], product_id: i64,
+) -> Result<Vec<PlaceMonth>> {
+    let (s, k) = (scope.sql(), place.sql());
+    let q = format!(
+        "SELECT {k} AS place, r.month, CAST(SUM(r.supplied_qty) AS BIGINT) AS qty, CAST(SUM(r.amount_fen) AS BIGINT) AS amount_fen, \
+         CAST(SUM(r.demanded_qty) AS BIGINT) AS demanded, CAST(0 AS BIGINT) AS key_qty, CAST(0 AS BIGINT) AS class12_qty, \
+         CAST(SUM(r.retailers) AS BIGINT) AS buyers, CAST(0 AS BIGINT) AS demand_retailers, CAST(0 AS BIGINT) AS prev3_buyers \
+         FROM sales_cell r WHERE {s} AND r.month IN {} AND r.product_id = $4 GROUP BY {k}, r.month",
+        month_list(months)
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, PlaceMonth>(&q)
+        .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(product_id).fetch_all(c).await)?)
 }

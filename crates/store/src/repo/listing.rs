@@ -405,9 +405,9 @@ pub async fn kpi_places(
         .bind(scope.rep_id).bind(scope.area_id).bind(scope.county_id).bind(end).fetch_all(p).await)?)
 }
 
-/// Every programme's weeks: (id, first week, last week, the SKU's brand).
-pub async fn weeks(db: &Db) -> Result<Vec<(i64, String, String, String)>> {
-    let q = "SELECT g.id, g.from_week, g.to_week, p.brand FROM listing_programme g \
+/// Every programme's weeks: (id, first week, last week, the SKU's brand, the SKU).
+pub async fn weeks(db: &Db) -> Result<Vec<(i64, String, String, String, i64)>> {
+    let q = "SELECT g.id, g.from_week, g.to_week, p.brand, g.product_id FROM listing_programme g \
              JOIN product p ON p.id = g.product_id ORDER BY g.id";
     Ok(on_db!(db, p => sqlx::query_as(q).fetch_all(p).await)?)
 }

@@ -18,6 +18,8 @@ pub struct KpiParams {
     pub month: Option<domain::Month>,
     /// 品牌: the figures of this brand's SKUs only (the brand cut).
     pub brand: Option<String>,
+    /// 卷烟代码: the figures of this SKU only (the SKU cut; not with a brand).
+    pub sku: Option<String>,
 }
 
 impl KpiParams {
@@ -31,6 +33,7 @@ impl KpiParams {
             self.scope.as_deref(),
             self.month,
             self.brand.as_deref(),
+            self.sku.as_deref(),
         )
         .await
     }

@@ -30,13 +30,19 @@ impl KpiPage {
         }
     }
 
-    /// The brand cut as a query-string tail (`&brand=…`), empty without one.
-    fn brand_q(&self) -> String {
-        self.v
+    /// The brand or SKU cut as a query-string tail (`&brand=…`, `&sku=…`), empty without one.
+    fn cut_q(&self) -> String {
+        let brand = self
+            .v
             .brand
             .as_deref()
-            .map(|b| format!("&brand={}", crate::filters::urlencode(b)))
-            .unwrap_or_default()
+            .map(|b| format!("&brand={}", crate::filters::urlencode(b)));
+        let sku = self
+            .v
+            .sku
+            .as_ref()
+            .map(|(c, _)| format!("&sku={}", crate::filters::urlencode(c)));
+        brand.or(sku).unwrap_or_default()
     }
 
     fn unit_of(&self, i: &usize) -> &'static str {

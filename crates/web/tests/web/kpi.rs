@@ -388,10 +388,85 @@ both_backends!(brand_cut_equals_sql, async |t: TestApp| {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(&format!("品牌 {brand}")) && html.contains(&format!("brand={enc}")));
-    assert!(html.contains("按品牌查看时不适用"));
+    assert!(html.contains("按品牌或规格查看时不适用"));
     let (s, e) = t
         .get_json(&c, &format!("/api/v1/kpi?month={M}&brand=NOSUCH"))
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
     assert!(e.to_string().contains("brand"));
+});
+
+both_backends!(sku_cut_equals_sql, async |t: TestApp| {
+    // The SKU with the most buying retailers in the month.
+    let (pid, code): (i64, String) = store::on_db!(t.db(), p => sqlx::query_as::<_, (i64, String)>(&format!(
+        "SELECT p.id, p.sku_code FROM sales_month s JOIN product p ON p.id = s.product_id \
+         WHERE s.month = '{M}' AND s.supplied_qty > 0 GROUP BY p.id, p.sku_code \
+         ORDER BY COUNT(DISTINCT s.retailer_id) DESC, p.id LIMIT 1"))
+        .fetch_one(p).await.unwrap());
+    let (_, c) = t.login_as(Role::MarketingCenter).await;
+    let (s, v) = t
+        .get_json(
+            &c,
+            &format!("/api/v1/kpi?scope=company&month={M}&sku={code}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["sku"][0], code.as_str());
+    let sum = |what: &str| {
+        format!(
+            "SELECT CAST(COALESCE(SUM({what}), 0) AS BIGINT) FROM sales_month s \
+             WHERE s.month = '{M}' AND s.product_id = $1"
+        )
+    };
+    let qty = t.scalar_i64(&sum("s.supplied_qty"), &[pid]).await as f64;
+    let amount = t.scalar_i64(&sum("s.amount_fen"), &[pid]).await as f64;
+    let buyers = t
+        .scalar_i64(
+            &format!(
+                "SELECT COUNT(DISTINCT s.retailer_id) FROM sales_month s \
+                 WHERE s.month = '{M}' AND s.product_id = $1 AND s.supplied_qty > 0"
+            ),
+            &[pid],
+        )
+        .await as f64;
+    let active = t
+        .scalar_i64(
+            "SELECT COUNT(*) FROM retailer WHERE business_status <> 'CLOSED'",
+            &[],
+        )
+        .await as f64;
+    close(kpi(&v, "VOLUME"), qty, "SKU volume");
+    close(kpi(&v, "AVG_PRICE"), amount / 100.0 / qty, "SKU 条均价");
+    close(kpi(&v, "COVERAGE"), buyers * 100.0 / active, "SKU coverage");
+    for code in [
+        "ACTIVE_SELLING",
+        "CLASS12_SHARE",
+        "ORDER_FILL",
+        "KEY_BRAND_SHARE",
+    ] {
+        let k = v["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["code"] == code)
+            .unwrap();
+        assert!(k["value"].is_null() && k["applies"] == false, "{code}: {k}");
+    }
+    let children: f64 = v["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["sums"]["buyers"].as_f64().unwrap())
+        .sum();
+    close(children, buyers, "the counties' buyers of the SKU");
+    let (s, e) = t
+        .get_json(&c, &format!("/api/v1/kpi?month={M}&sku=00000000"))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e.to_string().contains("sku"));
+    let (s, html) = t
+        .get_html(&c, &format!("/kpi?scope=company&month={M}&sku={code}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&format!("（{code}）")) && html.contains(&format!("sku={code}")));
 });
