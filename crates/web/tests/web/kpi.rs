@@ -59,6 +59,19 @@ fn kpi(v: &Value, code: &str) -> f64 {
         .unwrap_or_else(|| panic!("{code} has no value: {v}"))
 }
 
+/// These KPIs have no value under the page's cut and say so.
+fn not_applying(v: &Value, codes: &[&str]) {
+    for code in codes {
+        let k = v["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["code"] == *code)
+            .unwrap();
+        assert!(k["value"].is_null() && k["applies"] == false, "{code}: {k}");
+    }
+}
+
 fn close(a: f64, b: f64, what: &str) {
     assert!((a - b).abs() < 1e-9, "{what}: page {a}, SQL {b}");
 }
@@ -331,20 +344,15 @@ both_backends!(brand_cut_equals_sql, async |t: TestApp| {
             &format!("{scope} 单品牌动销率"),
         );
         // Not for one brand.
-        for code in [
-            "KEY_BRAND_SHARE",
-            "FORECAST_ACCURACY",
-            "DEMAND_VIGOUR",
-            "ORDER_FILL",
-        ] {
-            let k = v["kpis"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|k| k["code"] == code)
-                .unwrap();
-            assert!(k["value"].is_null() && k["applies"] == false, "{code}: {k}");
-        }
+        not_applying(
+            &v,
+            &[
+                "KEY_BRAND_SHARE",
+                "FORECAST_ACCURACY",
+                "DEMAND_VIGOUR",
+                "ORDER_FILL",
+            ],
+        );
         // The places one level down add up to the scope.
         let sum: f64 = v["children"]
             .as_array()
@@ -438,20 +446,15 @@ both_backends!(sku_cut_equals_sql, async |t: TestApp| {
     close(kpi(&v, "VOLUME"), qty, "SKU volume");
     close(kpi(&v, "AVG_PRICE"), amount / 100.0 / qty, "SKU 条均价");
     close(kpi(&v, "COVERAGE"), buyers * 100.0 / active, "SKU coverage");
-    for code in [
-        "ACTIVE_SELLING",
-        "CLASS12_SHARE",
-        "ORDER_FILL",
-        "KEY_BRAND_SHARE",
-    ] {
-        let k = v["kpis"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|k| k["code"] == code)
-            .unwrap();
-        assert!(k["value"].is_null() && k["applies"] == false, "{code}: {k}");
-    }
+    not_applying(
+        &v,
+        &[
+            "ACTIVE_SELLING",
+            "CLASS12_SHARE",
+            "ORDER_FILL",
+            "KEY_BRAND_SHARE",
+        ],
+    );
     let children: f64 = v["children"]
         .as_array()
         .unwrap()
