@@ -21,7 +21,7 @@ use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
 use domain::config::NewSkuPolicy;
 use domain::new_sku::{
-    Decision, Effect, RetailerFacts, TargetRule, growth_pct, listing_curve, pct,
+    Decision, Effect, FIRST_LISTING_FORMATS, RetailerFacts, TargetRule, listing_curve, pct,
 };
 use domain::org::{OrgKind, Role};
 use domain::retailer::{BusinessFormat, MarketType};
@@ -607,9 +607,18 @@ async fn effect(
     if let Some((_, _, start, end)) = window(row, today)
         && start <= end
     {
-        let (m1, m2) = (Month::of(start), Month::of(end));
-        months =
-            repo::sku_months(&app.db, row.product_id, &m1.to_string(), &m2.to_string()).await?;
+        let mut ms = Vec::new();
+        let mut m = Month::of(start);
+        while m <= Month::of(end) {
+            ms.push(m.to_string());
+            m = m.next();
+        }
+        let company = store::repo::ScopeIds::default();
+        let place = store::repo::kpi::Place::Company;
+        let mut rows =
+            store::repo::kpi::sku_months(&app.db, company, place, &ms, row.product_id).await?;
+        rows.sort_by(|a, b| a.month.cmp(&b.month));
+        months = rows.into_iter().map(|r| (r.month, r.qty)).collect();
         if let Some((last, qty)) = months.last().cloned() {
             let class = repo::class_month(&app.db, &row.price_class, &last).await?;
             share = pct(qty, class);
@@ -617,7 +626,8 @@ async fn effect(
             growth = months
                 .iter()
                 .find(|(m, _)| Some(m) == prev.as_ref())
-                .and_then(|(_, q)| growth_pct(qty, *q));
+                .and_then(|(_, q)| domain::warning::growth_index(qty, *q))
+                .map(|g| (g - 1.0) * 100.0);
         }
     }
     let e = Effect {
@@ -745,7 +755,8 @@ pub async fn review(
     let decision =
         Decision::parse(&input.decision).map_err(|e| AppError::invalid("decision", e.message))?;
     let note = input.note.trim();
-    let limits = app.policy().await?.limits;
+    let policy = app.policy().await?;
+    let limits = &policy.limits;
     if note.chars().count() > limits.max_text_chars {
         return Err(AppError::invalid(
             "note",
@@ -761,28 +772,35 @@ pub async fn review(
     };
     let actor = user.actor();
     let today = app.clock.today();
-    conclude(
-        app,
-        &actor,
-        &before,
+    let verdict = Verdict {
         decision,
         note,
         new_to,
-        input.version,
-        today,
-    )
-    .await?;
+        version: input.version,
+    };
+    conclude(app, &policy.new_sku, &actor, &before, verdict, today).await?;
     detail(app, user, id).await
 }
 
+/// A review as decided: the decision, its reason, the new last week (ADJUST), the version read.
+struct Verdict<'a> {
+    decision: Decision,
+    note: &'a str,
+    new_to: Option<IsoWeek>,
+    version: i64,
+}
+
 /// Record a review of `before` (see [`review`]); shared with the demo's history.
-#[allow(clippy::too_many_arguments)]
 async fn conclude(
-    app: &App, actor: &store::audit::Actor, before: &ProgrammeRow, decision: Decision, note: &str,
-    new_to: Option<IsoWeek>, version: i64, today: NaiveDate,
+    app: &App, p: &NewSkuPolicy, actor: &store::audit::Actor, before: &ProgrammeRow,
+    v: Verdict<'_>, today: NaiveDate,
 ) -> AppResult<()> {
-    let policy = app.policy().await?;
-    let p = &policy.new_sku;
+    let Verdict {
+        decision,
+        note,
+        new_to,
+        version,
+    } = v;
     let Some((from, to, start, _)) = window(before, today) else {
         return Err(AppError::Rule("上柜计划的周次无效".into()));
     };
@@ -902,7 +920,7 @@ pub async fn proposals(app: &App, rep: &Staff, week: IsoWeek) -> AppResult<Vec<S
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = programmes.iter().map(|g| g.id).collect();
-    let counts: HashMap<i64, (i64, i64)> = repo::rep_counts(&app.db, rep.id, &ids)
+    let counts: HashMap<i64, (i64, i64)> = repo::scope_counts(&app.db, Scope::Rep(rep.id).ids())
         .await?
         .into_iter()
         .map(|(id, t, l)| (id, (t, l)))
@@ -957,7 +975,6 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         }
     }
     let candidates = repo::candidates(&app.db).await?;
-    let formats = ["CONVENIENCE", "SUPERMARKET", "TOBACCO_LIQUOR"];
     let mut n = 0;
     let mut ended = Vec::new();
     for (k, p) in products.iter().enumerate() {
@@ -974,10 +991,9 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         let rule = TargetRule {
             min_tier: Some(if k % 2 == 0 { 5 } else { 8 }),
             max_tier: None,
-            business_formats: formats
+            business_formats: FIRST_LISTING_FORMATS
                 .iter()
-                .filter(|f| BusinessFormat::parse(f).is_ok())
-                .map(|f| f.to_string())
+                .map(|f| f.code().to_string())
                 .collect(),
             market_types: Vec::new(),
             org_units: Vec::new(),
@@ -1038,17 +1054,13 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         };
         let new_to =
             (decision == Decision::Adjust).then(|| IsoWeek::of(today + chrono::Duration::weeks(8)));
-        conclude(
-            app,
-            &reviewer,
-            &row,
+        let verdict = Verdict {
             decision,
             note,
             new_to,
-            row.version,
-            today,
-        )
-        .await?;
+            version: row.version,
+        };
+        conclude(app, &policy.new_sku, &reviewer, &row, verdict, today).await?;
     }
     Ok(n)
 }

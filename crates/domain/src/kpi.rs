@@ -27,6 +27,11 @@ code_enum!(
 /// months back the warnings are kept detected.
 pub const TREND_MONTHS: usize = 13;
 
+/// `part / whole` in %, `None` when `whole` is 0 (every ratio KPI of §6).
+pub fn pct(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
 /// 条均价 (§6 `avg_price_per_carton`): wholesale revenue in 元 per 条, `None` without volume.
 pub fn avg_price(amount_fen: i64, qty: i64) -> Option<f64> {
     (qty > 0).then(|| amount_fen as f64 / 100.0 / qty as f64)
@@ -135,7 +140,6 @@ impl Kpi {
 
     /// The value of a month's sums; `None` where the month has nothing to divide by.
     pub fn value(self, s: &KpiSums) -> Option<f64> {
-        let pct = |n: i64, d: i64| (d > 0).then(|| n as f64 * 100.0 / d as f64);
         match self {
             Kpi::KeyBrandShare => pct(s.key_qty, s.qty),
             Kpi::NewSkuListing => pct(s.listing_listed, s.listing_targets),

@@ -8,7 +8,9 @@
 //! order days or more, of those listed) and the plan's completion against the policy's thresholds
 //! ([`crate::config::NewSkuPolicy`]) and proposes to continue, adjust or exit.
 use crate::config::NewSkuPolicy;
+pub use crate::kpi::pct;
 use crate::period::IsoWeek;
+use crate::retailer::BusinessFormat;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -59,10 +61,13 @@ impl TargetRule {
     }
 }
 
-/// `part / whole` in %, `None` when `whole` is 0.
-pub fn pct(part: i64, whole: i64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
-}
+/// The formats that list new SKUs first (便利店、超市、烟酒商店): the demo's programmes target
+/// them and the sim pushes its launches to them.
+pub const FIRST_LISTING_FORMATS: [BusinessFormat; 3] = [
+    BusinessFormat::Convenience,
+    BusinessFormat::Supermarket,
+    BusinessFormat::TobaccoLiquor,
+];
 
 /// The cumulative listing by week: for each week from `from` to `to`, the targets whose first
 /// purchase fell on or before the week's Sunday, and that as % of `targets`.
@@ -148,11 +153,6 @@ impl Effect {
             (Decision::Adjust, short)
         }
     }
-}
-
-/// Growth of `cur` over `prev`, %, `None` when `prev` is 0.
-pub fn growth_pct(cur: i64, prev: i64) -> Option<f64> {
-    (prev > 0).then(|| (cur - prev) as f64 * 100.0 / prev as f64)
 }
 
 #[cfg(test)]
@@ -251,7 +251,5 @@ mod tests {
         assert_eq!(why.len(), 2);
         // nothing listed, no plan: exit.
         assert_eq!(e(0, 0, 0).proposal(&p).0, Decision::Exit);
-        assert_eq!(growth_pct(120, 100), Some(20.0));
-        assert_eq!(growth_pct(5, 0), None);
     }
 }

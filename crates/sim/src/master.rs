@@ -774,12 +774,7 @@ pub(crate) fn build(cfg: &SimConfig, start: Month, end: Month) -> Master {
             // domain.md §6 新品上柜率): one launch in three strongly (nearly all stock it and
             // buy again), one moderately, one weakly — so the effect reviews end in continue,
             // adjust and exit. Small rates: a new SKU is a few 条 a month in a shop.
-            if matches!(
-                format,
-                BusinessFormat::Convenience
-                    | BusinessFormat::Supermarket
-                    | BusinessFormat::TobaccoLiquor
-            ) {
+            if domain::new_sku::FIRST_LISTING_FORMATS.contains(&format) {
                 let mut pr = Rng::new(mix(cfg.seed, 20_000_000 + gi as u64));
                 for &(pi, share, rate) in &pushed {
                     if pr.chance(share) && !repertoire.iter().any(|x| x.0 as usize == pi) {

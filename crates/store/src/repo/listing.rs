@@ -235,30 +235,6 @@ pub async fn rep_unlisted(db: &Db, rep_id: i64, ids: &[i64]) -> Result<Vec<(i64,
     Ok(on_db!(db, p => sqlx::query_as(&q).bind(rep_id).fetch_all(p).await)?)
 }
 
-/// A rep's (targets, listed) per programme of the given ones.
-pub async fn rep_counts(db: &Db, rep_id: i64, ids: &[i64]) -> Result<Vec<(i64, i64, i64)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let q = format!(
-        "SELECT t.programme_id, COUNT(*), COUNT(t.first_on) FROM listing_target t \
-         JOIN retailer r ON r.id = t.retailer_id \
-         WHERE r.account_manager_id = $1 AND t.programme_id IN ({}) GROUP BY t.programme_id",
-        list.join(", ")
-    );
-    Ok(on_db!(db, p => sqlx::query_as(&q).bind(rep_id).fetch_all(p).await)?)
-}
-
-/// The SKU's purchases over the company per month (条), from the month roll-up.
-pub async fn sku_months(
-    db: &Db, product_id: i64, from: &str, to: &str,
-) -> Result<Vec<(String, i64)>> {
-    let q = "SELECT month, CAST(SUM(supplied_qty) AS BIGINT) FROM sales_cell WHERE month >= $1 AND month <= $2 \
-             AND product_id = $3 GROUP BY month ORDER BY month";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(from).bind(to).bind(product_id).fetch_all(p).await)?)
-}
-
 /// Purchases of a price class over the company in a month (条).
 pub async fn class_month(db: &Db, price_class: &str, month: &str) -> Result<i64> {
     let q = "SELECT CAST(COALESCE(SUM(c.supplied_qty), 0) AS BIGINT) FROM sales_cell c JOIN product p ON p.id = c.product_id \
