@@ -17,6 +17,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod forecasting;
+pub mod inventory;
 pub mod jobs;
 pub mod kpi;
 pub mod limits;

@@ -307,6 +307,58 @@ pub struct Policy {
     pub signin: SignInPolicy,
     pub benchmark: BenchmarkPolicy,
     pub new_sku: NewSkuPolicy,
+    pub inventory: InventoryPolicy,
+}
+
+/// 社会库存 (domain.md §6 retail_inventory, 存销比; §7 ⑥ 库存采集; see [`crate::inventory`]): the
+/// sample design's defaults, the collection checks and bounds, and the rational 存销比 range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InventoryPolicy {
+    /// Strata: the dimensions that cut the retailers (default 营销部 × 业态 × 档位段).
+    pub strata_by: Vec<crate::inventory::StratumBy>,
+    /// 档位段: inclusive tier ranges.
+    pub tier_bands: Vec<(i64, i64)>,
+    pub allocation: crate::inventory::Allocation,
+    /// Target relative error of the company total at 95 %, %.
+    pub target_rel_error_pct: f64,
+    /// Fewest points of a stratum (so that its variance can be estimated).
+    pub min_per_stratum: u64,
+    /// Share of a stratum's points replaced each month, %.
+    pub rotation_pct: f64,
+    /// A count is flagged for confirmation when its stock exceeds this multiple of the point's
+    /// purchases of the SKU in the month.
+    pub stock_flag_multiple: i64,
+    /// … or its retail price is off the suggested retail price by more than this, %.
+    pub price_flag_pct: f64,
+    /// The rational 存销比 range (period-end stock ÷ the month's sales).
+    pub stock_sales_low: f64,
+    pub stock_sales_high: f64,
+    /// Bounds of one count: stock and sales (条), retail price (分/条).
+    pub max_stock: i64,
+    pub max_sales: i64,
+    pub max_price_fen: i64,
+}
+
+impl Default for InventoryPolicy {
+    fn default() -> Self {
+        use crate::inventory::StratumBy;
+        Self {
+            strata_by: vec![StratumBy::County, StratumBy::Format, StratumBy::TierBand],
+            tier_bands: vec![(1, 10), (11, 20), (21, 30)],
+            allocation: crate::inventory::Allocation::Neyman,
+            target_rel_error_pct: 5.0,
+            min_per_stratum: 2,
+            rotation_pct: 25.0,
+            stock_flag_multiple: 10,
+            price_flag_pct: 50.0,
+            stock_sales_low: 0.8,
+            stock_sales_high: 1.5,
+            max_stock: 100_000,
+            max_sales: 100_000,
+            max_price_fen: 1_000_000,
+        }
+    }
 }
 
 /// 新品上柜 (domain.md §6 新品上柜率, §9.2 品牌经理 新品上柜计划 and 培育效果): the programmes'
@@ -366,6 +418,10 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("signin", "登录安全（失败锁定、密码长度）"),
     ("benchmark", "标杆终端（数量与评分细则）"),
     ("new_sku", "新品上柜（培育期、计划上限与效果评估阈值）"),
+    (
+        "inventory",
+        "社会库存（抽样设计、采集核对与存销比合理区间）",
+    ),
 ];
 
 impl Policy {

@@ -10,6 +10,7 @@ mod code_enum;
 pub mod config;
 pub mod cycle;
 pub mod ids;
+pub mod inventory;
 pub mod kpi;
 pub mod money;
 pub mod new_sku;

@@ -21,6 +21,7 @@ mod filters;
 mod forecasts;
 mod home;
 mod inbox;
+mod inventory;
 mod kpi;
 mod layers;
 mod meeting;

@@ -4,8 +4,8 @@
 //! router. Handlers live in `<area>/pages.rs` and `<area>/api.rs`.
 use crate::{AppState, account, assets, auth, docs, page};
 use crate::{
-    balance, benchmarks, cultivation, cycle, feedback, forecasts, home, inbox, kpi, meeting,
-    method135, new_sku, warnings,
+    balance, benchmarks, cultivation, cycle, feedback, forecasts, home, inbox, inventory, kpi,
+    meeting, method135, new_sku, warnings,
 };
 use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
@@ -252,6 +252,30 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(new_sku::api::list, new_sku::api::create))
                 .routes(routes!(new_sku::api::detail))
                 .routes(routes!(new_sku::api::review)),
+        ))
+        .merge(area(
+            "inventory",
+            OpenApiRouter::new()
+                .route("/inventory", get(inventory::pages::page))
+                .route("/inventory/designs", post(inventory::pages::design))
+                .route("/inventory/draws", post(inventory::pages::draw))
+                .route("/inventory/imports", post(inventory::pages::import))
+                .route("/inventory/points/{id}", get(inventory::pages::point))
+                .route(
+                    "/inventory/points/{id}/decision",
+                    post(inventory::pages::decide),
+                )
+                .route(
+                    "/inventory/points/{id}/counts",
+                    post(inventory::pages::report),
+                )
+                .routes(routes!(inventory::api::page))
+                .routes(routes!(inventory::api::design))
+                .routes(routes!(inventory::api::draw))
+                .routes(routes!(inventory::api::point))
+                .routes(routes!(inventory::api::decide))
+                .routes(routes!(inventory::api::report))
+                .routes(routes!(inventory::api::import)),
         ))
         .merge(area(
             "kpi",

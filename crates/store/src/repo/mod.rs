@@ -8,6 +8,7 @@ pub mod benchmark;
 pub mod config;
 pub mod cultivation;
 pub mod forecasts;
+pub mod inventory;
 pub mod kpi;
 pub mod listing;
 pub mod product;

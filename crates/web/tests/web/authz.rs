@@ -123,6 +123,15 @@ const MATRIX: &[Row] = &[
     row("POST", "/api/v1/new-sku-programmes", "nnyynny"),
     row("GET", "/api/v1/new-sku-programmes/{id}", "yyyyyny"),
     row("POST", "/api/v1/new-sku-programmes/{id}/reviews", "nnyynny"),
+    // The test city has no sample design at first (the GET shows an empty page, a draw is
+    // refused by rule 422, point 1 does not exist: 404); an empty import is refused by name.
+    row("GET", "/api/v1/inventory", "yyyyyny"),
+    row("POST", "/api/v1/sample-designs", "nnnynny"),
+    row("POST", "/api/v1/sample-draws", "nnnynny"),
+    row("GET", "/api/v1/sample-points/{id}", "yyyyyny"),
+    row("POST", "/api/v1/sample-points/{id}/decision", "yynynny"),
+    row("PUT", "/api/v1/sample-points/{id}/counts", "yynynny"),
+    row("POST", "/api/v1/sample-imports", "yynynny"),
 ];
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
@@ -185,6 +194,11 @@ impl Sample {
             ("POST", "/api/v1/benchmarks/{id}/in-store-days") => json!({"findings": "陈列"}),
             ("POST", "/api/v1/warnings/{id}/steps") => json!({"action": "ACKNOWLEDGE"}),
             ("POST", "/api/v1/new-sku-programmes") => json!({}),
+            ("POST", "/api/v1/sample-designs") => json!({"target_rel_error_pct": 0.1}),
+            ("POST", "/api/v1/sample-draws") => json!({"month": self.month}),
+            ("POST", "/api/v1/sample-points/{id}/decision") => json!({"action": "CONFIRM"}),
+            ("PUT", "/api/v1/sample-points/{id}/counts") => json!({"lines": []}),
+            ("POST", "/api/v1/sample-imports") => json!({"month": self.month, "text": ""}),
             ("POST", "/api/v1/new-sku-programmes/{id}/reviews") => json!({}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})

@@ -19,6 +19,7 @@ mod hardening;
 mod headers;
 mod home;
 mod inbox;
+mod inventory;
 mod kpi;
 mod meeting;
 mod method135;
