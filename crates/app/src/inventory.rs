@@ -1112,55 +1112,78 @@ pub struct PageQuery {
     pub brand: Option<String>,
 }
 
-/// Per point: (stratum, county) and per SKU (stock, sales, stock-out days, price, purchases).
+/// Per point: (stratum, county, its lines (SKU, stock, sales)); per point and SKU (stock, sales,
+/// stock-out days, price, purchases).
 struct Reports {
-    points: BTreeMap<i64, (String, i64)>,
-    lines: HashMap<(i64, i64), (i64, i64, i64, i64, i64)>,
+    points: BTreeMap<i64, PointReport>,
+    lines: HashMap<(i64, i64), Counted>,
+}
+
+/// A point's stratum, county and lines (SKU, stock, sales).
+struct PointReport {
+    stratum: String,
+    county: i64,
+    lines: Vec<(i64, i64, i64)>,
+}
+
+/// One reported line with the point's purchases of the SKU in the month.
+struct Counted {
+    stock: i64,
+    sales: i64,
+    out_days: i64,
+    price_fen: i64,
+    purchases: i64,
 }
 
 impl Reports {
-    fn of(lines: &[ReportLine]) -> Reports {
+    fn of<'a>(lines: impl IntoIterator<Item = &'a ReportLine>) -> Reports {
         let mut r = Reports {
             points: BTreeMap::new(),
             lines: HashMap::new(),
         };
         for l in lines {
             r.points
-                .insert(l.retailer_id, (l.stratum_key.clone(), l.county_id));
+                .entry(l.retailer_id)
+                .or_insert_with(|| PointReport {
+                    stratum: l.stratum_key.clone(),
+                    county: l.county_id,
+                    lines: Vec::new(),
+                })
+                .lines
+                .push((l.product_id, l.stock_qty, l.sales_qty));
             r.lines.insert(
                 (l.retailer_id, l.product_id),
-                (
-                    l.stock_qty,
-                    l.sales_qty,
-                    l.stockout_days,
-                    l.retail_price_fen,
-                    l.purchases,
-                ),
+                Counted {
+                    stock: l.stock_qty,
+                    sales: l.sales_qty,
+                    out_days: l.stockout_days,
+                    price_fen: l.retail_price_fen,
+                    purchases: l.purchases,
+                },
             );
         }
         r
     }
 
-    /// Stock and sales of the SKUs `pick` selects, restored over the strata; `within` limits the
-    /// domain to some points (a county).
+    /// Stock and sales of the SKUs `pick` selects, restored over the strata (a point that
+    /// reported none of them counts as 0); `within` limits the domain to some points (a county).
     fn restore(
         &self, strata: &[StratumRow], pick: &dyn Fn(i64) -> bool, within: &dyn Fn(i64) -> bool,
-        products: &[i64],
     ) -> (Estimate, Estimate) {
         let mut stock: HashMap<&str, Vec<f64>> = HashMap::new();
         let mut sales: HashMap<&str, Vec<f64>> = HashMap::new();
-        for (rid, (key, county)) in &self.points {
+        for p in self.points.values() {
             let (mut s, mut q) = (0i64, 0i64);
-            if within(*county) {
-                for pid in products.iter().filter(|p| pick(**p)) {
-                    if let Some(v) = self.lines.get(&(*rid, *pid)) {
-                        s = s.saturating_add(v.0);
-                        q = q.saturating_add(v.1);
+            if within(p.county) {
+                for (pid, st, sa) in &p.lines {
+                    if pick(*pid) {
+                        s = s.saturating_add(*st);
+                        q = q.saturating_add(*sa);
                     }
                 }
             }
-            stock.entry(key).or_default().push(s as f64);
-            sales.entry(key).or_default().push(q as f64);
+            stock.entry(&p.stratum).or_default().push(s as f64);
+            sales.entry(&p.stratum).or_default().push(q as f64);
         }
         let est = |m: &HashMap<&str, Vec<f64>>| {
             inv::restore(
@@ -1292,7 +1315,7 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
     out.total = Some(restored(
         "ALL".into(),
         "全市".into(),
-        rep.restore(strata, &all, &all, &pids),
+        rep.restore(strata, &all, &all),
         &policy,
     ));
     let ordering: HashMap<i64, i64> =
@@ -1304,7 +1327,7 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
         let Some(prod) = products.get(pid) else {
             continue;
         };
-        let r = rep.restore(strata, &|x| x == *pid, &all, &pids);
+        let r = rep.restore(strata, &|x| x == *pid, &all);
         let (mut base, mut moved, mut out_pts, mut out_days, mut reported) =
             (0i64, 0i64, 0u64, 0i64, 0u64);
         let (mut amount, mut sold) = (0i128, 0i64);
@@ -1313,16 +1336,16 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
                 continue;
             };
             reported += 1;
-            if v.2 > 0 {
+            if v.out_days > 0 {
                 out_pts += 1;
             }
-            out_days += v.2;
-            amount += v.3 as i128 * v.1 as i128;
-            sold += v.1;
+            out_days += v.out_days;
+            amount += v.price_fen as i128 * v.sales as i128;
+            sold += v.sales;
             if let Some(b) = before.lines.get(&(*rid, *pid)) {
-                let s = b.0.saturating_add(v.4);
+                let s = b.stock.saturating_add(v.purchases);
                 base += s;
-                moved += s - v.0;
+                moved += s - v.stock;
             }
         }
         out.skus.push(SkuLine {
@@ -1363,7 +1386,6 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
             strata,
             &|x| products.get(&x).is_some_and(|p| p.brand == b),
             &all,
-            &pids,
         );
         out.brands.push(restored(b.into(), b.into(), r, &policy));
     }
@@ -1374,7 +1396,6 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
             strata,
             &|x| products.get(&x).is_some_and(|p| p.price_class == c.code()),
             &all,
-            &pids,
         );
         if r.0.n > 0 && r.0.total > 0.0 {
             out.classes
@@ -1382,11 +1403,11 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
         }
     }
     let names = unit_names(app).await?;
-    let mut counties: Vec<i64> = rep.points.values().map(|p| p.1).collect();
+    let mut counties: Vec<i64> = rep.points.values().map(|p| p.county).collect();
     counties.sort_unstable();
     counties.dedup();
     for c in counties {
-        let r = rep.restore(strata, &all, &|x| x == c, &pids);
+        let r = rep.restore(strata, &all, &|x| x == c);
         out.counties.push(restored(
             c.to_string(),
             names.get(&c).cloned().unwrap_or_default(),
@@ -1419,26 +1440,23 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
     }
     let from = month.plus(-12).to_string();
     let lines = repo::report_lines(&app.db, d.id, &from, &m, only.as_deref()).await?;
-    let mut by_month: BTreeMap<&str, Vec<ReportLine>> = BTreeMap::new();
+    let mut by_month: BTreeMap<&str, Vec<&ReportLine>> = BTreeMap::new();
     for l in &lines {
-        by_month
-            .entry(l.month.as_str())
-            .or_default()
-            .push(l.clone());
+        by_month.entry(l.month.as_str()).or_default().push(l);
     }
     for (mm, ls) in by_month {
-        let r = Reports::of(&ls);
-        let mut ids: Vec<i64> = ls.iter().map(|l| l.product_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let mut r = Reports::of(ls);
         // points that reported only other SKUs hold none of these: they count as zeros
-        let mut r = r;
         if only.is_some() {
             for p in repo::reporting_points(&app.db, d.id, mm).await? {
-                r.points.entry(p.0).or_insert((p.1, p.2));
+                r.points.entry(p.0).or_insert(PointReport {
+                    stratum: p.1,
+                    county: p.2,
+                    lines: Vec::new(),
+                });
             }
         }
-        let (s, q) = r.restore(strata, &all, &all, &ids);
+        let (s, q) = r.restore(strata, &all, &all);
         out.trend.push(TrendPoint {
             month: mm.to_string(),
             stock: s.total,
@@ -1511,7 +1529,13 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
                 } else {
                     "不愿配合"
                 };
-                decide(app, &center, p.id, "REPLACE", why).await?;
+                match decide(app, &center, p.id, "REPLACE", why).await {
+                    // a stratum taken whole has no one to replace with: the point stays
+                    Err(AppError::Rule(_)) => {}
+                    r => {
+                        r?;
+                    }
+                }
             }
         }
         let at = (month.day(month.days().min(28)))

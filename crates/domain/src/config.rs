@@ -331,7 +331,8 @@ pub struct InventoryPolicy {
     pub stock_flag_multiple: i64,
     /// … or its retail price is off the suggested retail price by more than this, %.
     pub price_flag_pct: f64,
-    /// The rational 存销比 range (period-end stock ÷ the month's sales).
+    /// The rational 存销比 range: period-end stock ÷ the month's sales (0.4–0.8 = stock for about
+    /// 1.7 to 3.5 weeks of sales).
     pub stock_sales_low: f64,
     pub stock_sales_high: f64,
     /// Bounds of one count: stock and sales (条), retail price (分/条).
@@ -352,8 +353,8 @@ impl Default for InventoryPolicy {
             rotation_pct: 25.0,
             stock_flag_multiple: 10,
             price_flag_pct: 50.0,
-            stock_sales_low: 0.8,
-            stock_sales_high: 1.5,
+            stock_sales_low: 0.4,
+            stock_sales_high: 0.8,
             max_stock: 100_000,
             max_sales: 100_000,
             max_price_fen: 1_000_000,
