@@ -168,6 +168,36 @@ pub async fn status(
         }
     }
     facts.plans_written = repo::plans_in_county(&app.db, &month.to_string(), c.id).await? as u32;
+    // Phase ⑥: the month's stock collection at the sample points and the profit surveys.
+    let points = store::repo::inventory::rep_progress(&app.db, c.id, &month.to_string()).await?;
+    let surveys = store::repo::profit::rep_progress(&app.db, c.id, &month.to_string()).await?;
+    facts.sample_points = points.iter().map(|p| p.1).sum::<i64>() as u32;
+    facts.sample_points_reported = points.iter().map(|p| p.2).sum::<i64>() as u32;
+    facts.profit_due = surveys.iter().map(|p| p.1).sum::<i64>() as u32;
+    facts.profit_done = surveys.iter().map(|p| p.2).sum::<i64>() as u32;
+    if today > month.last_day() {
+        for r in &reps {
+            let open = |rows: &[(Option<i64>, i64, i64)]| -> i64 {
+                rows.iter()
+                    .filter(|p| p.0 == Some(r.id))
+                    .map(|p| p.1 - p.2)
+                    .sum()
+            };
+            for (n, what) in [
+                (open(&points), "个采集点未采集库存"),
+                (open(&surveys), "户盈利调查未完成"),
+            ] {
+                if n > 0 {
+                    late.push(Late {
+                        username: r.username.clone(),
+                        name: r.name.clone(),
+                        phase: Phase::Summary,
+                        what: format!("{n} {what}"),
+                    });
+                }
+            }
+        }
+    }
 
     let standing = cycle::standing(month, cal, today)?;
     let overdue = cycle::overdue(month, cal, today, &facts)?;

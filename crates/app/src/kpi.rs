@@ -219,6 +219,8 @@ fn sums_of(row: Option<&PlaceMonth>, active: i64, accuracy: Option<f64>) -> KpiS
         prev3_buyers: r.prev3_buyers,
         listing_targets: 0,
         listing_listed: 0,
+        survey_revenue_fen: 0,
+        survey_margin_fen: 0,
     }
 }
 
@@ -286,12 +288,19 @@ async fn months_of(
         _ => (s.ids(), None),
     };
     let listing = crate::new_sku::kpi_months(app, ids, retailer, months, cut).await?;
+    let margin = match cut {
+        Cut::All => crate::profit::kpi_months(app, ids, retailer, months).await?,
+        _ => vec![(0, 0); months.len()],
+    };
     Ok(ms
         .iter()
         .zip(listing)
-        .map(|(m, (targets, listed))| KpiSums {
+        .zip(margin)
+        .map(|((m, (targets, listed)), (revenue, margin))| KpiSums {
             listing_targets: targets,
             listing_listed: listed,
+            survey_revenue_fen: revenue,
+            survey_margin_fen: margin,
             ..sums_of(
                 rows.iter().find(|r| &r.month == m),
                 active,
@@ -493,13 +502,20 @@ async fn children(
         let retailers = store::repo::retailer::of_rep(&app.db, rep).await?;
         let listing =
             crate::new_sku::kpi_children(app, s.ids(), ListingPlace::Retailer, m, cut).await?;
+        let margin = match cut {
+            Cut::All => crate::profit::kpi_children(app, s.ids(), "retailer_id", m).await?,
+            _ => HashMap::new(),
+        };
         let mut out: Vec<KpiChild> = retailers
             .into_iter()
             .map(|r| {
                 let (targets, listed) = listing.get(&r.id).copied().unwrap_or_default();
+                let (revenue, margin) = margin.get(&r.id).copied().unwrap_or_default();
                 let sums = KpiSums {
                     listing_targets: targets,
                     listing_listed: listed,
+                    survey_revenue_fen: revenue,
+                    survey_margin_fen: margin,
                     ..sums_of(rows.iter().find(|x| x.place == r.id), 1, None)
                 };
                 KpiChild {
@@ -531,6 +547,17 @@ async fn children(
         _ => ListingPlace::Rep,
     };
     let listing = crate::new_sku::kpi_children(app, s.ids(), by, m, cut).await?;
+    let margin = match cut {
+        Cut::All => {
+            let col = match place {
+                Place::County => "county_id",
+                Place::Area => "area_id",
+                _ => "account_manager_id",
+            };
+            crate::profit::kpi_children(app, s.ids(), col, m).await?
+        }
+        _ => HashMap::new(),
+    };
     let mut ids: Vec<i64> = active.keys().copied().collect();
     for r in &rows {
         if !ids.contains(&r.place) {
@@ -546,9 +573,12 @@ async fn children(
             _ => KpiScope::Rep(id),
         };
         let (targets, listed) = listing.get(&id).copied().unwrap_or_default();
+        let (revenue, margin) = margin.get(&id).copied().unwrap_or_default();
         let sums = KpiSums {
             listing_targets: targets,
             listing_listed: listed,
+            survey_revenue_fen: revenue,
+            survey_margin_fen: margin,
             ..sums_of(
                 rows.iter().find(|r| r.place == id),
                 active.get(&id).copied().unwrap_or(0),

@@ -24,6 +24,7 @@ pub mod limits;
 pub mod month_run;
 pub mod new_sku;
 pub mod products;
+pub mod profit;
 pub mod retailers;
 pub mod sheets;
 pub mod staff;

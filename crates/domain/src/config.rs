@@ -308,6 +308,31 @@ pub struct Policy {
     pub benchmark: BenchmarkPolicy,
     pub new_sku: NewSkuPolicy,
     pub inventory: InventoryPolicy,
+    pub profit: ProfitPolicy,
+}
+
+/// 零售户盈利调查 (domain.md §6 零售户毛利率, §7 ⑥; see [`crate::profit`]); the margin target is
+/// `kpi_targets.retailer_gross_margin_pct`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfitPolicy {
+    /// Share of each rep's retailers surveyed a month, % (at least 1/12 so that everyone is
+    /// surveyed within a year).
+    pub share_pct: f64,
+    /// Most 条 one line may report sold in a month.
+    pub max_qty: i64,
+    /// Most SKUs listed as pulling the margin down.
+    pub low_skus: usize,
+}
+
+impl Default for ProfitPolicy {
+    fn default() -> Self {
+        Self {
+            share_pct: 30.0,
+            max_qty: 100_000,
+            low_skus: 10,
+        }
+    }
 }
 
 /// 社会库存 (domain.md §6 retail_inventory, 存销比; §7 ⑥ 库存采集; see [`crate::inventory`]): the

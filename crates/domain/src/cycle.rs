@@ -199,7 +199,7 @@ pub fn schedule(month: Month, cal: &MonthCalendar) -> Result<Vec<PhaseWindow>, P
             from: d(summary_from),
             to: d(last),
             owners: vec![AccountManager, MarketManager, BrandManager],
-            gate: "盈利调查与月度总结完成，135 计划与改进措施已填写",
+            gate: "库存采集与盈利调查完成，月度总结、135 计划与改进措施已填写",
             locks: "本月 135 总结",
         },
     ])
@@ -267,6 +267,12 @@ pub struct GateFacts {
     pub feedback_done: u32,
     /// People who wrote this month's 135 plan.
     pub plans_written: u32,
+    /// The month's sample points (信息采集点) / those that reported (库存采集).
+    pub sample_points: u32,
+    pub sample_points_reported: u32,
+    /// The month's retailer profit surveys / those done (盈利调查).
+    pub profit_due: u32,
+    pub profit_done: u32,
 }
 
 /// Is the gate of `phase` met?
@@ -281,7 +287,11 @@ pub fn gate_met(phase: Phase, f: &GateFacts) -> bool {
         Phase::Visits => f.supply_skus > 0,
         Phase::Balancing => f.balancing_published,
         Phase::Feedback => f.feedback_done >= f.feedback_due && f.balancing_published,
-        Phase::Summary => f.plans_written > 0,
+        Phase::Summary => {
+            f.plans_written > 0
+                && f.sample_points_reported >= f.sample_points
+                && f.profit_done >= f.profit_due
+        }
     }
 }
 

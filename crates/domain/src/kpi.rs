@@ -11,6 +11,7 @@ code_enum!(
     Kpi, "指标" {
         KeyBrandShare => ("KEY_BRAND_SHARE", "重点品牌销售比重"),
         NewSkuListing => ("NEW_SKU_LISTING", "新品上柜率"),
+        RetailerMargin => ("RETAILER_MARGIN", "零售户毛利率"),
         ForecastAccuracy => ("FORECAST_ACCURACY", "需求预测准确率"),
         OrderFill => ("ORDER_FILL", "订单满足率"),
         Coverage => ("COVERAGE", "市场覆盖率"),
@@ -70,6 +71,9 @@ pub struct KpiSums {
     pub listing_targets: i64,
     /// Of those, the ones that had bought the programme's SKU by the month's end.
     pub listing_listed: i64,
+    /// The month's retailer profit surveys: Σ retail × qty and Σ (retail − wholesale) × qty, fen.
+    pub survey_revenue_fen: i64,
+    pub survey_margin_fen: i64,
 }
 
 impl Kpi {
@@ -79,6 +83,9 @@ impl Kpi {
             Kpi::KeyBrandShare => "重点品牌购进量 ÷ 全部购进量（条）× 100%",
             Kpi::NewSkuListing => {
                 "当月处于培育期的新品上柜计划中，截至月末已订购该新品的目标客户数 ÷ 目标客户数 × 100%"
+            }
+            Kpi::RetailerMargin => {
+                "当月盈利调查中 Σ(实际零售价 − 批发价) × 销量 ÷ Σ实际零售价 × 销量 × 100%"
             }
             Kpi::ForecastAccuracy => "1 − Σ|实际需求 − 预测| ÷ Σ实际需求（加权，§5.2）",
             Kpi::OrderFill => "Σ实际购进量 ÷ Σ需求量 × 100%",
@@ -112,6 +119,7 @@ impl Kpi {
         match self {
             Kpi::KeyBrandShare => Some(t.key_brand_share_pct),
             Kpi::NewSkuListing => Some(t.new_sku_listing_pct),
+            Kpi::RetailerMargin => Some(t.retailer_gross_margin_pct),
             Kpi::ForecastAccuracy => Some(t.forecast_accuracy_pct),
             _ => None,
         }
@@ -120,11 +128,16 @@ impl Kpi {
     /// Whether the KPI is given for one brand's SKUs (the KPI page's brand cut): not the
     /// key-brand share (a brand is key or not); not the forecast accuracy, the demand records
     /// and the order fill, whose demand the roll-ups keep per retailer and not per brand (the
-    /// per-SKU roll-up holds the demand of the lines with a purchase only).
+    /// per-SKU roll-up holds the demand of the lines with a purchase only); not the retailers'
+    /// margin, a figure of the whole survey.
     pub fn applies_to_brand(self) -> bool {
         !matches!(
             self,
-            Kpi::KeyBrandShare | Kpi::ForecastAccuracy | Kpi::DemandVigour | Kpi::OrderFill
+            Kpi::KeyBrandShare
+                | Kpi::ForecastAccuracy
+                | Kpi::DemandVigour
+                | Kpi::OrderFill
+                | Kpi::RetailerMargin
         )
     }
 
@@ -143,6 +156,7 @@ impl Kpi {
         match self {
             Kpi::KeyBrandShare => pct(s.key_qty, s.qty),
             Kpi::NewSkuListing => pct(s.listing_listed, s.listing_targets),
+            Kpi::RetailerMargin => pct(s.survey_margin_fen, s.survey_revenue_fen),
             Kpi::ForecastAccuracy => s.accuracy.map(|a| a * 100.0),
             Kpi::OrderFill => pct(s.qty, s.demanded),
             Kpi::Coverage => pct(s.buyers, s.active),
@@ -187,8 +201,19 @@ mod tests {
             prev3_buyers: 95,
             listing_targets: 200,
             listing_listed: 150,
+            survey_revenue_fen: 67_000,
+            survey_margin_fen: 5_000,
         };
         assert_eq!(Kpi::KeyBrandShare.value(&s), Some(90.0));
+        // §6 零售户毛利率: 50 of 670 元 → 7.46 %, below the 11.2 % target.
+        assert_eq!(
+            Kpi::RetailerMargin.value(&s),
+            Some(5_000.0 * 100.0 / 67_000.0)
+        );
+        assert_eq!(
+            Kpi::RetailerMargin.target(&KpiTargets::default()),
+            Some(11.2)
+        );
         // §6 新品上柜率: 150 of 200 targets → 75 %, below the 100 % target.
         assert_eq!(Kpi::NewSkuListing.value(&s), Some(75.0));
         // The brand cut keeps the KPIs a brand's own SKUs can answer.

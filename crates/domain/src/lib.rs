@@ -18,6 +18,7 @@ pub mod one_sheet;
 pub mod org;
 pub mod period;
 pub mod product;
+pub mod profit;
 pub mod retailer;
 pub mod tier;
 pub mod visit;

@@ -30,6 +30,7 @@ mod new_sku;
 mod page;
 mod pos;
 mod products;
+mod profit;
 mod retailers;
 mod rollup;
 mod routes;

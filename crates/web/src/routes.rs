@@ -7,7 +7,7 @@ use crate::{
     balance, benchmarks, cultivation, cycle, feedback, forecasts, home, inbox, inventory, kpi,
     meeting, method135, new_sku, warnings,
 };
-use crate::{pos, products, retailers, rollup, sheets, staff, supply, visits};
+use crate::{pos, products, profit, retailers, rollup, sheets, staff, supply, visits};
 use axum::Router;
 use axum::routing::{get, post};
 use utoipa::OpenApi;
@@ -276,6 +276,19 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(inventory::api::decide))
                 .routes(routes!(inventory::api::report))
                 .routes(routes!(inventory::api::import)),
+        ))
+        .merge(area(
+            "profit",
+            OpenApiRouter::new()
+                .route("/profit", get(profit::pages::page))
+                .route("/profit/draws", post(profit::pages::draw))
+                .route(
+                    "/profit/surveys/{id}",
+                    get(profit::pages::survey).post(profit::pages::enter),
+                )
+                .routes(routes!(profit::api::page))
+                .routes(routes!(profit::api::draw))
+                .routes(routes!(profit::api::survey, profit::api::enter)),
         ))
         .merge(area(
             "kpi",

@@ -426,3 +426,17 @@ pub async fn insert_counts(
     }
     Ok(())
 }
+
+/// Per rep of a county: the month's standing points of the active design and those that
+/// reported (gate ⑥ of the calendar).
+pub async fn rep_progress(
+    db: &Db, county_id: i64, month: &str,
+) -> Result<Vec<(Option<i64>, i64, i64)>> {
+    let q = "SELECT r.account_manager_id, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM sample_collection c \
+             WHERE c.month = sp.month AND c.retailer_id = sp.retailer_id) THEN 1 ELSE 0 END) AS BIGINT) \
+             FROM sample_point sp JOIN retailer r ON r.id = sp.retailer_id \
+             WHERE r.county_id = $1 AND sp.month = $2 AND sp.status <> 'REPLACED' \
+             AND sp.design_id = (SELECT MAX(id) FROM sample_design WHERE status = 'ACTIVE') \
+             GROUP BY r.account_manager_id";
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(month).fetch_all(p).await)?)
+}

@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod kpi;
 pub mod listing;
 pub mod product;
+pub mod profit;
 pub mod retailer;
 pub mod sales;
 pub mod sheets;

@@ -132,6 +132,11 @@ const MATRIX: &[Row] = &[
     row("POST", "/api/v1/sample-points/{id}/decision", "yynynny"),
     row("PUT", "/api/v1/sample-points/{id}/counts", "yynynny"),
     row("POST", "/api/v1/sample-imports", "yynynny"),
+    // No list drawn in the test city: the GET shows an empty page, survey 1 does not exist.
+    row("GET", "/api/v1/profit-surveys", "yyyyyny"),
+    row("POST", "/api/v1/profit-draws", "nnnynny"),
+    row("GET", "/api/v1/profit-surveys/{id}", "yyyyyny"),
+    row("PUT", "/api/v1/profit-surveys/{id}", "yynynny"),
 ];
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
@@ -199,6 +204,8 @@ impl Sample {
             ("POST", "/api/v1/sample-points/{id}/decision") => json!({"action": "CONFIRM"}),
             ("PUT", "/api/v1/sample-points/{id}/counts") => json!({"lines": []}),
             ("POST", "/api/v1/sample-imports") => json!({"month": self.month, "text": ""}),
+            ("POST", "/api/v1/profit-draws") => json!({"month": "2030-01"}),
+            ("PUT", "/api/v1/profit-surveys/{id}") => json!({"lines": [], "version": 1}),
             ("POST", "/api/v1/new-sku-programmes/{id}/reviews") => json!({}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})

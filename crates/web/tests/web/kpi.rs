@@ -258,7 +258,7 @@ both_backends!(kpis_equal_sql_at_every_level, async |t: TestApp| {
     ] {
         assert!(page.contains(w), "KPI page lacks {w}");
     }
-    assert_eq!(page.matches("class=\"chart trend\"").count(), 11);
+    assert_eq!(page.matches("class=\"chart trend\"").count(), 12);
     let r = t.get(&rc, &format!("/kpi/xlsx?month={M}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
@@ -351,6 +351,7 @@ both_backends!(brand_cut_equals_sql, async |t: TestApp| {
                 "FORECAST_ACCURACY",
                 "DEMAND_VIGOUR",
                 "ORDER_FILL",
+                "RETAILER_MARGIN",
             ],
         );
         // The places one level down add up to the scope.
@@ -453,6 +454,7 @@ both_backends!(sku_cut_equals_sql, async |t: TestApp| {
             "CLASS12_SHARE",
             "ORDER_FILL",
             "KEY_BRAND_SHARE",
+            "RETAILER_MARGIN",
         ],
     );
     let children: f64 = v["children"]

@@ -27,6 +27,7 @@ mod new_sku;
 mod platform;
 mod pos;
 mod products;
+mod profit;
 mod races;
 mod retailers;
 mod rollup;
