@@ -169,7 +169,9 @@ pub async fn draw(app: &App, user: &CurrentUser, month: &str) -> AppResult<(Stri
 async fn draw_month(app: &App, actor: &store::audit::Actor, month: Month) -> AppResult<usize> {
     let share = app.policy().await?.profit.share_pct;
     let frame = repo::frame(&app.db).await?;
-    let mut by_rep: Vec<(i64, Vec<(i64, Option<String>)>)> = Vec::new();
+    // (rep, [(retailer, last month surveyed)])
+    type Candidates = Vec<(i64, Option<String>)>;
+    let mut by_rep: Vec<(i64, Candidates)> = Vec::new();
     for (rep, r, last) in frame {
         match by_rep.last_mut() {
             Some((k, v)) if *k == rep => v.push((r, last)),
