@@ -26,6 +26,7 @@ pub mod new_sku;
 pub mod products;
 pub mod profit;
 pub mod retailers;
+pub mod satisfaction;
 pub mod sheets;
 pub mod staff;
 pub mod throttle;

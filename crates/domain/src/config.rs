@@ -309,6 +309,33 @@ pub struct Policy {
     pub new_sku: NewSkuPolicy,
     pub inventory: InventoryPolicy,
     pub profit: ProfitPolicy,
+    pub satisfaction: SatisfactionPolicy,
+}
+
+/// 客户满意度 (domain.md §6; see [`crate::satisfaction`]): the questionnaire, the share of each
+/// rep's retailers a wave samples, the smallest group whose score is shown, and how long a wave
+/// may stay open; the target is `kpi_targets.customer_satisfaction_pct`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SatisfactionPolicy {
+    pub questionnaire: crate::satisfaction::Questionnaire,
+    /// At least this share of each rep's retailers, %.
+    pub sample_pct: f64,
+    /// Fewest answers a group (a rep, area, county) needs for its score to be shown.
+    pub min_group: usize,
+    /// Longest a wave stays open, days.
+    pub max_open_days: u32,
+}
+
+impl Default for SatisfactionPolicy {
+    fn default() -> Self {
+        Self {
+            questionnaire: crate::satisfaction::Questionnaire::default(),
+            sample_pct: 10.0,
+            min_group: 3,
+            max_open_days: 60,
+        }
+    }
 }
 
 /// 零售户盈利调查 (domain.md §6 零售户毛利率, §7 ⑥; see [`crate::profit`]); the margin target is

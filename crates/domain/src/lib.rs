@@ -20,6 +20,7 @@ pub mod period;
 pub mod product;
 pub mod profit;
 pub mod retailer;
+pub mod satisfaction;
 pub mod tier;
 pub mod visit;
 pub mod warning;

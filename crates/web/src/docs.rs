@@ -41,6 +41,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "benchmarks", description = "标杆终端：设立、评分、驻店服务日、与同类客户对比"),
         (name = "inventory", description = "社会库存：信息采集点抽样设计与轮换、客户经理确认与替换、逐规格采集（手机、批量录入、导入）、分层抽样还原（标准误、95% 置信区间）、存销比、动销比与断货率"),
         (name = "profit", description = "零售户盈利调查：每月按比例轮换的调查名单、逐规格销量与实际零售价、条毛利与毛利率（目标 ≥11.2%）、价格倒挂与拉低毛利的规格"),
+        (name = "satisfaction", description = "客户满意度：问卷（7 个评价项目及要点、权重）、按客户经理抽样的调查、零售客户凭 POS 凭证匿名作答、纸质答卷录入、分项与分组得分（目标 ≥90%）"),
         (name = "new-sku", description = "新品上柜：按规则确定目标客户、逐周上柜率、未上柜客户列入一张纸、培育效果评估与品牌进退"),
         (name = "kpi", description = "精益营销指标：目标、趋势、下钻、导出"),
         (name = "warnings", description = "135 系统四类预警：客户、千条户、品牌、市场；确认、整改措施、关闭"),

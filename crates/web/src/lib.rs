@@ -34,6 +34,7 @@ mod profit;
 mod retailers;
 mod rollup;
 mod routes;
+mod satisfaction;
 mod sessions;
 mod sheets;
 mod staff;

@@ -58,6 +58,7 @@ impl Chrome {
             m.push(("/new-sku", "新品上柜", "new_sku"));
             m.push(("/inventory", "社会库存", "inventory"));
             m.push(("/profit", "盈利调查", "profit"));
+            m.push(("/satisfaction", "满意度", "satisfaction"));
             m.push(("/warnings", "预警", "warnings"));
         }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {

@@ -7,7 +7,9 @@ use crate::{
     balance, benchmarks, cultivation, cycle, feedback, forecasts, home, inbox, inventory, kpi,
     meeting, method135, new_sku, warnings,
 };
-use crate::{pos, products, profit, retailers, rollup, sheets, staff, supply, visits};
+use crate::{
+    pos, products, profit, retailers, rollup, satisfaction, sheets, staff, supply, visits,
+};
 use axum::Router;
 use axum::routing::{get, post};
 use utoipa::OpenApi;
@@ -289,6 +291,24 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(profit::api::page))
                 .routes(routes!(profit::api::draw))
                 .routes(routes!(profit::api::survey, profit::api::enter)),
+        ))
+        .merge(area(
+            "satisfaction",
+            OpenApiRouter::new()
+                .route("/satisfaction", get(satisfaction::pages::page))
+                .route("/satisfaction/waves", post(satisfaction::pages::open))
+                .route(
+                    "/satisfaction/waves/{id}/answers",
+                    post(satisfaction::pages::paper),
+                )
+                .route(
+                    "/pos/satisfaction",
+                    get(satisfaction::pages::pos_page).post(satisfaction::pages::pos_post),
+                )
+                .routes(routes!(satisfaction::api::page))
+                .routes(routes!(satisfaction::api::open))
+                .routes(routes!(satisfaction::api::paper))
+                .routes(routes!(satisfaction::api::pos_answer)),
         ))
         .merge(area(
             "kpi",

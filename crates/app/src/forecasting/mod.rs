@@ -28,6 +28,7 @@ pub use model_job::{
     MODEL_JOB, MODEL_START, ModelRun, Progress, SharedProgress, model_forecasts, model_job,
     run_model, run_model_as, run_model_phased, start_model_job,
 };
+pub(crate) use pos::pos_retailer;
 pub use pos::{PosSheet, PosSheetLine, issue_pos_token, pos_sheet};
 pub use submission::{SubmitOut, comment, return_submission, submit};
 pub use totals::{

@@ -16,7 +16,7 @@ use store::repo::forecasts as repo;
 ///
 /// The code stays a `&str` here (not a `CustomerCode`) on purpose: a malformed code must get
 /// the same 401 as an unknown code or a wrong token, so it is parsed nowhere before this check.
-pub(super) async fn pos_retailer(
+pub(crate) async fn pos_retailer(
     app: &App, code: &str, token: &str,
 ) -> AppResult<store::model::Retailer> {
     let policy = app.policy().await?.forecast;

@@ -15,6 +15,7 @@ pub mod product;
 pub mod profit;
 pub mod retailer;
 pub mod sales;
+pub mod satisfaction;
 pub mod sheets;
 pub mod staff;
 pub mod supply;

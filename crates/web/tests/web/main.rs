@@ -31,6 +31,7 @@ mod profit;
 mod races;
 mod retailers;
 mod rollup;
+mod satisfaction;
 mod sheets;
 mod staff;
 mod supply_balance;
