@@ -1185,19 +1185,21 @@ impl Reports {
             stock.entry(&p.stratum).or_default().push(s as f64);
             sales.entry(&p.stratum).or_default().push(q as f64);
         }
-        let est = |m: &HashMap<&str, Vec<f64>>| {
-            inv::restore(
-                &strata
-                    .iter()
-                    .map(|s| StratumSample {
-                        population: s.population as u64,
-                        values: m.get(s.key.as_str()).cloned().unwrap_or_default(),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        };
-        (est(&stock), est(&sales))
+        (by_strata(strata, &stock), by_strata(strata, &sales))
     }
+}
+
+/// Restore a total from the values of each stratum's reporting points.
+fn by_strata(strata: &[StratumRow], values: &HashMap<&str, Vec<f64>>) -> Estimate {
+    inv::restore(
+        &strata
+            .iter()
+            .map(|s| StratumSample {
+                population: s.population as u64,
+                values: values.get(s.key.as_str()).cloned().unwrap_or_default(),
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn restored(
@@ -1439,26 +1441,21 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
         only = Some(ids);
     }
     let from = month.plus(-12).to_string();
-    let lines = repo::report_lines(&app.db, d.id, &from, &m, only.as_deref()).await?;
-    let mut by_month: BTreeMap<&str, Vec<&ReportLine>> = BTreeMap::new();
-    for l in &lines {
-        by_month.entry(l.month.as_str()).or_default().push(l);
-    }
-    for (mm, ls) in by_month {
-        let mut r = Reports::of(ls);
-        // points that reported only other SKUs hold none of these: they count as zeros
-        if only.is_some() {
-            for p in repo::reporting_points(&app.db, d.id, mm).await? {
-                r.points.entry(p.0).or_insert(PointReport {
-                    stratum: p.1,
-                    county: p.2,
-                    lines: Vec::new(),
-                });
-            }
+    let totals = repo::point_totals(&app.db, d.id, &from, &m, only.as_deref()).await?;
+    let mut k = 0;
+    while k < totals.len() {
+        let mm = totals[k].0.clone();
+        let mut stock: HashMap<&str, Vec<f64>> = HashMap::new();
+        let mut sales: HashMap<&str, Vec<f64>> = HashMap::new();
+        while k < totals.len() && totals[k].0 == mm {
+            let (_, _, key, s, q) = &totals[k];
+            stock.entry(key).or_default().push(*s as f64);
+            sales.entry(key).or_default().push(*q as f64);
+            k += 1;
         }
-        let (s, q) = r.restore(strata, &all, &all);
+        let (s, q) = (by_strata(strata, &stock), by_strata(strata, &sales));
         out.trend.push(TrendPoint {
-            month: mm.to_string(),
+            month: mm,
             stock: s.total,
             sales: q.total,
             ratio: inv::stock_to_sales(s.total, q.total),

@@ -480,6 +480,7 @@ fn api_twin(page: &str) -> Option<String> {
     let api = match path {
         "/" => "/api/v1/home".to_owned(),
         "/cultivation" => "/api/v1/cultivation-tasks".to_owned(),
+        "/profit" => "/api/v1/profit-surveys".to_owned(),
         p if p.starts_with("/new-sku") => p.replacen("/new-sku", "/api/v1/new-sku-programmes", 1),
         // The market manager's week: /rollup?week=W → /api/v1/rollup/W.
         "/rollup" => format!("/api/v1/rollup/{}", query.strip_prefix("week=")?),

@@ -352,15 +352,25 @@ pub async fn standing(tx: &mut Tx, id: i64) -> Result<bool> {
     Ok(s.is_some_and(|s| s != "REPLACED"))
 }
 
-/// The standing points of a month that reported anything: (retailer, stratum, county).
-pub async fn reporting_points(
-    db: &Db, design_id: i64, month: &str,
-) -> Result<Vec<(i64, String, i64)>> {
-    let q = "SELECT sp.retailer_id, sp.stratum_key, r.county_id FROM sample_point sp \
-             JOIN retailer r ON r.id = sp.retailer_id \
-             WHERE sp.design_id = $1 AND sp.month = $2 AND sp.status <> 'REPLACED' \
-             AND EXISTS (SELECT 1 FROM sample_collection c WHERE c.month = sp.month AND c.retailer_id = sp.retailer_id)";
-    Ok(on_db!(db, p => sqlx::query_as(q).bind(design_id).bind(month).fetch_all(p).await)?)
+/// Per month and standing point that reported anything in `from..=to`: its stratum and the
+/// sums of stock and sales over the SKUs `products` (all when `None`; a point that reported
+/// none of them sums to 0): (month, retailer, stratum, stock, sales). Summed in SQL, so a
+/// 13-month trend reads a row per point and month, not per line.
+pub async fn point_totals(
+    db: &Db, design_id: i64, from: &str, to: &str, products: Option<&[i64]>,
+) -> Result<Vec<(String, i64, String, i64, i64)>> {
+    let cond = products
+        .map(|ids| format!("c.product_id IN {}", super::id_list(ids)))
+        .unwrap_or_else(|| "1 = 1".into());
+    let q = format!(
+        "SELECT c.month, c.retailer_id, sp.stratum_key, \
+         CAST(SUM(CASE WHEN {cond} THEN c.stock_qty ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN {cond} THEN c.sales_qty ELSE 0 END) AS BIGINT) \
+         FROM sample_point sp JOIN sample_collection c ON c.month = sp.month AND c.retailer_id = sp.retailer_id \
+         WHERE sp.design_id = $1 AND sp.status <> 'REPLACED' AND sp.month >= $2 AND sp.month <= $3 \
+         GROUP BY c.month, c.retailer_id, sp.stratum_key ORDER BY c.month, c.retailer_id"
+    );
+    Ok(on_db!(db, p => sqlx::query_as(&q).bind(design_id).bind(from).bind(to).fetch_all(p).await)?)
 }
 
 /// Confirm a month's pending points in the name of their reps (the demo city's history).
