@@ -95,6 +95,17 @@ impl Scope {
         }
     }
 
+    /// The level one down and the retailer column that holds it: (label, column); `None` for a
+    /// rep, whose level down is their retailers.
+    pub fn children(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Scope::Rep(_) => None,
+            Scope::Area(_) => Some(("客户经理", "account_manager_id")),
+            Scope::County(_) => Some(("市场部", "area_id")),
+            Scope::Company => Some(("营销部", "county_id")),
+        }
+    }
+
     /// The message of a refusal for a row outside this scope.
     pub fn refusal(self) -> &'static str {
         match self {
@@ -125,4 +136,36 @@ async fn county_of(db: &Db, mut unit: i64) -> AppResult<i64> {
         }
     }
     Err(AppError::Forbidden("所属机构不在任何县级营销部之下".into()))
+}
+
+/// The names of the org units and of the reps (「姓名（账号）」), to label places and groups.
+pub(crate) struct Names {
+    pub units: std::collections::HashMap<i64, String>,
+    pub reps: std::collections::HashMap<i64, String>,
+}
+
+impl Names {
+    pub(crate) async fn load(db: &Db) -> AppResult<Names> {
+        Ok(Names {
+            units: store::repo::staff::org_units(db)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect(),
+            reps: store::repo::staff::list(db, Some(Role::AccountManager.code()), None)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, format!("{}（{}）", s.name, s.username)))
+                .collect(),
+        })
+    }
+
+    /// The name of a place held in a retailer column ([`Scope::children`]).
+    pub(crate) fn of(&self, column: &str, id: i64) -> String {
+        let map = match column {
+            "account_manager_id" => &self.reps,
+            _ => &self.units,
+        };
+        map.get(&id).cloned().unwrap_or_else(|| "未分配".into())
+    }
 }

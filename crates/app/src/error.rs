@@ -43,3 +43,8 @@ impl From<ParseError> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A month typed into `field` (YYYY-MM), refused by that field's name.
+pub(crate) fn month_field(field: &str, s: &str) -> AppResult<domain::Month> {
+    domain::Month::parse(s.trim()).map_err(|e| AppError::invalid(field, e.message))
+}

@@ -23,6 +23,8 @@
 //! the rep of a point (their market manager, the centre, the admin) confirms, replaces and
 //! reports; the centre and the admin design and draw.
 use crate::access::{CurrentUser, Scope};
+use crate::error::month_field;
+use crate::products::by_id as products;
 use crate::{App, AppError, AppResult};
 use domain::Month;
 use domain::config::InventoryPolicy;
@@ -303,15 +305,7 @@ fn group<'a>(
 }
 
 async fn unit_names(app: &App) -> AppResult<HashMap<i64, String>> {
-    Ok(store::repo::staff::org_units(&app.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
-}
-
-fn month_field(field: &str, s: &str) -> AppResult<Month> {
-    Month::parse(s.trim()).map_err(|e| AppError::invalid(field, e.message))
+    Ok(crate::access::Names::load(&app.db).await?.units)
 }
 
 /// Create a design and draw its first month (see the module comment).
@@ -761,14 +755,6 @@ pub async fn point_page(app: &App, user: &CurrentUser, id: i64) -> AppResult<Poi
         replaced_by,
         point,
     })
-}
-
-async fn products(app: &App) -> AppResult<HashMap<i64, Product>> {
-    Ok(store::repo::product::list(&app.db, &Default::default())
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
 }
 
 /// Check one typed line; `at` names it in messages ("第 3 行").
@@ -1466,11 +1452,6 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
     Ok(out)
 }
 
-/// A uniform number in [0, 1) from the selection hash (the demo's figures are reproducible).
-fn uniform(seed: u64, salt: u64, id: i64) -> f64 {
-    (inv::draw_key(seed, salt, id) >> 11) as f64 / (1u64 << 53) as f64
-}
-
 /// The demo city's history (§7 ⑥): a design made by the marketing centre thirteen months before
 /// the last month with sales, every month drawn with its rotation, the points confirmed by their
 /// reps (one in thirty replaced as closed or unwilling), and the reports of the complete months:
@@ -1520,7 +1501,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         // one in thirty replaced, the rest confirmed by their reps
         let points = repo::points(&app.db, d.id, &m, Default::default(), i64::MAX).await?;
         for p in points.iter().filter(|p| p.status == "PENDING") {
-            if uniform(SEED as u64, month.index() as u64 ^ 0xD1, p.retailer_id) < 1.0 / 30.0 {
+            if inv::unit(SEED as u64, month.index() as u64 ^ 0xD1, p.retailer_id) < 1.0 / 30.0 {
                 let why = if p.retailer_id % 2 == 0 {
                     "停业"
                 } else {
@@ -1558,7 +1539,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
                 continue;
             }
             let u = |k: i64| {
-                uniform(
+                inv::unit(
                     SEED as u64,
                     month.index() as u64,
                     rid * 10_000 + pid * 7 + k,

@@ -7,6 +7,7 @@
 //! Who sees what: a rep their own figures and their retailers; a market manager their area and
 //! each of its reps; a county director (and monopoly officer) their county; the marketing center,
 //! brand managers and the administrator everything.
+use crate::access::Names;
 use crate::access::{CurrentUser, Scope};
 use crate::{App, AppError, AppResult};
 use domain::Month;
@@ -166,28 +167,8 @@ async fn allowed(
 
 /// A place's label.
 /// The names of the org units and the reps, read once per page.
-struct Names {
-    units: HashMap<i64, String>,
-    reps: HashMap<i64, String>,
-}
-
 async fn names(app: &App) -> AppResult<Names> {
-    Ok(Names {
-        units: store::repo::staff::org_units(&app.db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect(),
-        reps: store::repo::staff::list(
-            &app.db,
-            Some(domain::org::Role::AccountManager.code()),
-            None,
-        )
-        .await?
-        .into_iter()
-        .map(|s| (s.id, format!("{}（{}）", s.name, s.username)))
-        .collect(),
-    })
+    Names::load(&app.db).await
 }
 
 async fn label(app: &App, n: &Names, s: KpiScope) -> AppResult<String> {

@@ -249,11 +249,7 @@ fn rule_zh(rule: &TargetRule, units: &HashMap<i64, String>) -> String {
 }
 
 async fn unit_names(app: &App) -> AppResult<HashMap<i64, String>> {
-    Ok(store::repo::staff::org_units(&app.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
+    Ok(crate::access::Names::load(&app.db).await?.units)
 }
 
 /// The period's days with purchases to count: the first week's Monday to the last week's Sunday

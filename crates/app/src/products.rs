@@ -5,6 +5,15 @@ use domain::product::{PriceClass, SkuStatus, SupplyStatus};
 use serde::Serialize;
 use store::model::Product;
 
+/// Every product by id (the surveys' and the restoration's lookups).
+pub(crate) async fn by_id(app: &App) -> AppResult<std::collections::HashMap<i64, Product>> {
+    Ok(store::repo::product::list(&app.db, &Default::default())
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ProductView {
     #[serde(flatten)]

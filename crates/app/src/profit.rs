@@ -14,6 +14,7 @@
 //! Who: everyone but 专卖人员 reads the figures of their scope; the rep of the retailer (their
 //! market manager, the centre, the admin) enters; the centre and the admin draw.
 use crate::access::{CurrentUser, Scope};
+use crate::products::by_id as products;
 use crate::{App, AppError, AppResult};
 use domain::Month;
 use domain::org::Role;
@@ -144,15 +145,7 @@ pub struct SurveyPage {
 }
 
 fn month_field(s: &str) -> AppResult<Month> {
-    Month::parse(s.trim()).map_err(|e| AppError::invalid("month", e.message))
-}
-
-async fn products(app: &App) -> AppResult<HashMap<i64, Product>> {
-    Ok(store::repo::product::list(&app.db, &Default::default())
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
+    crate::error::month_field("month", s)
 }
 
 /// Draw a month's list (see the module comment); 409 when drawn already.
@@ -281,12 +274,7 @@ pub async fn page(app: &App, user: &CurrentUser, month: Option<&str>) -> AppResu
         }
     };
     let m = month.to_string();
-    let (col, label) = match scope {
-        Scope::Rep(_) => ("", ""),
-        Scope::Area(_) => ("account_manager_id", "客户经理"),
-        Scope::County(_) => ("area_id", "市场部"),
-        Scope::Company => ("county_id", "营销部"),
-    };
+    let (label, col) = scope.children().unwrap_or(("", ""));
     out.group_label = label;
     let sums_of = |r: &(String, i64, i64, i64, i64, i64, i64, i64)| MarginSums {
         revenue_fen: r.4 as i128,
@@ -302,21 +290,9 @@ pub async fn page(app: &App, user: &CurrentUser, month: Option<&str>) -> AppResu
         }
     }
     if !col.is_empty() {
-        let names: HashMap<i64, String> = if col == "account_manager_id" {
-            store::repo::staff::list(&app.db, Some(Role::AccountManager.code()), None)
-                .await?
-                .into_iter()
-                .map(|s| (s.id, s.name))
-                .collect()
-        } else {
-            store::repo::staff::org_units(&app.db)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u.name))
-                .collect()
-        };
+        let names = crate::access::Names::load(&app.db).await?;
         for r in repo::sums(&app.db, ids, None, col, &m, &m).await? {
-            let label = names.get(&r.1).cloned().unwrap_or_else(|| "未分配".into());
+            let label = names.of(col, r.1);
             out.groups
                 .push(group(r.1, label, r.2, r.3, sums_of(&r), target));
         }

@@ -114,7 +114,7 @@ pub async fn open(app: &App, user: &CurrentUser, input: &WaveInput) -> AppResult
     let today = app.clock.today();
     let month = match input.month.trim() {
         "" => Month::of(today),
-        m => Month::parse(m).map_err(|e| AppError::invalid("month", e.message))?,
+        m => crate::error::month_field("month", m)?,
     };
     let closes_on = NaiveDate::parse_from_str(input.closes_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("closes_on", "截止日期格式应为 YYYY-MM-DD"))?;
@@ -403,27 +403,15 @@ pub async fn page(app: &App, user: &CurrentUser, wave: Option<i64>) -> AppResult
     lowest.sort_by(|a, b| a.1.total_cmp(&b.1));
     out.lowest = lowest;
     out.scope = Some(s);
-    let (label, pick): (&'static str, fn(&AnswerRow) -> Option<i64>) = match scope {
-        Scope::Rep(_) => ("", |_| None),
-        Scope::Area(_) => ("客户经理", |a| a.rep_id),
-        Scope::County(_) => ("市场部", |a| a.area_id),
-        Scope::Company => ("营销部", |a| a.county_id),
+    let (label, col) = scope.children().unwrap_or(("", ""));
+    let pick = |a: &AnswerRow| match col {
+        "account_manager_id" => a.rep_id,
+        "area_id" => a.area_id,
+        _ => a.county_id,
     };
     out.group_label = label;
     if !label.is_empty() {
-        let names: std::collections::HashMap<i64, String> = if label == "客户经理" {
-            store::repo::staff::list(&app.db, Some(Role::AccountManager.code()), None)
-                .await?
-                .into_iter()
-                .map(|s| (s.id, s.name))
-                .collect()
-        } else {
-            store::repo::staff::org_units(&app.db)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u.name))
-                .collect()
-        };
+        let names = crate::access::Names::load(&app.db).await?;
         let mut keys: Vec<i64> = invited
             .iter()
             .filter_map(|i| match scope {
@@ -441,7 +429,7 @@ pub async fn page(app: &App, user: &CurrentUser, wave: Option<i64>) -> AppResult
                 Scope::County(_) => i.2 == k,
                 _ => i.3 == k,
             });
-            let label = names.get(&k).cloned().unwrap_or_else(|| k.to_string());
+            let label = names.of(col, k);
             out.groups.push(group_scores(
                 k, label, &mine, n_items, counts, min_group, target,
             ));
@@ -472,7 +460,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
     let Some(end) = store::repo::sales::latest_month(&app.db).await? else {
         return Ok(0);
     };
-    let end = Month::parse(&end).map_err(|e| AppError::invalid("month", e.message))?;
+    let end = crate::error::month_field("month", &end)?;
     let Some(center) = store::repo::staff::list(&app.db, Some(Role::MarketingCenter.code()), None)
         .await?
         .into_iter()
@@ -522,10 +510,7 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         .into_iter()
         .map(|(r, rep, a, c, _)| (r, rep, a, c))
     {
-        let u = |k: i64| {
-            (domain::inventory::draw_key(0xD3_40, end.index() as u64, rid * 100 + k) >> 11) as f64
-                / (1u64 << 53) as f64
-        };
+        let u = |k: i64| domain::inventory::unit(0xD3_40, end.index() as u64, rid * 100 + k);
         if u(0) > 0.75 {
             continue;
         }

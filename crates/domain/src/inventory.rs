@@ -177,6 +177,11 @@ pub fn draw_key(seed: u64, salt: u64, id: i64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A number in [0, 1) from the same hash (reproducible figures of the demo city).
+pub fn unit(seed: u64, salt: u64, id: i64) -> f64 {
+    (draw_key(seed, salt, id) >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// A stratum's points for a period: `n` of `members` (retailer ids). Without earlier points the
 /// `n` smallest keys; with them, up to ⌈(1 − rotation)·n⌉ earlier points that are still members are
 /// kept (smallest keys first) and the rest are new members by key.

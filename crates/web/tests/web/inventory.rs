@@ -421,13 +421,19 @@ both_backends!(social_inventory_month_close, async |t: TestApp| {
     assert!((last["stock"].as_f64().unwrap() - want).abs() < 1e-6 * want.max(1.0));
     let sku_code = first["key"].as_str().unwrap();
     let (s, one) = t
-        .get_json(&center, &format!("/api/v1/inventory?month={MONTH}&sku={sku_code}"))
+        .get_json(
+            &center,
+            &format!("/api/v1/inventory?month={MONTH}&sku={sku_code}"),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let last = one["trend"].as_array().unwrap().last().unwrap().clone();
     assert!((last["stock"].as_f64().unwrap() - want_sku).abs() < 1e-6 * want_sku.max(1.0));
     let (s, e) = t
-        .get_json(&center, &format!("/api/v1/inventory?month={MONTH}&sku=00000000"))
+        .get_json(
+            &center,
+            &format!("/api/v1/inventory?month={MONTH}&sku=00000000"),
+        )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
 
