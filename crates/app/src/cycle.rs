@@ -175,7 +175,46 @@ pub async fn status(
     facts.sample_points_reported = points.iter().map(|p| p.2).sum::<i64>() as u32;
     facts.profit_due = surveys.iter().map(|p| p.1).sum::<i64>() as u32;
     facts.profit_done = surveys.iter().map(|p| p.2).sum::<i64>() as u32;
+    // The market analysis reports of the county's areas and of the county itself.
+    let areas: Vec<(i64, String)> = store::repo::staff::org_units(&app.db)
+        .await?
+        .into_iter()
+        .filter(|u| u.parent_id == Some(c.id) && u.kind == OrgKind::Area.code())
+        .map(|u| (u.id, u.name))
+        .collect();
+    let reports = store::repo::report::list(&app.db, Some(c.id), None, 500).await?;
+    let submitted = |scope: &str| {
+        reports.iter().any(|r| {
+            r.scope == scope
+                && r.month == month.to_string()
+                && matches!(r.status.as_str(), "SUBMITTED" | "ACCEPTED")
+        })
+    };
+    facts.reports_due = areas.len() as u32 + 1;
+    facts.reports_submitted = areas
+        .iter()
+        .filter(|(a, _)| submitted(&format!("area:{a}")))
+        .count() as u32
+        + u32::from(submitted(&format!("county:{}", c.id)));
     if today > month.last_day() {
+        for (a, name) in &areas {
+            if !submitted(&format!("area:{a}")) {
+                late.push(Late {
+                    username: String::new(),
+                    name: name.clone(),
+                    phase: Phase::Summary,
+                    what: "市场分析报告未提交".into(),
+                });
+            }
+        }
+        if !submitted(&format!("county:{}", c.id)) {
+            late.push(Late {
+                username: String::new(),
+                name: c.name.clone(),
+                phase: Phase::Summary,
+                what: "营销部市场分析报告未提交".into(),
+            });
+        }
         for r in &reps {
             let open = |rows: &[(Option<i64>, i64, i64)]| -> i64 {
                 rows.iter()

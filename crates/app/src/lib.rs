@@ -25,6 +25,7 @@ pub mod month_run;
 pub mod new_sku;
 pub mod products;
 pub mod profit;
+pub mod report;
 pub mod retailers;
 pub mod satisfaction;
 pub mod sheets;

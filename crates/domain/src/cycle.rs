@@ -199,7 +199,7 @@ pub fn schedule(month: Month, cal: &MonthCalendar) -> Result<Vec<PhaseWindow>, P
             from: d(summary_from),
             to: d(last),
             owners: vec![AccountManager, MarketManager, BrandManager],
-            gate: "库存采集与盈利调查完成，月度总结、135 计划与改进措施已填写",
+            gate: "库存采集与盈利调查完成，市场分析报告已提交，135 计划与改进措施已填写",
             locks: "本月 135 总结",
         },
     ])
@@ -273,6 +273,9 @@ pub struct GateFacts {
     /// The month's retailer profit surveys / those done (盈利调查).
     pub profit_due: u32,
     pub profit_done: u32,
+    /// Market analysis reports due (the county's areas and the county) / submitted or accepted.
+    pub reports_due: u32,
+    pub reports_submitted: u32,
 }
 
 /// Is the gate of `phase` met?
@@ -291,6 +294,7 @@ pub fn gate_met(phase: Phase, f: &GateFacts) -> bool {
             f.plans_written > 0
                 && f.sample_points_reported >= f.sample_points
                 && f.profit_done >= f.profit_due
+                && f.reports_submitted >= f.reports_due
         }
     }
 }

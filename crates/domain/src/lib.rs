@@ -19,6 +19,7 @@ pub mod org;
 pub mod period;
 pub mod product;
 pub mod profit;
+pub mod report;
 pub mod retailer;
 pub mod satisfaction;
 pub mod tier;

@@ -261,3 +261,57 @@ fn write_sheet(ws: &mut Worksheet, v: &SheetView) -> Result<(), XlsxError> {
     ws.write_string(r, 1, &v.review_comment)?;
     Ok(())
 }
+
+/// A market analysis report's tables: a sheet per section with its figures, findings, the
+/// author's text and the detail table.
+pub fn report_workbook(r: &app::report::ReportView) -> Result<Vec<u8>, AppError> {
+    let mut wb = Workbook::new();
+    for s in &r.parsed {
+        write_report_section(wb.add_worksheet(), s).map_err(xlsx_err)?;
+    }
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+fn write_report_section(ws: &mut Worksheet, s: &app::report::Section) -> Result<(), XlsxError> {
+    ws.set_name(&s.title)?;
+    let mut row = 0u32;
+    for (c, h) in ["指标", "本月", "去年同月", "目标", "单位"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(row, c as u16, *h)?;
+    }
+    for f in &s.figures {
+        row += 1;
+        ws.write_string(row, 0, &f.name)?;
+        for (c, v) in [f.value, f.last_year, f.target].iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number(row, c as u16 + 1, *v)?;
+            }
+        }
+        ws.write_string(row, 4, &f.unit)?;
+    }
+    row += 2;
+    ws.write_string(row, 0, "数据发现")?;
+    for f in &s.findings {
+        row += 1;
+        ws.write_string(row, 0, f)?;
+    }
+    row += 2;
+    ws.write_string(row, 0, "分析")?;
+    ws.write_string(row, 1, &s.narrative)?;
+    row += 1;
+    ws.write_string(row, 0, "改进措施")?;
+    ws.write_string(row, 1, &s.measures)?;
+    row += 2;
+    for (c, h) in s.table_head.iter().enumerate() {
+        ws.write_string(row, c as u16, h)?;
+    }
+    for r in &s.table {
+        row += 1;
+        for (c, v) in r.iter().enumerate() {
+            ws.write_string(row, c as u16, v)?;
+        }
+    }
+    Ok(())
+}

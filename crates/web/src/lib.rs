@@ -31,6 +31,7 @@ mod page;
 mod pos;
 mod products;
 mod profit;
+mod reports;
 mod retailers;
 mod rollup;
 mod routes;

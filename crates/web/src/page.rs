@@ -59,6 +59,9 @@ impl Chrome {
             m.push(("/inventory", "社会库存", "inventory"));
             m.push(("/profit", "盈利调查", "profit"));
             m.push(("/satisfaction", "满意度", "satisfaction"));
+            if self.role != Role::AccountManager {
+                m.push(("/reports", "分析报告", "reports"));
+            }
             m.push(("/warnings", "预警", "warnings"));
         }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {

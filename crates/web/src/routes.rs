@@ -8,7 +8,7 @@ use crate::{
     meeting, method135, new_sku, warnings,
 };
 use crate::{
-    pos, products, profit, retailers, rollup, satisfaction, sheets, staff, supply, visits,
+    pos, products, profit, reports, retailers, rollup, satisfaction, sheets, staff, supply, visits,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -309,6 +309,24 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(satisfaction::api::open))
                 .routes(routes!(satisfaction::api::paper))
                 .routes(routes!(satisfaction::api::pos_answer)),
+        ))
+        .merge(area(
+            "reports",
+            OpenApiRouter::new()
+                .route(
+                    "/reports",
+                    get(reports::pages::page).post(reports::pages::create),
+                )
+                .route(
+                    "/reports/{id}",
+                    get(reports::pages::report).post(reports::pages::edit),
+                )
+                .route("/reports/{id}/steps", post(reports::pages::step))
+                .route("/reports/{id}/print", get(reports::pages::print))
+                .route("/reports/{id}/xlsx", get(reports::pages::xlsx))
+                .routes(routes!(reports::api::list, reports::api::create))
+                .routes(routes!(reports::api::view, reports::api::edit))
+                .routes(routes!(reports::api::step)),
         ))
         .merge(area(
             "kpi",

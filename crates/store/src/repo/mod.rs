@@ -13,6 +13,7 @@ pub mod kpi;
 pub mod listing;
 pub mod product;
 pub mod profit;
+pub mod report;
 pub mod retailer;
 pub mod sales;
 pub mod satisfaction;

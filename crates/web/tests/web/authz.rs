@@ -143,6 +143,13 @@ const MATRIX: &[Row] = &[
     row("POST", "/api/v1/satisfaction-waves", "nnnynny"),
     row("POST", "/api/v1/satisfaction-waves/{id}/answers", "nnnynny"),
     row("POST", "/api/v1/pos/satisfaction", "-------"),
+    // Reports: written by market managers, directors and the centre; read by those and brand
+    // managers and the admin; report 1 does not exist (404); a bad month is refused by name.
+    row("GET", "/api/v1/market-reports", "nyyyyny"),
+    row("POST", "/api/v1/market-reports", "nynyynn"),
+    row("GET", "/api/v1/market-reports/{id}", "nyyyyny"),
+    row("PUT", "/api/v1/market-reports/{id}", "nynyynn"),
+    row("POST", "/api/v1/market-reports/{id}/steps", "nyyyyny"),
 ];
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
@@ -217,6 +224,11 @@ impl Sample {
                 json!({"customer_code": self.retailer, "answers": []})
             }
             ("POST", "/api/v1/pos/satisfaction") => json!({"answers": []}),
+            ("POST", "/api/v1/market-reports") => json!({"month": "bad"}),
+            ("PUT", "/api/v1/market-reports/{id}") => json!({"sections": [], "version": 1}),
+            ("POST", "/api/v1/market-reports/{id}/steps") => {
+                json!({"action": "SUBMIT", "version": 1})
+            }
             ("POST", "/api/v1/new-sku-programmes/{id}/reviews") => json!({}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})

@@ -29,6 +29,7 @@ mod pos;
 mod products;
 mod profit;
 mod races;
+mod reports;
 mod retailers;
 mod rollup;
 mod satisfaction;
