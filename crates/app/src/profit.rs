@@ -309,29 +309,7 @@ pub async fn page(app: &App, user: &CurrentUser, month: Option<&str>) -> AppResu
             .map(|p| (p.sku_code.clone(), format!("{} {}", p.brand, p.spec_name)))
             .unwrap_or_default()
     };
-    let mut skus: Vec<SkuMargin> = repo::by_sku(&app.db, ids, &m)
-        .await?
-        .into_iter()
-        .map(|(pid, revenue, margin, cartons, inv)| {
-            let (sku_code, name) = name(pid);
-            SkuMargin {
-                sku_code,
-                name,
-                cartons,
-                revenue_fen: revenue,
-                margin_pct: (revenue > 0).then(|| margin as f64 / revenue as f64 * 100.0),
-                inversions: inv,
-            }
-        })
-        .filter(|s| s.cartons > 0)
-        .collect();
-    skus.sort_by(|a, b| {
-        a.margin_pct
-            .unwrap_or(f64::MAX)
-            .total_cmp(&b.margin_pct.unwrap_or(f64::MAX))
-    });
-    skus.truncate(policy.profit.low_skus);
-    out.low_skus = skus;
+    out.low_skus = low_skus(app, &products, ids, &m, policy.profit.low_skus).await?;
     out.inversions = repo::inversions(&app.db, ids, &m, INVERSIONS_SHOWN)
         .await?
         .into_iter()
@@ -348,6 +326,71 @@ pub async fn page(app: &App, user: &CurrentUser, month: Option<&str>) -> AppResu
     out.surveys = repo::list(&app.db, ids, &m, SURVEYS_SHOWN).await?;
     out.month = Some(m);
     Ok(out)
+}
+
+/// The SKUs with the lowest margin over a scope's surveys of a month, at most `n`.
+async fn low_skus(
+    app: &App, products: &HashMap<i64, Product>, ids: store::repo::ScopeIds, m: &str, n: usize,
+) -> AppResult<Vec<SkuMargin>> {
+    let mut skus: Vec<SkuMargin> = repo::by_sku(&app.db, ids, m)
+        .await?
+        .into_iter()
+        .filter(|r| r.3 > 0)
+        .map(|(pid, revenue, margin, cartons, inv)| {
+            let p = products.get(&pid);
+            SkuMargin {
+                sku_code: p.map(|p| p.sku_code.clone()).unwrap_or_default(),
+                name: p
+                    .map(|p| format!("{} {}", p.brand, p.spec_name))
+                    .unwrap_or_default(),
+                cartons,
+                revenue_fen: revenue,
+                margin_pct: (revenue > 0).then(|| margin as f64 / revenue as f64 * 100.0),
+                inversions: inv,
+            }
+        })
+        .collect();
+    skus.sort_by(|a, b| {
+        a.margin_pct
+            .unwrap_or(f64::MAX)
+            .total_cmp(&b.margin_pct.unwrap_or(f64::MAX))
+    });
+    skus.truncate(n);
+    Ok(skus)
+}
+
+/// The person's scope in the latest month with entries — its figures and its `n` weakest SKUs —
+/// for the 135 page (the page's trend, groups and lists left out).
+pub async fn summary(
+    app: &App, user: &CurrentUser, n: usize,
+) -> AppResult<Option<(String, Group, Vec<SkuMargin>)>> {
+    user.require(&READERS)?;
+    let months = repo::months(&app.db).await?;
+    let (Some(last), Some(first)) = (months.first(), months.get(12).or(months.last())) else {
+        return Ok(None);
+    };
+    let target = app.policy().await?.kpi_targets.retailer_gross_margin_pct;
+    let ids = Scope::of(&app.db, user).await?.ids();
+    let Some(r) = repo::sums(&app.db, ids, None, "", first, last)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|r| r.3 > 0)
+    else {
+        return Ok(None);
+    };
+    let sums = MarginSums {
+        revenue_fen: r.4 as i128,
+        margin_fen: r.5 as i128,
+        cartons: r.6,
+        inversions: r.7,
+    };
+    let skus = low_skus(app, &products(app).await?, ids, &r.0, n).await?;
+    Ok(Some((
+        r.0.clone(),
+        group(0, "合计".into(), r.2, r.3, sums, target),
+        skus,
+    )))
 }
 
 async fn survey_for(app: &App, user: &CurrentUser, id: i64) -> AppResult<SurveyRow> {

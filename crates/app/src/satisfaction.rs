@@ -504,6 +504,8 @@ pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<u
         Some(&serde_json::json!({ "month": end.to_string(), "invited": invites.len() })),
     )
     .await?;
+    tx.commit().await?;
+    let mut tx = app.db.begin().await?;
     let mut n = 0;
     for (rid, rep, area, county) in repo::invited(&app.db, id)
         .await?

@@ -103,6 +103,27 @@ async fn check(url: &str) {
         .await
         .unwrap();
     assert!(all.effect.effect.listed > 0, "{:?}", all.effect);
+    // the month's close (§7 ⑥): social inventory restored from a year of collections, the
+    // rep's profit surveys entered, a satisfaction wave answered, the reports written
+    let inv = app::inventory::page(&app, &rep, &Default::default())
+        .await
+        .unwrap();
+    let total = inv.total.expect("a restored month");
+    assert!(total.stock.n > 0 && total.stock.total > 0.0, "{total:?}");
+    assert!(inv.trend.len() >= 12, "{}", inv.trend.len());
+    let profit = app::profit::page(&app, &rep, None).await.unwrap();
+    let t = profit.total.expect("surveys of the rep");
+    assert!(t.done > 0 && t.margin_pct.is_some(), "{t:?}");
+    let db = store::Db::connect(url).await.unwrap();
+    let center = store::repo::staff::list(&db, Some(Role::MarketingCenter.code()), None)
+        .await
+        .unwrap()
+        .remove(0);
+    let center = app::auth::current(&app, center.id).await.unwrap();
+    let sat = app::satisfaction::page(&app, &center, None).await.unwrap();
+    assert!(sat.scope.expect("a wave").answered > 0);
+    let reports = app::report::list(&app, &center).await.unwrap();
+    assert!(reports.reports.iter().any(|(r, _)| r.status == "ACCEPTED"));
     app.close().await;
 }
 

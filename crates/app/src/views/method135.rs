@@ -172,15 +172,15 @@ async fn analysis_of(app: &App, u: &CurrentUser) -> AppResult<Vec<(&'static str,
     // Phase ⑥'s surveys of the person's part: the retailers' margin and its weakest SKUs, the
     // lowest satisfaction items (§6 targets 11.2 % and 90 %).
     if u.role != Role::MonopolyOfficer {
-        let p = crate::profit::page(app, u, None).await?;
-        if let (Some(m), Some(t)) = (&p.month, &p.total)
+        if let Some((m, t, skus)) = crate::profit::summary(app, u, 3).await?
             && let Some(pct) = t.margin_pct
         {
+            let target = app.policy().await?.kpi_targets.retailer_gross_margin_pct;
             let mut lines = vec![format!(
-                "{m} 零售户毛利率 {pct:.1}%（目标 {:.1}%，已调查 {}/{} 户，价格倒挂 {} 行）",
-                p.target_pct, t.done, t.surveys, t.sums.inversions
+                "{m} 零售户毛利率 {pct:.1}%（目标 {target:.1}%，已调查 {}/{} 户，价格倒挂 {} 行）",
+                t.done, t.surveys, t.sums.inversions
             )];
-            lines.extend(p.low_skus.iter().take(3).filter_map(|s| {
+            lines.extend(skus.iter().filter_map(|s| {
                 s.margin_pct
                     .map(|v| format!("拉低毛利：{}（{}）毛利率 {v:.1}%", s.name, s.sku_code))
             }));
