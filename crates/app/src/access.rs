@@ -10,6 +10,26 @@ use serde::Serialize;
 use store::Db;
 use store::repo::ScopeIds;
 
+/// Everyone but 专卖人员: the readers of the market's figures (programmes, surveys, restoration).
+pub(crate) const MARKET_READERS: [Role; 6] = [
+    Role::AccountManager,
+    Role::MarketManager,
+    Role::MarketingDirector,
+    Role::MarketingCenter,
+    Role::BrandManager,
+    Role::Admin,
+];
+/// Who records in the field for a retailer of their scope: its rep, their market manager, the
+/// centre, the admin.
+pub(crate) const FIELD_WRITERS: [Role; 4] = [
+    Role::AccountManager,
+    Role::MarketManager,
+    Role::MarketingCenter,
+    Role::Admin,
+];
+/// The marketing centre and the administrator (designs, draws, survey panels).
+pub(crate) const CENTER: [Role; 2] = [Role::MarketingCenter, Role::Admin];
+
 /// The signed-in person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CurrentUser {

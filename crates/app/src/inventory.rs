@@ -39,21 +39,9 @@ use store::repo::inventory::{
     self as repo, CountRow, DesignRow, FrameRow, NewDesign, PointRow, ReportLine, StratumRow,
 };
 
-const READERS: [Role; 6] = [
-    Role::AccountManager,
-    Role::MarketManager,
-    Role::MarketingDirector,
-    Role::MarketingCenter,
-    Role::BrandManager,
-    Role::Admin,
-];
-const DESIGNERS: [Role; 2] = [Role::MarketingCenter, Role::Admin];
-const COLLECTORS: [Role; 4] = [
-    Role::AccountManager,
-    Role::MarketManager,
-    Role::MarketingCenter,
-    Role::Admin,
-];
+use crate::access::CENTER as DESIGNERS;
+use crate::access::FIELD_WRITERS as COLLECTORS;
+use crate::access::MARKET_READERS as READERS;
 /// Most points listed on the page (the rest are counted).
 const POINTS_SHOWN: i64 = 600;
 /// Most lines of one import.
@@ -928,26 +916,28 @@ pub async fn report(
         &products,
     )
     .await?;
-    let now = app.clock.now();
     let mut tx = app.db.begin().await?;
-    let before =
-        repo::replace_counts(&mut tx, &p.month, p.retailer_id, &rows, user.id, now).await?;
-    if !repo::standing(&mut tx, id).await? {
-        return Err(AppError::Conflict(
-            "该采集点已被替换，请在替换后的采集点录入".into(),
-        ));
+    write_report(&mut tx, user, &p, &rows, app.clock.now()).await?;
+    tx.commit().await?;
+    point_page(app, user, id).await
+}
+
+/// Inside the writing transaction: replace a point's report of its month, check it still stands
+/// (409 when it was replaced meanwhile), confirm it if pending, and record before → after.
+async fn write_report(
+    tx: &mut store::Tx, user: &CurrentUser, p: &PointRow, rows: &[CountRow],
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let before = repo::replace_counts(tx, &p.month, p.retailer_id, rows, user.id, now).await?;
+    if !repo::standing(tx, p.id).await? {
+        return Err(AppError::Conflict(format!(
+            "客户 {} 的采集点已被替换，请在替换后的采集点录入",
+            p.customer_code
+        )));
     }
-    repo::decide(
-        &mut tx,
-        id,
-        PointStatus::Confirmed.code(),
-        None,
-        user.id,
-        now,
-    )
-    .await?;
+    repo::decide(tx, p.id, PointStatus::Confirmed.code(), None, user.id, now).await?;
     store::audit::record(
-        &mut tx,
+        tx,
         &user.actor(),
         "inventory.collect",
         "sample_collection",
@@ -956,8 +946,7 @@ pub async fn report(
         Some(&rows),
     )
     .await?;
-    tx.commit().await?;
-    point_page(app, user, id).await
+    Ok(())
 }
 
 /// Desk entry or the `samples` import: CSV lines 客户编码,卷烟代码,库存,销量,零售价(元/条),断货天数
@@ -1053,36 +1042,10 @@ pub async fn import(
         writes.push((p, rows));
     }
     let now = app.clock.now();
-    let m = month.to_string();
     let mut tx = app.db.begin().await?;
     let mut written = 0;
     for (p, rows) in &writes {
-        let before = repo::replace_counts(&mut tx, &m, p.retailer_id, rows, user.id, now).await?;
-        if !repo::standing(&mut tx, p.id).await? {
-            return Err(AppError::Conflict(format!(
-                "客户 {} 的采集点已被替换",
-                p.customer_code
-            )));
-        }
-        repo::decide(
-            &mut tx,
-            p.id,
-            PointStatus::Confirmed.code(),
-            None,
-            user.id,
-            now,
-        )
-        .await?;
-        store::audit::record(
-            &mut tx,
-            &user.actor(),
-            "inventory.collect",
-            "sample_collection",
-            &format!("{m}/{}", p.customer_code),
-            Some(&before),
-            Some(rows),
-        )
-        .await?;
+        write_report(&mut tx, user, p, rows, now).await?;
         written += rows.len();
     }
     tx.commit().await?;

@@ -35,14 +35,7 @@ use store::repo::listing::{
 };
 
 const WRITERS: [Role; 3] = [Role::BrandManager, Role::MarketingCenter, Role::Admin];
-const READERS: [Role; 6] = [
-    Role::AccountManager,
-    Role::MarketManager,
-    Role::MarketingDirector,
-    Role::MarketingCenter,
-    Role::BrandManager,
-    Role::Admin,
-];
+use crate::access::MARKET_READERS as READERS;
 /// Most unlisted targets listed on a programme's page (the rest are counted).
 const UNLISTED_SHOWN: usize = 300;
 

@@ -17,28 +17,15 @@ use crate::access::{CurrentUser, Scope};
 use crate::products::by_id as products;
 use crate::{App, AppError, AppResult};
 use domain::Month;
-use domain::org::Role;
 use domain::profit::{MarginSums, carton_margin, carton_margin_pct, inverted};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use store::model::Product;
 use store::repo::profit::{self as repo, LineRow, SurveyRow};
 
-const READERS: [Role; 6] = [
-    Role::AccountManager,
-    Role::MarketManager,
-    Role::MarketingDirector,
-    Role::MarketingCenter,
-    Role::BrandManager,
-    Role::Admin,
-];
-const DRAWERS: [Role; 2] = [Role::MarketingCenter, Role::Admin];
-const ENTRANTS: [Role; 4] = [
-    Role::AccountManager,
-    Role::MarketManager,
-    Role::MarketingCenter,
-    Role::Admin,
-];
+use crate::access::CENTER as DRAWERS;
+use crate::access::FIELD_WRITERS as ENTRANTS;
+use crate::access::MARKET_READERS as READERS;
 const SURVEYS_SHOWN: i64 = 500;
 const INVERSIONS_SHOWN: i64 = 50;
 /// Seed of the monthly pick's tie-break (the pick is reproducible from the history).

@@ -26,15 +26,8 @@ use serde::{Deserialize, Serialize};
 pub use store::repo::satisfaction::WaveRow;
 use store::repo::satisfaction::{self as repo, AnswerRow};
 
-const READERS: [Role; 6] = [
-    Role::AccountManager,
-    Role::MarketManager,
-    Role::MarketingDirector,
-    Role::MarketingCenter,
-    Role::BrandManager,
-    Role::Admin,
-];
-const PANEL: [Role; 2] = [Role::MarketingCenter, Role::Admin];
+use crate::access::CENTER as PANEL;
+use crate::access::MARKET_READERS as READERS;
 
 /// A wave as the centre opens it.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -298,6 +298,10 @@ async fn discover(client: &Client, a: &Args) -> Result<(Vec<Person>, Costs), Box
             // The month close of last month, reached from the roll-up page.
             links.push(format!("/rollup/month/{}", last_month()));
         }
+        if links.iter().any(|l| l == "/reports") {
+            // The first market analysis report (an area's), reached from the list.
+            links.push("/reports/1".to_owned());
+        }
         if links.iter().any(|l| l == "/new-sku") {
             // The first new-SKU listing programme, reached from its list.
             links.push("/new-sku/1".to_owned());
@@ -481,6 +485,7 @@ fn api_twin(page: &str) -> Option<String> {
         "/" => "/api/v1/home".to_owned(),
         "/cultivation" => "/api/v1/cultivation-tasks".to_owned(),
         "/profit" => "/api/v1/profit-surveys".to_owned(),
+        p if p.starts_with("/reports") => p.replacen("/reports", "/api/v1/market-reports", 1),
         p if p.starts_with("/new-sku") => p.replacen("/new-sku", "/api/v1/new-sku-programmes", 1),
         // The market manager's week: /rollup?week=W → /api/v1/rollup/W.
         "/rollup" => format!("/api/v1/rollup/{}", query.strip_prefix("week=")?),

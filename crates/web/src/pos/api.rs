@@ -30,13 +30,9 @@ pub struct SelfReport {
     pub lines: Vec<PosLine>,
 }
 
-/// A POS submits the retailer's own forecast (客户提报). Headers: `X-Retailer`, `Authorization: Bearer`.
-#[utoipa::path(post, path = "/api/v1/pos/forecasts/{month}", request_body = SelfReport, params(("month" = String, Path)),
-    responses((status = 200, description = "写入的预测记录"), (status = 400, body = Problem), (status = 401, body = Problem)))]
-pub async fn pos_forecast(
-    State(s): State<AppState>, headers: HeaderMap, Path(month): Path<Month>,
-    Json(b): Json<SelfReport>,
-) -> ApiResult<Vec<app::forecasting::ForecastOut>> {
+/// The retailer's POS credential of a request: `X-Retailer` and `Authorization: Bearer` (401
+/// when either is missing).
+pub(crate) fn credential(headers: &HeaderMap) -> Result<(&str, &str), AppError> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -48,8 +44,19 @@ pub async fn pos_forecast(
         .strip_prefix("Bearer ")
         .unwrap_or_default();
     if retailer.is_empty() || token.is_empty() {
-        return Err(AppError::Unauthorized.into());
+        return Err(AppError::Unauthorized);
     }
+    Ok((retailer, token))
+}
+
+/// A POS submits the retailer's own forecast (客户提报). Headers: `X-Retailer`, `Authorization: Bearer`.
+#[utoipa::path(post, path = "/api/v1/pos/forecasts/{month}", request_body = SelfReport, params(("month" = String, Path)),
+    responses((status = 200, description = "写入的预测记录"), (status = 400, body = Problem), (status = 401, body = Problem)))]
+pub async fn pos_forecast(
+    State(s): State<AppState>, headers: HeaderMap, Path(month): Path<Month>,
+    Json(b): Json<SelfReport>,
+) -> ApiResult<Vec<app::forecasting::ForecastOut>> {
+    let (retailer, token) = credential(&headers)?;
     let lines: Vec<SelfReportLine> = b
         .lines
         .into_iter()

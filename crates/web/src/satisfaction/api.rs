@@ -3,7 +3,6 @@ use super::WaveParams;
 use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Api, ApiResult, Json, Path, Query};
-use app::AppError;
 use app::satisfaction::{Answers, SatisfactionPage, WaveInput, WaveRow};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -81,19 +80,7 @@ pub struct PosAnswerIn {
 pub async fn pos_answer(
     State(s): State<AppState>, headers: HeaderMap, Json(b): Json<PosAnswerIn>,
 ) -> Result<Response, ApiError> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    };
-    let retailer = header("x-retailer");
-    let token = header("authorization")
-        .strip_prefix("Bearer ")
-        .unwrap_or_default();
-    if retailer.is_empty() || token.is_empty() {
-        return Err(AppError::Unauthorized.into());
-    }
+    let (retailer, token) = crate::pos::api::credential(&headers)?;
     let score = app::satisfaction::pos_answer(&s.app, retailer, token, &b.answers).await?;
     Ok((
         StatusCode::CREATED,

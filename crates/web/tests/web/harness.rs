@@ -817,3 +817,58 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Print a page's HTML (served by `t`, so its styles load) with Chromium to PDF and count the
+/// pages; `None` when /usr/bin/chromium is not installed outside CI (a test then skips), a panic
+/// when CI is set without it.
+pub async fn pdf_pages(t: &TestApp, html: &str, name: &str) -> Option<usize> {
+    let chromium = std::path::Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI is set but /usr/bin/chromium is missing");
+        }
+        eprintln!("/usr/bin/chromium not installed: print test of {name} skipped");
+        return None;
+    }
+    let html = html.replacen("<head>", &format!("<head><base href=\"{}/\">", t.base), 1);
+    let dir = std::env::temp_dir().join(format!("m135-print-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join(format!("{name}.html"));
+    let pdf = dir.join(format!("{name}.pdf"));
+    std::fs::write(&page, html).unwrap();
+    let args: Vec<String> = vec![
+        "--headless".into(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        format!("--user-data-dir={}", dir.join("profile").display()),
+        "--no-pdf-header-footer".into(),
+        format!("--print-to-pdf={}", pdf.display()),
+        format!("file://{}", page.display()),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(chromium).args(&args).output()
+    })
+    .await
+    .expect("join")
+    .expect("run chromium");
+    let bytes = std::fs::read(&pdf)
+        .unwrap_or_else(|_| panic!("no PDF written: {}", String::from_utf8_lossy(&out.stderr)));
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    let pages_compact = text.matches("/Type/Page").count() - text.matches("/Type/Pages").count();
+    // M135_KEEP_PDF=dir keeps the printed file for a look.
+    if let Some(keep) = std::env::var_os("M135_KEEP_PDF") {
+        let _ = std::fs::copy(
+            &pdf,
+            std::path::Path::new(&keep).join(format!("{name}.pdf")),
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Some(pages + pages_compact)
+}

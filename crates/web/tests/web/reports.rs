@@ -233,11 +233,7 @@ both_backends!(report_from_draft_to_archive, async |t: TestApp| {
 /// Chromium prints a report on A4 with a page for each of its six sections.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_prints_a_page_per_section() {
-    let chromium = std::path::Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI is set but /usr/bin/chromium is missing");
-        }
+    if !std::path::Path::new("/usr/bin/chromium").exists() && std::env::var_os("CI").is_none() {
         eprintln!("/usr/bin/chromium not installed: report print test skipped");
         return;
     }
@@ -248,39 +244,6 @@ async fn report_prints_a_page_per_section() {
     let id = r["id"].as_i64().unwrap();
     let (s, html) = t.get_html(&c, &format!("/reports/{id}/print")).await;
     assert_eq!(s, StatusCode::OK);
-    let html = html.replacen("<head>", &format!("<head><base href=\"{}/\">", t.base), 1);
-    let dir = std::env::temp_dir().join(format!("m135-report-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let page = dir.join("report.html");
-    let pdf = dir.join("report.pdf");
-    std::fs::write(&page, html).unwrap();
-    let args: Vec<String> = vec![
-        "--headless".into(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-quic".into(),
-        "--no-first-run".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--disable-dev-shm-usage".into(),
-        format!("--user-data-dir={}", dir.join("profile").display()),
-        "--no-pdf-header-footer".into(),
-        format!("--print-to-pdf={}", pdf.display()),
-        format!("file://{}", page.display()),
-    ];
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(chromium).args(&args).output()
-    })
-    .await
-    .expect("join")
-    .expect("run chromium");
-    let bytes = std::fs::read(&pdf)
-        .unwrap_or_else(|_| panic!("no PDF written: {}", String::from_utf8_lossy(&out.stderr)));
-    let text = String::from_utf8_lossy(&bytes);
-    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
-    let pages_compact = text.matches("/Type/Page").count() - text.matches("/Type/Pages").count();
-    let n = pages + pages_compact;
+    let n = pdf_pages(&t, &html, "report").await.expect("chromium");
     assert!(n >= 6, "a page (at least) per section: {n}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

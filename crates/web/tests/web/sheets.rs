@@ -404,11 +404,7 @@ both_backends!(
 /// Chromium prints a generated sheet of the demo city on ONE A4 page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn print_view_fits_one_a4_page() {
-    let chromium = std::path::Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI is set but /usr/bin/chromium is missing");
-        }
+    if !std::path::Path::new("/usr/bin/chromium").exists() && std::env::var_os("CI").is_none() {
         eprintln!("/usr/bin/chromium not installed: A4 print test skipped");
         return;
     }
@@ -430,47 +426,6 @@ async fn print_view_fits_one_a4_page() {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("客户经理一张纸") && html.contains("沟通绿色通道"));
-    let html = html.replacen("<head>", &format!("<head><base href=\"{}/\">", t.base), 1);
-    let dir = std::env::temp_dir().join(format!("m135-print-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let page = dir.join("sheet.html");
-    let pdf = dir.join("sheet.pdf");
-    std::fs::write(&page, html).unwrap();
-    let args: Vec<String> = vec![
-        "--headless".into(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-quic".into(),
-        "--no-first-run".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--disable-dev-shm-usage".into(),
-        format!("--user-data-dir={}", dir.join("profile").display()),
-        "--no-pdf-header-footer".into(),
-        format!("--print-to-pdf={}", pdf.display()),
-        format!("file://{}", page.display()),
-    ];
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(chromium).args(&args).output()
-    })
-    .await
-    .expect("join")
-    .expect("run chromium");
-    let bytes = std::fs::read(&pdf)
-        .unwrap_or_else(|_| panic!("no PDF written: {}", String::from_utf8_lossy(&out.stderr)));
-    let text = String::from_utf8_lossy(&bytes);
-    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
-    let pages_compact = text.matches("/Type/Page").count() - text.matches("/Type/Pages").count();
-    assert_eq!(
-        pages + pages_compact,
-        1,
-        "the one-sheet prints on one A4 page"
-    );
-    // M135_KEEP_PDF=path keeps the printed sheet for a look.
-    if let Some(keep) = std::env::var_os("M135_KEEP_PDF") {
-        let _ = std::fs::copy(&pdf, keep);
-        let _ = std::fs::copy(&page, dir.with_extension("html"));
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    let pages = pdf_pages(&t, &html, "sheet").await.expect("chromium");
+    assert_eq!(pages, 1, "the one-sheet prints on one A4 page");
 }
