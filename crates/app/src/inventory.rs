@@ -556,6 +556,26 @@ async fn draw_month(
     Ok(points.len())
 }
 
+/// A rep's standing points of a month: retailer → point (today's route links each to its
+/// collection page).
+pub async fn rep_points(app: &App, rep_id: i64, month: Month) -> AppResult<HashMap<i64, i64>> {
+    let Some(d) = repo::active_design(&app.db).await? else {
+        return Ok(HashMap::new());
+    };
+    let scope = store::repo::ScopeIds {
+        rep_id: Some(rep_id),
+        ..Default::default()
+    };
+    Ok(
+        repo::points(&app.db, d.id, &month.to_string(), scope, POINTS_SHOWN)
+            .await?
+            .into_iter()
+            .filter(|p| p.status != PointStatus::Replaced.code())
+            .map(|p| (p.retailer_id, p.id))
+            .collect(),
+    )
+}
+
 /// A point the person may work on (their scope), 404 when it does not exist.
 async fn point_for(app: &App, user: &CurrentUser, id: i64) -> AppResult<PointRow> {
     user.require(&READERS)?;

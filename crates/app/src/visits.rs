@@ -504,6 +504,8 @@ pub struct TodayStop {
     pub address: String,
     pub service_focus: String,
     pub is_sample_point: bool,
+    /// The retailer's sample point of this month (库存采集 at the visit), if it is one.
+    pub sample_point_id: Option<i64>,
     /// Today's visit of this retailer, if any.
     pub visit: Option<VisitView>,
 }
@@ -565,6 +567,7 @@ pub async fn today(app: &App, user: &CurrentUser) -> AppResult<Today> {
         ),
     };
     let visits = list(app, user, None, date, date).await?;
+    let points = crate::inventory::rep_points(app, user.id, domain::Month::of(date)).await?;
     let mut stops = Vec::new();
     for (i, (code, focus)) in planned.iter().enumerate() {
         let r = retailers.iter().find(|r| &r.customer_code == code);
@@ -575,6 +578,7 @@ pub async fn today(app: &App, user: &CurrentUser) -> AppResult<Today> {
             address: r.map(|r| r.address.clone()).unwrap_or_default(),
             service_focus: focus.clone(),
             is_sample_point: r.is_some_and(|r| r.is_sample_point),
+            sample_point_id: r.and_then(|r| points.get(&r.id).copied()),
             visit: visits
                 .iter()
                 .rev()

@@ -17,6 +17,8 @@ struct Page {
     p: InventoryPage,
     /// Restored stock (bars) and sales (line) by month (SVG).
     chart: String,
+    /// 存销比 by month against the rational range's upper end (SVG).
+    ratio_chart: String,
     /// 分品牌, 分价类, 分营销部: (title, whether a row links to its trend, rows).
     groups: Vec<(&'static str, bool, Vec<app::inventory::Restored>)>,
     message: Option<String>,
@@ -48,6 +50,16 @@ async fn render(ctx: &PageCtx, q: &InventoryParams, message: Option<String>) -> 
         "销量",
         &points,
     );
+    let ratios: Vec<(String, Option<f64>)> =
+        p.trend.iter().map(|t| (t.month.clone(), t.ratio)).collect();
+    let ratio_chart = crate::chart::trend(
+        &format!(
+            "{}存销比（合理 {:.1}–{:.1}）",
+            p.trend_of, p.ratio_low, p.ratio_high
+        ),
+        &ratios,
+        Some(p.ratio_high),
+    );
     let groups = vec![
         ("分品牌", true, p.brands.clone()),
         ("分价类", false, p.classes.clone()),
@@ -57,6 +69,7 @@ async fn render(ctx: &PageCtx, q: &InventoryParams, message: Option<String>) -> 
         chrome: ctx.chrome("inventory"),
         csrf: ctx.csrf.clone(),
         chart,
+        ratio_chart,
         groups,
         p,
         message,

@@ -231,6 +231,21 @@ both_backends!(social_inventory_month_close, async |t: TestApp| {
         .await;
     assert_eq!(still, 0, "a replaced retailer is no longer a sample point");
 
+    // Today's route links each sample point of the rep to its collection page.
+    let (s, today) = t.get_json(&rep, "/api/v1/today").await;
+    assert_eq!(s, StatusCode::OK, "{today}");
+    for st in today["stops"].as_array().unwrap() {
+        if let Some(pid) = st["sample_point_id"].as_i64() {
+            let code = t
+                .scalar_text(
+                    "SELECT r.customer_code FROM sample_point sp JOIN retailer r ON r.id = sp.retailer_id WHERE sp.id = $1",
+                    pid,
+                )
+                .await;
+            assert_eq!(st["customer_code"].as_str(), Some(code.as_str()));
+        }
+    }
+
     // Collection on the phone API: the form is pre-filled with what the point bought; refusals
     // by field write nothing.
     let (s, form) = t
