@@ -421,3 +421,23 @@ pub async fn accounts(app: &App) -> AppResult<Vec<RoleAccounts>> {
         .filter(|g| !g.accounts.is_empty())
         .collect())
 }
+
+/// What the demo histories of the month's close start from: the last month with sales and a
+/// marketing-centre person to act as (`None` on a city without sales or centre).
+pub(crate) async fn close_basis(app: &App) -> AppResult<Option<(Month, crate::CurrentUser)>> {
+    let Some(end) = store::repo::sales::latest_month(&app.db).await? else {
+        return Ok(None);
+    };
+    let end = crate::error::month_field("month", &end)?;
+    let Some(center) = store::repo::staff::list(
+        &app.db,
+        Some(domain::org::Role::MarketingCenter.code()),
+        None,
+    )
+    .await?
+    .into_iter()
+    .next() else {
+        return Ok(None);
+    };
+    Ok(Some((end, crate::CurrentUser::from_staff(&center)?)))
+}

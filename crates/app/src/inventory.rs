@@ -31,7 +31,6 @@ use domain::config::InventoryPolicy;
 use domain::inventory::{
     self as inv, Allocation, Estimate, PointStatus, StratumBy, StratumFrame, StratumSample,
 };
-use domain::org::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use store::model::Product;
@@ -1442,18 +1441,9 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
 /// them (more where the SKU is slow), prices near the guide, stock-outs mostly on tight SKUs.
 /// This month's points are drawn and wait for their reps. Returns the lines written.
 pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<usize> {
-    let Some(end) = store::repo::sales::latest_month(&app.db).await? else {
+    let Some((end, center)) = crate::demo::close_basis(app).await? else {
         return Ok(0);
     };
-    let end = month_field("month", &end)?;
-    let Some(center) = store::repo::staff::list(&app.db, Some(Role::MarketingCenter.code()), None)
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(0);
-    };
-    let center = CurrentUser::from_staff(&center)?;
     let first = end.plus(-12);
     const SEED: i64 = 20_240_135;
     create_design(

@@ -582,10 +582,9 @@ pub async fn enter(
 /// there is one, else near its purchases and the guide (tight SKUs a little above it, slow ones
 /// below, one slow line in thirty under the wholesale price) — and this month's list drawn.
 pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<usize> {
-    let Some(end) = store::repo::sales::latest_month(&app.db).await? else {
+    let Some((end, _)) = crate::demo::close_basis(app).await? else {
         return Ok(0);
     };
-    let end = month_field(&end)?;
     let this = Month::of(app.clock.today()).max(end);
     let products = products(app).await?;
     let mut written = 0;

@@ -20,7 +20,6 @@ use crate::access::{CurrentUser, Scope};
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
 use domain::Month;
-use domain::org::Role;
 use domain::satisfaction::{Questionnaire, mean};
 use serde::{Deserialize, Serialize};
 pub use store::repo::satisfaction::WaveRow;
@@ -450,15 +449,7 @@ pub async fn lowest_items(
 /// The demo city's history: a wave for the last month with sales, closed, three in four invited
 /// retailers answering (most 满意 or 非常满意, the rep's visits a little weaker in some areas).
 pub async fn demo_history(app: &App, actor: &store::audit::Actor) -> AppResult<usize> {
-    let Some(end) = store::repo::sales::latest_month(&app.db).await? else {
-        return Ok(0);
-    };
-    let end = crate::error::month_field("month", &end)?;
-    let Some(center) = store::repo::staff::list(&app.db, Some(Role::MarketingCenter.code()), None)
-        .await?
-        .into_iter()
-        .next()
-    else {
+    let Some((end, center)) = crate::demo::close_basis(app).await? else {
         return Ok(0);
     };
     let policy = app.policy().await?.satisfaction;
