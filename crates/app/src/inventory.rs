@@ -1071,6 +1071,43 @@ pub async fn import(
     Ok((writes.len(), written))
 }
 
+/// The `samples` import as a file: an Excel sheet (xlsx) or a UTF-8 CSV, each row 客户编码,
+/// 卷烟代码, 库存, 销量, 零售价(元/条), 断货天数 (a header row is skipped); then as [`import`].
+pub async fn import_file(
+    app: &App, user: &CurrentUser, month: &str, bytes: &[u8], confirm: bool,
+) -> AppResult<(usize, usize)> {
+    user.require(&COLLECTORS)?;
+    let text = if bytes.starts_with(b"PK") {
+        let rows = crate::xlsx_in::first_sheet_rows(bytes, MAX_IMPORT_LINES + 1)?;
+        let cell = |d: &calamine::Data| match d {
+            calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+            calamine::Data::Empty => String::new(),
+            other => other.to_string().replace([',', '\n'], " "),
+        };
+        rows.iter()
+            .map(|r| r.iter().map(cell).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        String::from_utf8(bytes.to_vec()).map_err(|_| {
+            AppError::invalid(
+                "file",
+                "文件不是 UTF-8 编码的 CSV：请在 Excel 中另存为「CSV UTF-8」，或直接上传 xlsx",
+            )
+        })?
+    };
+    import(
+        app,
+        user,
+        &ImportInput {
+            month: month.to_string(),
+            text,
+            confirm,
+        },
+    )
+    .await
+}
+
 /// The filter of the page.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

@@ -262,6 +262,10 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .route("/inventory/designs", post(inventory::pages::design))
                 .route("/inventory/draws", post(inventory::pages::draw))
                 .route("/inventory/imports", post(inventory::pages::import))
+                .route(
+                    "/inventory/imports/{month}/file",
+                    post(inventory::pages::upload),
+                )
                 .route("/inventory/points/{id}", get(inventory::pages::point))
                 .route(
                     "/inventory/points/{id}/decision",

@@ -1,7 +1,7 @@
 //! The social inventory's pages and forms.
 use super::InventoryParams;
 use crate::chart::{Point, bars_with_line};
-use crate::extract::{CsrfForm, Fields, PageCtx, PageResult, Path, Query};
+use crate::extract::{CsrfForm, CsrfUpload, Fields, PageCtx, PageResult, Path, Query};
 use crate::page::{Chrome, done_or_shown};
 use app::AppError;
 use app::inventory::{DesignInput, ImportInput, InventoryPage, LineInput, PointPage, ReportInput};
@@ -136,6 +136,34 @@ pub async fn import(ctx: PageCtx, CsrfForm(f): CsrfForm<Fields>) -> PageResult {
         None => "/inventory".into(),
     };
     done_or_shown(outcome, &to, |m| render(&ctx, &q, Some(m))).await
+}
+
+/// The file import (xlsx or CSV); `?confirm=1` saves flagged rows as checked.
+pub async fn upload(
+    ctx: PageCtx, Path(month): Path<String>, Query(q): Query<UploadParams>, up: CsrfUpload,
+) -> PageResult {
+    let outcome = match up.file.filter(|b| !b.is_empty()) {
+        None => Err(AppError::invalid("file", "请选择 Excel 或 CSV 文件")),
+        Some(bytes) => {
+            app::inventory::import_file(&ctx.app, &ctx.user, &month, &bytes, q.confirm == Some(1))
+                .await
+        }
+    };
+    let p = InventoryParams {
+        month: Some(month.clone()),
+        ..Default::default()
+    };
+    done_or_shown(outcome, &format!("/inventory?month={month}"), |m| {
+        render(&ctx, &p, Some(m))
+    })
+    .await
+}
+
+/// `?confirm=1` on the upload.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct UploadParams {
+    confirm: Option<i64>,
 }
 
 async fn render_point(ctx: &PageCtx, id: i64, message: Option<String>) -> PageResult {

@@ -872,3 +872,23 @@ pub async fn pdf_pages(t: &TestApp, html: &str, name: &str) -> Option<usize> {
     let _ = std::fs::remove_dir_all(&dir);
     Some(pages + pages_compact)
 }
+
+/// A multipart body with the CSRF token and one Excel file: (content type, body).
+pub fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let b = "m135boundary7d3f";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"supply.xlsx\"\r\n\
+             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}

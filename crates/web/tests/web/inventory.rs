@@ -384,6 +384,55 @@ both_backends!(social_inventory_month_close, async |t: TestApp| {
     assert_eq!(imported, n_lines as i64);
     assert!(t.audit_count("inventory.collect").await >= 2);
 
+    // The same import as an Excel file (the `samples` import): one point's line, re-reported.
+    let (code, sku_x, qty, guide) = rows[0].clone();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["客户编码", "卷烟代码", "库存", "销量", "零售价", "断货天数"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, &code).unwrap();
+    ws.write_string(1, 1, &sku_x).unwrap();
+    ws.write_number(1, 2, 7.0).unwrap();
+    ws.write_number(1, 3, qty as f64).unwrap();
+    ws.write_number(1, 4, guide as f64 / 100.0).unwrap();
+    ws.write_number(1, 5, 0.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let csrf = t.csrf_of(&center, "/inventory").await;
+    let upload = t.url(&format!("/inventory/imports/{MONTH}/file"));
+    let (ct, body) = multipart(&csrf, &bytes);
+    let r = center
+        .post(&upload)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let stock = t
+        .scalar_i64(
+            &format!(
+                "SELECT c.stock_qty FROM sample_collection c JOIN retailer r ON r.id = c.retailer_id \
+                 JOIN product p ON p.id = c.product_id WHERE c.month = '{MONTH}' AND r.customer_code = '{code}' \
+                 AND p.sku_code = '{sku_x}'"
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(stock, 7);
+    let (ct, body) = multipart(&csrf, &[0xff, 0xfe, 0x41, 0x00]);
+    let r = center
+        .post(&upload)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "not UTF-8, not xlsx");
+
     // The restoration equals the textbook computation over the stored reports, total and SKU.
     let (s, page) = t
         .get_json(&center, &format!("/api/v1/inventory?month={MONTH}"))

@@ -39,26 +39,6 @@ pub fn cap_of(ladder: &Value, tier: i64) -> u64 {
         .unwrap_or(0)
 }
 
-/// A multipart body with the CSRF token and one Excel file: (content type, body).
-fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
-    let b = "m135boundary7d3f";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!(
-            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"supply.xlsx\"\r\n\
-             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={b}"), body)
-}
-
 // ---------------------------------------------------------------- the API walk's steps
 
 /// Supply per SKU. A bad JSON line and a bad Excel row leave nothing written; a retried upload
