@@ -110,6 +110,9 @@ pub struct Restored {
     /// 存销比 and where it stands against the rational range (偏低 / 合理 / 偏高).
     pub ratio: Option<f64>,
     pub ratio_zh: &'static str,
+    /// 动销比 and 商业断货率 (a brand's; `None` for the other groups).
+    pub sell_through: Option<f64>,
+    pub commercial_stockout: Option<f64>,
 }
 
 /// A SKU's restored figures and its indicators.
@@ -1194,6 +1197,58 @@ impl Reports {
     }
 }
 
+/// What the points' lines of some SKUs say about their movement (§6 动销比, 断货率).
+#[derive(Default)]
+struct Moves {
+    /// Σ (S_prev + O_cur) and Σ (S_prev + O_cur − S_cur) over the lines reported both months.
+    base: i64,
+    moved: i64,
+    /// Points with a stock-out day, lines reported, stock-out days.
+    out_points: u64,
+    lines: u64,
+    out_days: i64,
+    /// Σ price × sales (分) and Σ sales, for the mean actual price.
+    amount: i128,
+    sold: i64,
+}
+
+impl Moves {
+    fn sell_through(&self) -> Option<f64> {
+        (self.base > 0).then(|| self.moved as f64 / self.base as f64)
+    }
+
+    fn commercial_stockout(&self, days: u32) -> Option<f64> {
+        inv::commercial_stockout_rate(self.out_days, self.lines as i64 * i64::from(days))
+    }
+}
+
+impl Reports {
+    /// The movement of the SKUs `pick` selects, with `before` the month before's reports.
+    fn moves(&self, before: &Reports, pick: &dyn Fn(i64) -> bool) -> Moves {
+        let mut m = Moves::default();
+        let mut out = HashSet::new();
+        for ((rid, pid), v) in &self.lines {
+            if !pick(*pid) {
+                continue;
+            }
+            m.lines += 1;
+            m.out_days += v.out_days;
+            if v.out_days > 0 {
+                out.insert(*rid);
+            }
+            m.amount += v.price_fen as i128 * v.sales as i128;
+            m.sold += v.sales;
+            if let Some(b) = before.lines.get(&(*rid, *pid)) {
+                let s = b.stock.saturating_add(v.purchases);
+                m.base += s;
+                m.moved += s - v.stock;
+            }
+        }
+        m.out_points = out.len() as u64;
+        m
+    }
+}
+
 /// Restore a total from the values of each stratum's reporting points.
 fn by_strata(strata: &[StratumRow], values: &HashMap<&str, Vec<f64>>) -> Estimate {
     inv::restore(
@@ -1224,6 +1279,8 @@ fn restored(
         ratio,
         stock,
         sales,
+        sell_through: None,
+        commercial_stockout: None,
     }
 }
 
@@ -1335,26 +1392,7 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
             continue;
         };
         let r = rep.restore(strata, &|x| x == *pid, &all);
-        let (mut base, mut moved, mut out_pts, mut out_days, mut reported) =
-            (0i64, 0i64, 0u64, 0i64, 0u64);
-        let (mut amount, mut sold) = (0i128, 0i64);
-        for rid in rep.points.keys() {
-            let Some(v) = rep.lines.get(&(*rid, *pid)) else {
-                continue;
-            };
-            reported += 1;
-            if v.out_days > 0 {
-                out_pts += 1;
-            }
-            out_days += v.out_days;
-            amount += v.price_fen as i128 * v.sales as i128;
-            sold += v.sales;
-            if let Some(b) = before.lines.get(&(*rid, *pid)) {
-                let s = b.stock.saturating_add(v.purchases);
-                base += s;
-                moved += s - v.stock;
-            }
-        }
+        let mv = rep.moves(&before, &|x| x == *pid);
         out.skus.push(SkuLine {
             restored: restored(
                 prod.sku_code.clone(),
@@ -1366,18 +1404,19 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
             price_class_zh: domain::product::PriceClass::parse(&prod.price_class)
                 .map(|c| c.zh().to_string())
                 .unwrap_or_default(),
-            sell_through: (base > 0).then(|| moved as f64 / base as f64),
+            sell_through: mv.sell_through(),
             customer_stockout: inv::customer_stockout_rate(
-                out_pts,
-                ordering.get(pid).copied().unwrap_or(0).max(out_pts as i64) as u64,
+                mv.out_points,
+                ordering
+                    .get(pid)
+                    .copied()
+                    .unwrap_or(0)
+                    .max(mv.out_points as i64) as u64,
             ),
-            commercial_stockout: inv::commercial_stockout_rate(
-                out_days,
-                reported as i64 * month.days() as i64,
-            ),
-            retail_price_fen: (sold > 0).then(|| (amount / sold as i128) as i64),
+            commercial_stockout: mv.commercial_stockout(month.days()),
+            retail_price_fen: (mv.sold > 0).then(|| (mv.amount / mv.sold as i128) as i64),
             suggested_fen: prod.suggested_retail_price_fen,
-            points: reported,
+            points: mv.lines,
         });
     }
     out.skus
@@ -1389,12 +1428,13 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
     brands.sort_unstable();
     brands.dedup();
     for b in brands {
-        let r = rep.restore(
-            strata,
-            &|x| products.get(&x).is_some_and(|p| p.brand == b),
-            &all,
-        );
-        out.brands.push(restored(b.into(), b.into(), r, &policy));
+        let of_brand = |x: i64| products.get(&x).is_some_and(|p| p.brand == b);
+        let r = rep.restore(strata, &of_brand, &all);
+        let mv = rep.moves(&before, &of_brand);
+        let mut line = restored(b.into(), b.into(), r, &policy);
+        line.sell_through = mv.sell_through();
+        line.commercial_stockout = mv.commercial_stockout(month.days());
+        out.brands.push(line);
     }
     out.brands
         .sort_by(|a, b| b.stock.total.total_cmp(&a.stock.total));

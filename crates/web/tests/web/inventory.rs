@@ -479,6 +479,26 @@ both_backends!(social_inventory_month_close, async |t: TestApp| {
         "counties add up to the total"
     );
 
+    // A brand's 商业断货率: its lines' stock-out days ÷ (its lines × the month's 31 days).
+    let brand = &page["brands"][0];
+    let b = brand["key"].as_str().unwrap();
+    let q = |what: &str| {
+        format!(
+            "SELECT CAST({what} AS BIGINT) FROM sample_collection c JOIN sample_point sp ON sp.retailer_id = c.retailer_id \
+             AND sp.month = c.month AND sp.design_id = {design} AND sp.status <> 'REPLACED' \
+             JOIN product p ON p.id = c.product_id WHERE c.month = '{MONTH}' AND p.brand = '{b}'"
+        )
+    };
+    let days = t
+        .scalar_i64(&q("COALESCE(SUM(c.stockout_days), 0)"), &[])
+        .await;
+    let lines = t.scalar_i64(&q("COUNT(*)"), &[]).await;
+    let got = brand["commercial_stockout"].as_f64().unwrap();
+    assert!(
+        (got - days as f64 / (lines * 31) as f64).abs() < 1e-12,
+        "{brand}"
+    );
+
     // The trend's month is the same restoration, for the company and for one SKU.
     let last = page["trend"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["month"], MONTH);
