@@ -1367,7 +1367,7 @@ pub async fn page(app: &App, user: &CurrentUser, q: &PageQuery) -> AppResult<Inv
     }
     let products = products(app).await?;
     let strata = &design.strata;
-    let lines = repo::report_lines(&app.db, d.id, &month.prev().to_string(), &m, None).await?;
+    let lines = repo::report_lines(&app.db, d.id, &month.prev().to_string(), &m).await?;
     let (prev, cur): (Vec<ReportLine>, Vec<ReportLine>) =
         lines.into_iter().partition(|l| l.month != m);
     let rep = Reports::of(&cur);

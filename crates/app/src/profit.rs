@@ -97,9 +97,38 @@ pub struct ProfitPage {
     pub trend: Vec<(String, Option<f64>)>,
     pub low_skus: Vec<SkuMargin>,
     pub inversions: Vec<InversionView>,
-    pub surveys: Vec<SurveyRow>,
+    pub surveys: Vec<SurveyLine>,
     pub can_draw: bool,
     pub next_draw: Option<String>,
+}
+
+/// A survey of the month's list with its margin.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurveyLine {
+    #[serde(flatten)]
+    pub row: SurveyRow,
+    pub margin_pct: Option<f64>,
+}
+
+/// The sums of a [`repo::sums`] row: (month, group, surveys, done, revenue, margin, cartons,
+/// inversions).
+fn sums_of(r: &(String, i64, i64, i64, i64, i64, i64, i64)) -> MarginSums {
+    MarginSums {
+        revenue_fen: r.4 as i128,
+        margin_fen: r.5 as i128,
+        cartons: r.6,
+        inversions: r.7,
+    }
+}
+
+/// A survey's stored sums.
+fn sums_of_row(s: &SurveyRow) -> MarginSums {
+    MarginSums {
+        revenue_fen: s.revenue_fen as i128,
+        margin_fen: s.margin_fen as i128,
+        cartons: s.cartons,
+        inversions: s.inversions,
+    }
 }
 
 /// One SKU row of the entry form.
@@ -263,12 +292,6 @@ pub async fn page(app: &App, user: &CurrentUser, month: Option<&str>) -> AppResu
     let m = month.to_string();
     let (label, col) = scope.children().unwrap_or(("", ""));
     out.group_label = label;
-    let sums_of = |r: &(String, i64, i64, i64, i64, i64, i64, i64)| MarginSums {
-        revenue_fen: r.4 as i128,
-        margin_fen: r.5 as i128,
-        cartons: r.6,
-        inversions: r.7,
-    };
     for r in repo::sums(&app.db, ids, None, "", &month.plus(-12).to_string(), &m).await? {
         let s = sums_of(&r);
         out.trend.push((r.0.clone(), s.pct()));
@@ -310,7 +333,14 @@ pub async fn page(app: &App, user: &CurrentUser, month: Option<&str>) -> AppResu
             }
         })
         .collect();
-    out.surveys = repo::list(&app.db, ids, &m, SURVEYS_SHOWN).await?;
+    out.surveys = repo::list(&app.db, ids, &m, SURVEYS_SHOWN)
+        .await?
+        .into_iter()
+        .map(|row| SurveyLine {
+            margin_pct: sums_of_row(&row).pct(),
+            row,
+        })
+        .collect();
     out.month = Some(m);
     Ok(out)
 }
@@ -332,7 +362,12 @@ async fn low_skus(
                     .unwrap_or_default(),
                 cartons,
                 revenue_fen: revenue,
-                margin_pct: (revenue > 0).then(|| margin as f64 / revenue as f64 * 100.0),
+                margin_pct: MarginSums {
+                    revenue_fen: revenue as i128,
+                    margin_fen: margin as i128,
+                    ..Default::default()
+                }
+                .pct(),
                 inversions: inv,
             }
         })
@@ -366,12 +401,7 @@ pub async fn summary(
     else {
         return Ok(None);
     };
-    let sums = MarginSums {
-        revenue_fen: r.4 as i128,
-        margin_fen: r.5 as i128,
-        cartons: r.6,
-        inversions: r.7,
-    };
+    let sums = sums_of(&r);
     let skus = low_skus(app, &products(app).await?, ids, &r.0, n).await?;
     Ok(Some((
         r.0.clone(),
@@ -456,13 +486,9 @@ pub async fn survey(app: &App, user: &CurrentUser, id: i64) -> AppResult<SurveyP
             }
         }
     }
-    let sums = MarginSums {
-        revenue_fen: s.revenue_fen as i128,
-        margin_fen: s.margin_fen as i128,
-        cartons: s.cartons,
-        inversions: s.inversions,
-    };
-    let margin_pct = (s.status == "DONE").then(|| sums.pct()).flatten();
+    let margin_pct = (s.status == "DONE")
+        .then(|| sums_of_row(&s).pct())
+        .flatten();
     Ok(SurveyPage {
         met: margin_pct.map(|p| p >= target),
         margin_pct,

@@ -402,12 +402,16 @@ async fn draft(app: &App, user: &CurrentUser, scope: &str, m: Month) -> AppResul
             let out_of: Vec<&crate::inventory::SkuLine> = p
                 .skus
                 .iter()
-                .filter(|k| k.customer_stockout.is_some_and(|v| v >= 0.2))
+                .filter(|k| {
+                    k.customer_stockout
+                        .is_some_and(|v| v * 100.0 >= p.policy.stockout_flag_pct)
+                })
                 .take(5)
                 .collect();
             if !out_of.is_empty() {
                 s.findings.push(format!(
-                    "客户断货率 20% 以上的规格：{}",
+                    "客户断货率 {}% 以上的规格：{}",
+                    p.policy.stockout_flag_pct,
                     out_of
                         .iter()
                         .map(|k| k.restored.label.clone())

@@ -387,6 +387,8 @@ pub struct InventoryPolicy {
     /// 1.7 to 3.5 weeks of sales).
     pub stock_sales_low: f64,
     pub stock_sales_high: f64,
+    /// A SKU whose 客户断货率 reaches this (%) is named in the market analysis report.
+    pub stockout_flag_pct: f64,
     /// Bounds of one count: stock and sales (条), retail price (分/条).
     pub max_stock: i64,
     pub max_sales: i64,
@@ -407,6 +409,7 @@ impl Default for InventoryPolicy {
             price_flag_pct: 50.0,
             stock_sales_low: 0.4,
             stock_sales_high: 0.8,
+            stockout_flag_pct: 20.0,
             max_stock: 100_000,
             max_sales: 100_000,
             max_price_fen: 1_000_000,

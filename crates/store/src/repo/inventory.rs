@@ -303,24 +303,19 @@ pub struct ReportLine {
     pub purchases: i64,
 }
 
-/// Every line the standing points of a design reported in `from..=to`, optionally of some SKUs.
+/// Every line the standing points of a design reported in `from..=to`.
 pub async fn report_lines(
-    db: &Db, design_id: i64, from: &str, to: &str, products: Option<&[i64]>,
+    db: &Db, design_id: i64, from: &str, to: &str,
 ) -> Result<Vec<ReportLine>> {
-    let only = products
-        .map(|ids| format!(" AND c.product_id IN {}", super::id_list(ids)))
-        .unwrap_or_default();
-    let q = format!(
-        "SELECT c.month, c.retailer_id, sp.stratum_key, r.county_id, c.product_id, c.stock_qty, c.sales_qty, \
+    let q = "SELECT c.month, c.retailer_id, sp.stratum_key, r.county_id, c.product_id, c.stock_qty, c.sales_qty, \
          c.retail_price_fen, c.stockout_days, COALESCE(sm.supplied_qty, 0) AS purchases \
          FROM sample_point sp JOIN sample_collection c ON c.month = sp.month AND c.retailer_id = sp.retailer_id \
          JOIN retailer r ON r.id = sp.retailer_id \
          LEFT JOIN sales_month sm ON sm.retailer_id = c.retailer_id AND sm.month = c.month AND sm.product_id = c.product_id \
-         WHERE sp.design_id = $1 AND sp.status <> 'REPLACED' AND sp.month >= $2 AND sp.month <= $3{only} \
-         ORDER BY c.month, c.retailer_id, c.product_id"
-    );
+         WHERE sp.design_id = $1 AND sp.status <> 'REPLACED' AND sp.month >= $2 AND sp.month <= $3 \
+         ORDER BY c.month, c.retailer_id, c.product_id";
     Ok(
-        on_db!(db, p => sqlx::query_as::<_, ReportLine>(&q).bind(design_id).bind(from).bind(to).fetch_all(p).await)?,
+        on_db!(db, p => sqlx::query_as::<_, ReportLine>(q).bind(design_id).bind(from).bind(to).fetch_all(p).await)?,
     )
 }
 

@@ -113,13 +113,3 @@ pub async fn events(db: &Db, id: i64) -> Result<Vec<EventRow>> {
              JOIN staff s ON s.id = e.actor_id WHERE e.report_id = $1 ORDER BY e.id";
     Ok(on_db!(db, p => sqlx::query_as::<_, EventRow>(q).bind(id).fetch_all(p).await)?)
 }
-
-/// Reports of a county's month submitted or accepted, and those due (its areas' and its own):
-/// (due scopes present, submitted or accepted) — gate ⑥.
-pub async fn county_progress(db: &Db, county_id: i64, month: &str) -> Result<(i64, i64)> {
-    let q = "SELECT CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN status IN ('SUBMITTED', 'ACCEPTED') THEN 1 ELSE 0 END) AS BIGINT) \
-             FROM market_report WHERE county_id = $1 AND month = $2";
-    let (n, done): (i64, Option<i64>) =
-        on_db!(db, p => sqlx::query_as(q).bind(county_id).bind(month).fetch_one(p).await)?;
-    Ok((n, done.unwrap_or(0)))
-}
