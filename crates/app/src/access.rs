@@ -142,7 +142,7 @@ fn no_org(user: &CurrentUser) -> AppError {
 }
 
 /// Walk up from an org unit to its county department (the unit itself if it is one).
-async fn county_of(db: &Db, mut unit: i64) -> AppResult<i64> {
+pub(crate) async fn county_of(db: &Db, mut unit: i64) -> AppResult<i64> {
     for _ in 0..8 {
         let u = store::repo::staff::org_unit(db, unit)
             .await?

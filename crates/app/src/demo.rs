@@ -162,6 +162,7 @@ pub async fn city(
         crate::profit::demo_history(app, &Actor::system(ACTOR)).await?;
         crate::satisfaction::demo_history(app, &Actor::system(ACTOR)).await?;
         crate::report::demo_history(app).await?;
+        crate::people_demo::demo_history(app, &Actor::system(ACTOR)).await?;
     }
     progress("预警检测", 1, 1);
     // Now that the history has filled the forecast and roll-up tables (the load analysed the

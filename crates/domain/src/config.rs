@@ -310,6 +310,8 @@ pub struct Policy {
     pub inventory: InventoryPolicy,
     pub profit: ProfitPolicy,
     pub satisfaction: SatisfactionPolicy,
+    pub grading: crate::people::GradingPolicy,
+    pub pay: crate::people::PayPolicy,
 }
 
 /// 客户满意度 (domain.md §6; see [`crate::satisfaction`]): the questionnaire, the share of each
@@ -477,6 +479,16 @@ pub const SECTIONS: &[(&str, &str)] = &[
     (
         "inventory",
         "社会库存（抽样设计、采集核对与存销比合理区间）",
+    ),
+    ("profit", "零售户盈利调查（抽查比例与录入上限）"),
+    ("satisfaction", "客户满意度（问卷、抽样比例与最小分组）"),
+    (
+        "grading",
+        "客户经理竞聘定级（学历与年限分、评议权重、定级分数线、公示天数）",
+    ),
+    (
+        "pay",
+        "客户经理薪酬（岗位工资、浮动工资、效益工资系数、年功工资）",
     ),
 ];
 

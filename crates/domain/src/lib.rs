@@ -16,6 +16,7 @@ pub mod money;
 pub mod new_sku;
 pub mod one_sheet;
 pub mod org;
+pub mod people;
 pub mod period;
 pub mod product;
 pub mod profit;

@@ -315,3 +315,70 @@ fn write_report_section(ws: &mut Worksheet, s: &app::report::Section) -> Result<
     }
     Ok(())
 }
+
+/// A month's payroll (domain.md §11.4): a line per account manager with each part, and the parts
+/// in words.
+pub fn payroll_workbook(p: &app::people::PayrollPage) -> Result<Vec<u8>, AppError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_payroll(ws, p).map_err(xlsx_err)?;
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+fn write_payroll(ws: &mut Worksheet, p: &app::people::PayrollPage) -> Result<(), XlsxError> {
+    ws.set_name(format!("工资表{}", p.month.as_deref().unwrap_or("")))?;
+    let head = [
+        "用户名",
+        "姓名",
+        "所属机构",
+        "用工类型",
+        "评定级档",
+        "执行级档",
+        "任职年限",
+        "基本岗位工资",
+        "岗位浮动工资",
+        "年功工资",
+        "效益工资基数",
+        "系数",
+        "考核系数",
+        "效益工资",
+        "应发合计",
+        "计算说明",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    let yuan = |f: i64| f as f64 / 100.0;
+    let mut row = 0u32;
+    for l in &p.lines {
+        row += 1;
+        let r = &l.row;
+        ws.write_string(row, 0, &r.username)?;
+        ws.write_string(row, 1, &r.name)?;
+        ws.write_string(row, 2, r.org_unit.as_deref().unwrap_or(""))?;
+        ws.write_string(row, 3, &l.employment_zh)?;
+        ws.write_string(row, 4, &l.grade_zh)?;
+        ws.write_string(row, 5, &l.paid_grade_zh)?;
+        ws.write_number(row, 6, r.years as f64)?;
+        for (c, v) in [
+            r.base_fen,
+            r.allowance_fen,
+            r.seniority_fen,
+            r.perf_base_fen,
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_number(row, 7 + c as u16, yuan(*v))?;
+        }
+        ws.write_number(row, 11, r.coefficient)?;
+        ws.write_number(row, 12, r.factor)?;
+        ws.write_number(row, 13, yuan(r.performance_fen))?;
+        ws.write_number(row, 14, yuan(r.total_fen))?;
+        ws.write_string(row, 15, l.lines.join("；"))?;
+    }
+    row += 1;
+    ws.write_string(row, 1, "合计")?;
+    ws.write_number(row, 14, yuan(p.total_fen))?;
+    Ok(())
+}

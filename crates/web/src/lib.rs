@@ -28,6 +28,7 @@ mod meeting;
 mod method135;
 mod new_sku;
 mod page;
+mod people;
 mod pos;
 mod products;
 mod profit;

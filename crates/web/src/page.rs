@@ -64,7 +64,11 @@ impl Chrome {
             }
             m.push(("/warnings", "预警", "warnings"));
         }
+        m.push(("/people", "我的档案", "people"));
+        m.push(("/grading", "竞聘定级", "grading"));
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {
+            m.push(("/people/hr", "人事档案", "hr"));
+            m.push(("/people/payroll", "工资表", "payroll"));
             m.push(("/api/docs/", "接口文档", "api"));
         }
         m

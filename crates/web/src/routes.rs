@@ -8,7 +8,8 @@ use crate::{
     meeting, method135, new_sku, warnings,
 };
 use crate::{
-    pos, products, profit, reports, retailers, rollup, satisfaction, sheets, staff, supply, visits,
+    people, pos, products, profit, reports, retailers, rollup, satisfaction, sheets, staff, supply,
+    visits,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -282,6 +283,60 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(inventory::api::decide))
                 .routes(routes!(inventory::api::report))
                 .routes(routes!(inventory::api::import)),
+        ))
+        .merge(area(
+            "people",
+            OpenApiRouter::new()
+                .route("/people", get(people::pages::me))
+                .route("/people/hr", get(people::pages::hr_list))
+                .route(
+                    "/people/hr/{username}",
+                    get(people::pages::hr_edit).post(people::pages::hr_save),
+                )
+                .route(
+                    "/people/payroll",
+                    get(people::pages::payroll).post(people::pages::run_payroll),
+                )
+                .route("/people/payroll.xlsx", get(people::pages::payroll_xlsx))
+                .routes(routes!(people::api::me))
+                .routes(routes!(people::api::hr_list))
+                .routes(routes!(people::api::hr_of, people::api::hr_save))
+                .routes(routes!(people::api::payroll, people::api::run_payroll)),
+        ))
+        .merge(area(
+            "grading",
+            OpenApiRouter::new()
+                .route(
+                    "/grading",
+                    get(people::pages::rounds).post(people::pages::open),
+                )
+                .route("/grading/{id}", get(people::pages::round))
+                .route("/grading/{id}/reviews", get(people::pages::reviews))
+                .route("/grading/{id}/exams", post(people::pages::exams))
+                .route("/grading/{id}/assignments", post(people::pages::assign))
+                .route("/grading/{id}/publicity", post(people::pages::publicize))
+                .route("/grading/{id}/appeals", post(people::pages::appeal))
+                .route("/grading/{id}/decision", post(people::pages::decide))
+                .route("/grading/{id}/approval", post(people::pages::approve))
+                .route(
+                    "/grading/appeals/{id}/decision",
+                    post(people::pages::decide_appeal),
+                )
+                .route(
+                    "/grading/assignments/{id}/score",
+                    post(people::pages::score),
+                )
+                .routes(routes!(people::api::rounds, people::api::open))
+                .routes(routes!(people::api::round))
+                .routes(routes!(people::api::reviews))
+                .routes(routes!(people::api::assign))
+                .routes(routes!(people::api::exams))
+                .routes(routes!(people::api::score))
+                .routes(routes!(people::api::publicize))
+                .routes(routes!(people::api::appeal))
+                .routes(routes!(people::api::decide_appeal))
+                .routes(routes!(people::api::decide))
+                .routes(routes!(people::api::approve)),
         ))
         .merge(area(
             "profit",

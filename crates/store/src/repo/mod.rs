@@ -11,6 +11,7 @@ pub mod forecasts;
 pub mod inventory;
 pub mod kpi;
 pub mod listing;
+pub mod people;
 pub mod product;
 pub mod profit;
 pub mod report;

@@ -150,6 +150,26 @@ const MATRIX: &[Row] = &[
     row("GET", "/api/v1/market-reports/{id}", "nyyyyny"),
     row("PUT", "/api/v1/market-reports/{id}", "nynyynn"),
     row("POST", "/api/v1/market-reports/{id}/steps", "nyyyyny"),
+    // People: one's own page for everyone; records and payroll for the centre and the admin (a
+    // rep reads their own record); no round 1 in the test city (404), bad bodies refused by name.
+    row("GET", "/api/v1/people/me", "yyyyyyy"),
+    row("GET", "/api/v1/people/hr", "nnnynny"),
+    row("GET", "/api/v1/people/hr/{username}", "ynnynny"),
+    row("PUT", "/api/v1/people/hr/{username}", "nnnynny"),
+    row("GET", "/api/v1/payroll", "nnnynny"),
+    row("POST", "/api/v1/payroll", "nnnynny"),
+    row("GET", "/api/v1/grading/rounds", "yyyyyyy"),
+    row("POST", "/api/v1/grading/rounds", "nnnynny"),
+    row("GET", "/api/v1/grading/rounds/{id}", "yyyyyyy"),
+    row("GET", "/api/v1/grading/rounds/{id}/reviews", "yyyyyyy"),
+    row("POST", "/api/v1/grading/rounds/{id}/assignments", "nnnynny"),
+    row("PUT", "/api/v1/grading/rounds/{id}/exams", "nnnynny"),
+    row("POST", "/api/v1/grading/assignments/{id}/score", "yyyyyyy"),
+    row("POST", "/api/v1/grading/rounds/{id}/publicity", "nnnynny"),
+    row("POST", "/api/v1/grading/rounds/{id}/appeals", "yyyyyyy"),
+    row("POST", "/api/v1/grading/appeals/{id}/decision", "nnnynny"),
+    row("POST", "/api/v1/grading/rounds/{id}/decision", "nnnynny"),
+    row("POST", "/api/v1/grading/rounds/{id}/approval", "nnnynny"),
 ];
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
@@ -230,6 +250,17 @@ impl Sample {
                 json!({"action": "SUBMIT", "version": 1})
             }
             ("POST", "/api/v1/new-sku-programmes/{id}/reviews") => json!({}),
+            ("PUT", "/api/v1/people/hr/{username}") => json!({"education": "X"}),
+            ("POST", "/api/v1/payroll") => json!({"month": "bad"}),
+            ("POST", "/api/v1/grading/rounds") => json!({"name": ""}),
+            ("POST", "/api/v1/grading/rounds/{id}/assignments") => json!({"group": "X"}),
+            ("PUT", "/api/v1/grading/rounds/{id}/exams") => json!({"exams": []}),
+            ("POST", "/api/v1/grading/assignments/{id}/score") => json!({"items": []}),
+            ("POST", "/api/v1/grading/rounds/{id}/appeals") => json!({"reason": "不服"}),
+            ("POST", "/api/v1/grading/appeals/{id}/decision") => {
+                json!({"upheld": false, "answer": "维持原结果"})
+            }
+            ("POST", "/api/v1/grading/rounds/{id}/decision") => json!({"overrides": []}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})
             }

@@ -683,6 +683,17 @@ impl TestApp {
         });
     }
 
+    /// Rows of (integer, text) with integer binds (to find what a case acts on).
+    pub async fn pairs(&self, sql: &str, binds: &[i64]) -> Vec<(i64, String)> {
+        store::on_db!(self.db(), p => {
+            let mut q = sqlx::query_as::<_, (i64, String)>(sql);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.fetch_all(p).await.expect("pairs")
+        })
+    }
+
     /// Run one SQL text scalar with one integer bind.
     pub async fn scalar_text(&self, sql: &str, bind: i64) -> String {
         store::on_db!(self.db(), p => sqlx::query_scalar::<_, String>(sql).bind(bind).fetch_one(p).await.expect("scalar"))

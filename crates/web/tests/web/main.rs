@@ -24,6 +24,7 @@ mod kpi;
 mod meeting;
 mod method135;
 mod new_sku;
+mod people;
 mod platform;
 mod pos;
 mod products;
