@@ -4,7 +4,9 @@
 //!    after `eligible_years` in the post or as much earlier experience; the basic score from the
 //!    record as of the round's date. Reviewers are assigned: leaders (the market manager, the
 //!    county's director, the centre), peer reps of the county, staff of the county and the
-//!    company's brand managers, and a customer panel (centre members) for `min_customers + 1`
+//!    company's brand managers — topped up from other counties when a county has fewer than the
+//!    trimmed mean needs (and from anyone of the staff in a company too small for that) — and
+//!    a customer panel (centre members) for `min_customers + 1`
 //!    of the rep's retailers; the centre may add more.
 //! 2. **Review**: each reviewer scores the 10-item rubric of their own assignments, once; exam
 //!    scores are entered by the centre. Nobody sees another reviewer's scores, only the trimmed
@@ -266,9 +268,17 @@ pub(crate) async fn open_as(
         let mut leaders: Vec<i64> = me.and_then(|m| m.supervisor_id).into_iter().collect();
         let mut peers = Vec::new();
         let mut staff = Vec::new();
+        // other counties' reps and staff: the reserve when a county has too few for the mean
+        let mut far_peers = Vec::new();
+        let mut far_staff = Vec::new();
+        // … and, in a company too small for either, anyone else of the staff
+        let mut anyone = Vec::new();
         for s in &all {
             if !s.active || s.id == r.staff_id {
                 continue;
+            }
+            if s.role != Role::Admin.code() {
+                anyone.push(s.id);
             }
             let same_county = county.is_some() && county_of(s.org_unit_id) == county;
             let role = Role::parse(&s.role).ok();
@@ -280,6 +290,8 @@ pub(crate) async fn open_as(
                     staff.push(s.id)
                 }
                 Some(Role::BrandManager) => staff.push(s.id),
+                Some(Role::AccountManager) => far_peers.push(s.id),
+                Some(Role::MarketManager | Role::MonopolyOfficer) => far_staff.push(s.id),
                 _ => {}
             }
         }
@@ -296,10 +308,29 @@ pub(crate) async fn open_as(
                 .map(|i| v[(start + i) % n])
                 .collect()
         };
+        // the county's first; topped up from the reserve to the trimmed mean's minimum
+        let top_up = |mut v: Vec<i64>, reserve: &[i64]| -> Vec<i64> {
+            let need = g.min_scores.max(3);
+            for id in pick(reserve) {
+                if v.len() >= need {
+                    break;
+                }
+                if !v.contains(&id) {
+                    v.push(id);
+                }
+            }
+            v
+        };
         for (grp, ids) in [
             (ReviewGroup::Leaders, pick(&leaders)),
-            (ReviewGroup::PeerReps, pick(&peers)),
-            (ReviewGroup::Staff, pick(&staff)),
+            (
+                ReviewGroup::PeerReps,
+                top_up(top_up(pick(&peers), &far_peers), &anyone),
+            ),
+            (
+                ReviewGroup::Staff,
+                top_up(top_up(pick(&staff), &far_staff), &anyone),
+            ),
         ] {
             for id in ids {
                 repo::assignment_insert(&mut tx, round, cand, id, grp.code(), None).await?;

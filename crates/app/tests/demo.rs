@@ -124,6 +124,26 @@ async fn check(url: &str) {
     assert!(sat.scope.expect("a wave").answered > 0);
     let reports = app::report::list(&app, &center).await.unwrap();
     assert!(reports.reports.iter().any(|(r, _)| r.status == "ACCEPTED"));
+    // people (§11): every rep's record, an approved grading round with its appeals, a year of
+    // payroll; the rep sees their grade and pay
+    let hr = app::people::hr_list(&app, &center).await.unwrap();
+    assert!(
+        hr.iter()
+            .all(|h| h.row.version.is_some() && h.grade_zh.is_some())
+    );
+    let rounds = app::grading::rounds(&app, &center).await.unwrap();
+    let round = &rounds.rounds[0];
+    assert_eq!(round.row.status, "APPROVED");
+    let detail = app::grading::round(&app, &center, round.row.id)
+        .await
+        .unwrap();
+    assert!(!detail.appeals.is_empty());
+    assert!(detail.candidates.iter().any(|c| c.final_zh.is_some()));
+    let payroll = app::people::payroll(&app, &center, None).await.unwrap();
+    assert_eq!(payroll.months.len(), 12);
+    assert!(payroll.skipped.is_empty() && payroll.total_fen > 0);
+    let me = app::people::me(&app, &rep).await.unwrap();
+    assert!(me.hr.grade_zh.is_some() && me.pay.len() == 12);
     app.close().await;
 }
 
