@@ -16,6 +16,7 @@ pub mod cycle;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod exam;
 pub mod forecasting;
 pub mod grading;
 pub mod inventory;

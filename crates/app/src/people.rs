@@ -341,6 +341,8 @@ pub struct MyPage {
     pub grades: Vec<GradeView>,
     pub pay: Vec<PayView>,
     pub candidacies: Vec<crate::grading::CandidacyView>,
+    /// One's monthly test results, newest first: (month, title, score).
+    pub tests: Vec<(String, String, Option<f64>)>,
 }
 
 /// Months of pay shown on one's page.
@@ -359,11 +361,24 @@ pub async fn me(app: &App, user: &CurrentUser) -> AppResult<MyPage> {
         .map(pay_view)
         .collect();
     let candidacies = crate::grading::candidacies(app, user.id).await?;
+    let papers = store::repo::exam::tests(&app.db).await?;
+    let tests = store::repo::exam::attempts_of(&app.db, user.id)
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            papers
+                .iter()
+                .find(|t| t.id == a.test_id)
+                .map(|t| (t.month.clone(), t.title.clone(), a.score))
+        })
+        .take(MY_PAY_MONTHS as usize)
+        .collect();
     Ok(MyPage {
         hr,
         grades,
         pay,
         candidacies,
+        tests,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The demo city's people history (issue 14): every account manager's HR record, a grading round
 //! worked through the platform from opening to approval (reviews, exams, publicity, one appeal
-//! upheld and one rejected), and the twelve months of payroll after it.
+//! upheld and one rejected), the twelve months of payroll after it, and the 应知应会 question
+//! bank with a paper for each of those months sat by the reps and market managers.
 //!
 //! The round runs on its own clock, a year before the last month with sales, so that the
 //! payroll months all follow its approval.
@@ -37,6 +38,104 @@ pub(crate) async fn demo_history(app: &App, actor: &Actor) -> AppResult<()> {
         let m = end.plus(-k);
         run.clock.set(Some(at(m.last_day())));
         crate::people::run_payroll_as(&run, actor, Some(center.id), m).await?;
+    }
+    tests(&run, actor, center.id, end).await?;
+    Ok(())
+}
+
+/// The demo's question bank (40 questions over the five categories).
+const BANK: &str = include_str!("../data/question_bank.json");
+
+/// The bank, a paper for each of the twelve months up to `end` sat by every rep and market
+/// manager (each with a standing that makes their answers right more or less often), and this
+/// month's paper open when the real today falls in the month after `end`.
+async fn tests(app: &App, actor: &Actor, by: i64, end: domain::Month) -> AppResult<()> {
+    let bank: Vec<crate::exam::QuestionInput> = serde_json::from_str(BANK)
+        .map_err(|e| crate::AppError::Rule(format!("题库数据无效: {e}")))?;
+    for q in &bank {
+        crate::exam::add_as(app, actor, Some(by), q).await?;
+    }
+    let takers: Vec<_> = store::repo::staff::list(&app.db, None, None)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            s.active
+                && (s.role == Role::AccountManager.code() || s.role == Role::MarketManager.code())
+        })
+        .collect();
+    let questions = store::repo::exam::questions(&app.db, true).await?;
+    for k in (0..12).rev() {
+        let m = end.plus(-k);
+        let opens = m.day(20);
+        app.clock.set(Some(at(opens)));
+        let id = crate::exam::create_as(
+            app,
+            actor,
+            Some(by),
+            &crate::exam::TestInput {
+                month: m.to_string(),
+                title: String::new(),
+                opens_on: opens.to_string(),
+            },
+        )
+        .await?;
+        let Some(test) = store::repo::exam::test(&app.db, id).await? else {
+            continue;
+        };
+        let ids: Vec<i64> = serde_json::from_str(&test.question_ids).unwrap_or_default();
+        let mut tx = app.db.begin().await?;
+        for s in &takers {
+            let mut r = Rng::new(sim::rng::mix(SEED ^ 0x77, s.id as u64));
+            let standing = r.uniform(0.6, 0.95);
+            let mut r = Rng::new(sim::rng::mix(SEED ^ (m.index() as u64), s.id as u64));
+            if r.chance(0.04) {
+                continue; // on leave that week
+            }
+            let started = at(opens + Days::new(r.int(0, 5) as u64))
+                + chrono::Duration::minutes(r.int(0, 480));
+            let mut answers = Vec::new();
+            let mut right = 0;
+            for qid in &ids {
+                let Some(q) = questions.iter().find(|q| q.id == *qid) else {
+                    continue;
+                };
+                let key: Vec<usize> = serde_json::from_str(&q.answer).unwrap_or_default();
+                let n: usize = serde_json::from_str::<Vec<String>>(&q.options)
+                    .map(|o| o.len())
+                    .unwrap_or(2);
+                if r.chance(standing) {
+                    right += 1;
+                    answers.push(key);
+                } else {
+                    // a wrong answer: the first option that is not (or not only) the key
+                    let wrong = (0..n).find(|i| !key.contains(i)).unwrap_or(0);
+                    answers.push(vec![wrong]);
+                }
+            }
+            let aid = store::repo::exam::attempt_insert(&mut tx, id, s.id, started).await?;
+            let json = serde_json::to_string(&answers).unwrap_or_default();
+            let score = domain::exam::score(right, ids.len());
+            let done = started + chrono::Duration::minutes(r.int(8, 25));
+            store::repo::exam::attempt_submit(&mut tx, aid, &json, right as i64, score, done)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    // this month's paper, open now
+    let today = Utc::now().date_naive();
+    if domain::Month::of(today) == end.next() {
+        app.clock.set(Some(at(today)));
+        crate::exam::create_as(
+            app,
+            actor,
+            Some(by),
+            &crate::exam::TestInput {
+                month: end.next().to_string(),
+                title: String::new(),
+                opens_on: today.to_string(),
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -144,6 +144,11 @@ async fn check(url: &str) {
     assert!(payroll.skipped.is_empty() && payroll.total_fen > 0);
     let me = app::people::me(&app, &rep).await.unwrap();
     assert!(me.hr.grade_zh.is_some() && me.pay.len() == 12);
+    // 应知应会: the bank and twelve months of papers sat
+    let tests = app::exam::tests(&app, &center).await.unwrap();
+    assert!(tests.bank_size >= 40 && tests.tests.len() >= 12);
+    assert!(tests.tests.iter().filter(|t| t.submitted > 0).count() >= 12);
+    assert!(me.tests.len() >= 11 && me.tests.iter().all(|t| t.2.is_some()));
     app.close().await;
 }
 

@@ -312,6 +312,7 @@ pub struct Policy {
     pub satisfaction: SatisfactionPolicy,
     pub grading: crate::people::GradingPolicy,
     pub pay: crate::people::PayPolicy,
+    pub tests: crate::exam::TestPolicy,
 }
 
 /// 客户满意度 (domain.md §6; see [`crate::satisfaction`]): the questionnaire, the share of each
@@ -490,6 +491,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
         "pay",
         "客户经理薪酬（岗位工资、浮动工资、效益工资系数、年功工资）",
     ),
+    ("tests", "应知应会月度测试（题量、答题时限、开放天数）"),
 ];
 
 impl Policy {

@@ -9,6 +9,7 @@ pub mod calendar;
 mod code_enum;
 pub mod config;
 pub mod cycle;
+pub mod exam;
 pub mod ids;
 pub mod inventory;
 pub mod kpi;

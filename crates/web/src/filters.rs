@@ -164,6 +164,16 @@ pub fn decision_zh(code: &str) -> &'static str {
         .unwrap_or("—")
 }
 
+/// An option's letter: 0 → A, 1 → B …
+pub fn letter(i: impl Borrow<usize>) -> char {
+    char::from(b'A' + (*i.borrow()).min(25) as u8)
+}
+
+/// Whether option `i` is among the chosen.
+pub fn chose(chosen: &[usize], i: impl Borrow<usize>) -> bool {
+    chosen.contains(i.borrow())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

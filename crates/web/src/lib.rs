@@ -41,6 +41,7 @@ mod sessions;
 mod sheets;
 mod staff;
 mod supply;
+mod tests;
 mod visits;
 mod warnings;
 

@@ -66,6 +66,9 @@ impl Chrome {
         }
         m.push(("/people", "我的档案", "people"));
         m.push(("/grading", "竞聘定级", "grading"));
+        if !matches!(self.role, Role::MonopolyOfficer | Role::BrandManager) {
+            m.push(("/tests", "应知应会", "tests"));
+        }
         if matches!(self.role, Role::Admin | Role::MarketingCenter) {
             m.push(("/people/hr", "人事档案", "hr"));
             m.push(("/people/payroll", "工资表", "payroll"));

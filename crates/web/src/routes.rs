@@ -9,7 +9,7 @@ use crate::{
 };
 use crate::{
     people, pos, products, profit, reports, retailers, rollup, satisfaction, sheets, staff, supply,
-    visits,
+    tests, visits,
 };
 use axum::Router;
 use axum::routing::{get, post};
@@ -337,6 +337,29 @@ pub fn all() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(people::api::decide_appeal))
                 .routes(routes!(people::api::decide))
                 .routes(routes!(people::api::approve)),
+        ))
+        .merge(area(
+            "tests",
+            OpenApiRouter::new()
+                .route("/tests", get(tests::pages::list).post(tests::pages::create))
+                .route(
+                    "/tests/bank",
+                    get(tests::pages::bank).post(tests::pages::add_question),
+                )
+                .route("/tests/bank/{id}/active", post(tests::pages::set_active))
+                .route("/tests/{id}", get(tests::pages::paper))
+                .route("/tests/{id}/start", post(tests::pages::start))
+                .route("/tests/{id}/submit", post(tests::pages::submit))
+                .route("/tests/{id}/results", get(tests::pages::results))
+                .routes(routes!(tests::api::tests, tests::api::create))
+                .routes(routes!(tests::api::bank, tests::api::add_question))
+                .routes(routes!(tests::api::set_active))
+                .routes(routes!(
+                    tests::api::start,
+                    tests::api::paper,
+                    tests::api::submit
+                ))
+                .routes(routes!(tests::api::results)),
         ))
         .merge(area(
             "profit",

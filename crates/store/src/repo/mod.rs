@@ -7,6 +7,7 @@ pub mod accuracy;
 pub mod benchmark;
 pub mod config;
 pub mod cultivation;
+pub mod exam;
 pub mod forecasts;
 pub mod inventory;
 pub mod kpi;

@@ -170,6 +170,17 @@ const MATRIX: &[Row] = &[
     row("POST", "/api/v1/grading/appeals/{id}/decision", "nnnynny"),
     row("POST", "/api/v1/grading/rounds/{id}/decision", "nnnynny"),
     row("POST", "/api/v1/grading/rounds/{id}/approval", "nnnynny"),
+    // Monthly tests: the bank and papers are the centre's, reps and market managers sit them;
+    // no test 1 or question 1 in the test city (404).
+    row("GET", "/api/v1/tests", "yyyyyyy"),
+    row("POST", "/api/v1/tests", "nnnynny"),
+    row("GET", "/api/v1/test-questions", "nnnynny"),
+    row("POST", "/api/v1/test-questions", "nnnynny"),
+    row("PUT", "/api/v1/test-questions/{id}/active", "nnnynny"),
+    row("POST", "/api/v1/tests/{id}/attempt", "yynnnnn"),
+    row("GET", "/api/v1/tests/{id}/attempt", "yyyyyyy"),
+    row("PUT", "/api/v1/tests/{id}/attempt", "yynnnnn"),
+    row("GET", "/api/v1/tests/{id}/results", "yynyyny"),
 ];
 
 /// The values a path's parameters take, and a body that passes the body's own checks, so that
@@ -261,6 +272,10 @@ impl Sample {
                 json!({"upheld": false, "answer": "维持原结果"})
             }
             ("POST", "/api/v1/grading/rounds/{id}/decision") => json!({"overrides": []}),
+            ("POST", "/api/v1/tests") => json!({"month": "bad"}),
+            ("POST", "/api/v1/test-questions") => json!({"category": "X"}),
+            ("PUT", "/api/v1/test-questions/{id}/active") => json!({"active": false}),
+            ("PUT", "/api/v1/tests/{id}/attempt") => json!({"answers": []}),
             ("POST", "/api/v1/cultivation-tasks") => {
                 json!({"brand": "黄鹤楼", "title": "培育", "method": "陈列"})
             }

@@ -12,6 +12,7 @@ mod authz;
 mod benchmarks;
 mod cultivation;
 mod cycle;
+mod exam;
 mod feedback;
 mod forecasts;
 mod fuzz;
